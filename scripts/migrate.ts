@@ -1,0 +1,17 @@
+// npm run db:migrate — brings the database named by DATABASE_URL (or the embedded one) up to date.
+import { createDatabase, databaseOptionsFromEnv, describeDatabase } from '../src/lib/server/db.ts';
+import { migrateToLatest } from '../src/lib/server/migrate.ts';
+
+const options = databaseOptionsFromEnv();
+const db = createDatabase(options);
+try {
+	const results = await migrateToLatest(db);
+	for (const result of results) console.log(`${result.status}: ${result.migrationName}`);
+	console.log(`${describeDatabase(options)} is up to date (${results.length} new migrations).`);
+} catch (error) {
+	console.error('Migration failed; the database is left at the last good migration.');
+	console.error(error);
+	process.exitCode = 1;
+} finally {
+	await db.destroy();
+}

@@ -1,0 +1,79 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { cookieName } from '$lib/paraglide/runtime';
+import { textDirection } from '$lib/locales';
+import { closeDatabase, prepareDatabase } from '$lib/server/database';
+import { log } from '$lib/server/log';
+
+export const init: ServerInit = async () => {
+	await prepareDatabase();
+	// adapter-node emits this after SIGTERM/SIGINT, once open requests have drained.
+	process.once('sveltekit:shutdown', async (reason) => {
+		log.info({ reason }, 'shutting down');
+		await closeDatabase();
+	});
+};
+
+const requestContext: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const incoming = event.request.headers.get('x-request-id');
+	event.locals.requestId =
+		incoming && /^[\w-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+	event.locals.log = log.child({ requestId: event.locals.requestId });
+	const response = await resolve(event);
+	response.headers.set('x-request-id', event.locals.requestId);
+	event.locals.log.info(
+		{
+			method: event.request.method,
+			path: event.url.pathname,
+			status: response.status,
+			ms: Math.round(performance.now() - started)
+		},
+		'request'
+	);
+	return response;
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const headers = response.headers;
+	headers.set('x-content-type-options', 'nosniff');
+	headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+	headers.set('x-frame-options', 'DENY');
+	headers.set('cross-origin-opener-policy', 'same-origin');
+	headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(self)');
+	if (event.url.protocol === 'https:')
+		headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+	return response;
+};
+
+const localisation: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		event.locals.locale = locale;
+		// Remember the language chosen from Accept-Language, so the browser renders the same one.
+		if (!event.cookies.get(cookieName)) {
+			event.cookies.set(cookieName, locale, {
+				path: '/',
+				maxAge: 60 * 60 * 24 * 365,
+				httpOnly: false,
+				sameSite: 'lax',
+				secure: event.url.protocol === 'https:'
+			});
+		}
+		return resolve(event, {
+			transformPageChunk: ({ html }) =>
+				html.replace('%komak.lang%', locale).replace('%komak.dir%', textDirection(locale))
+		});
+	});
+
+export const handle = sequence(requestContext, securityHeaders, localisation);
+
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	if (status !== 404) event.locals.log?.error({ err: error, status }, 'unhandled error');
+	return {
+		message: status === 404 ? 'Not found' : 'Something went wrong',
+		requestId: event.locals.requestId
+	};
+};

@@ -1,0 +1,26 @@
+// The languages Komak speaks; Pashto and Dari are written right to left.
+export const locales = ['en', 'nb', 'ps', 'fa-AF'] as const;
+export type Locale = (typeof locales)[number];
+
+const rightToLeft: ReadonlySet<string> = new Set(['ps', 'fa-AF']);
+
+export function textDirection(locale: string): 'rtl' | 'ltr' {
+	return rightToLeft.has(locale) ? 'rtl' : 'ltr';
+}
+
+export function isLocale(value: unknown): value is Locale {
+	return typeof value === 'string' && (locales as readonly string[]).includes(value);
+}
+
+/** The language's own name, shown in the language switcher. */
+export const localeNames: Record<Locale, string> = {
+	en: 'English',
+	nb: 'Norsk bokmål',
+	ps: 'پښتو',
+	'fa-AF': 'دری'
+};
+
+/** The tag given to Intl for numbers, dates and money in each language. */
+export function intlLocale(locale: string): string {
+	return { en: 'en-GB', nb: 'nb-NO', ps: 'ps-AF', 'fa-AF': 'fa-AF' }[locale] ?? 'en-GB';
+}

@@ -1,0 +1,60 @@
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './db-schema.ts';
+
+export type { Database };
+
+export interface DatabaseOptions {
+	/** A PostgreSQL connection string; without one, the embedded PGlite database is used. */
+	databaseUrl?: string;
+	/** Where PGlite keeps its files, or `memory://` for a throwaway database. */
+	pgliteDir?: string;
+	poolSize?: number;
+}
+
+// bigint (int8) carries amounts in minor units. They stay far below 2^53, so numbers are exact
+// and the rest of the code never juggles strings or BigInt.
+const toNumber = (value: string) => Number(value);
+const toNumberArray = (value: string) =>
+	value === '{}' ? [] : value.slice(1, -1).split(',').map(Number);
+
+export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> {
+	if (options.databaseUrl) {
+		const pool = new pg.Pool({
+			connectionString: options.databaseUrl,
+			max: options.poolSize ?? 10,
+			types: {
+				getTypeParser(oid: number, format?: 'text' | 'binary') {
+					if (oid === 20) return toNumber;
+					if (oid === 1016) return toNumberArray;
+					// eslint-disable-next-line @typescript-eslint/no-explicit-any
+					return pg.types.getTypeParser(oid, format as any);
+				}
+			} as pg.CustomTypesConfig
+		});
+		return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	}
+	const dataDir = options.pgliteDir ?? './data/pglite';
+	return new Kysely<Database>({
+		dialect: new PGliteDialect({
+			pglite: async () => {
+				const { PGlite } = await import('@electric-sql/pglite');
+				return PGlite.create(dataDir, { parsers: { 20: toNumber, 1016: toNumberArray } });
+			}
+		})
+	});
+}
+
+/** Which database the environment asks for, described without the password. */
+export function describeDatabase(options: DatabaseOptions): string {
+	if (!options.databaseUrl) return `embedded PGlite in ${options.pgliteDir ?? './data/pglite'}`;
+	const url = new URL(options.databaseUrl);
+	return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+export function databaseOptionsFromEnv(env: Record<string, string | undefined> = process.env) {
+	return {
+		databaseUrl: env.DATABASE_URL || undefined,
+		pgliteDir: env.PGLITE_DIR || undefined
+	} satisfies DatabaseOptions;
+}

@@ -1,0 +1,19 @@
+import QRCode from 'qrcode';
+
+const cache = new Map<string, string>();
+
+/** Vipps' documented donation link for a Vippsnummer; scanning it opens the app on that number. */
+export function vippsDonationUrl(vippsNumber: string): string {
+	return `https://qr.vipps.no/donations/${encodeURIComponent(vippsNumber.replace(/\D/g, ''))}`;
+}
+
+/** An inline SVG QR code; the same text always gives the same picture, so it is kept. */
+export async function qrCodeSvg(text: string): Promise<string> {
+	let svg = cache.get(text);
+	if (!svg) {
+		svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+		if (cache.size > 100) cache.clear();
+		cache.set(text, svg);
+	}
+	return svg;
+}

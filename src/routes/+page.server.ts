@@ -1,0 +1,85 @@
+import { fail } from '@sveltejs/kit';
+import { readDonationForm, validateDonation, type DonationFormValues } from '$lib/donation-form';
+import { toInputString } from '$lib/money';
+import { getDatabase } from '$lib/server/database';
+import { findOrganisation, listEnabledCurrencies } from '$lib/server/organisation';
+import { qrCodeSvg, vippsDonationUrl } from '$lib/server/qr';
+import { isCardPaymentConfigured } from '$lib/server/stripe';
+import type { Actions, PageServerLoad } from './$types';
+
+async function loadAppealSettings() {
+	const db = getDatabase();
+	const [organisation, currencies] = await Promise.all([
+		findOrganisation(db),
+		listEnabledCurrencies(db)
+	]);
+	return { organisation, currencies };
+}
+
+/** The form as first shown; a cancelled checkout comes back with the supporter's choices. */
+function initialValues(
+	url: URL,
+	defaultCurrency: string,
+	currencies: { currency: string; presetAmountsMinor: number[] }[]
+): DonationFormValues {
+	const asked = url.searchParams.get('currency')?.toUpperCase();
+	const currency =
+		currencies.find((c) => c.currency === asked) ??
+		currencies.find((c) => c.currency === defaultCurrency) ??
+		currencies[0];
+	const presets = currency?.presetAmountsMinor ?? [];
+	const suggested = presets[Math.min(1, presets.length - 1)];
+	const askedAmount = url.searchParams.get('amount') ?? '';
+	const isPreset = presets.some((p) => toInputString(p, currency.currency) === askedAmount);
+	return {
+		frequency: url.searchParams.get('frequency') === 'monthly' ? 'monthly' : 'one_off',
+		currency: currency?.currency ?? '',
+		amount:
+			isPreset || !askedAmount
+				? askedAmount || (suggested ? toInputString(suggested, currency.currency) : '')
+				: '',
+		customAmount: isPreset ? '' : askedAmount,
+		name: '',
+		email: '',
+		isAnonymous: false,
+		dedication: '',
+		coversFee: false
+	};
+}
+
+export const load: PageServerLoad = async ({ url }) => {
+	const { organisation, currencies } = await loadAppealSettings();
+	const vippsUrl = organisation.vipps_number ? vippsDonationUrl(organisation.vipps_number) : '';
+	return {
+		organisation: {
+			name: organisation.name,
+			appealTexts: organisation.appeal_texts,
+			cardFeeBasisPoints: organisation.card_fee_basis_points,
+			bankName: organisation.bank_name,
+			bankAccountNumber: organisation.bank_account_number,
+			iban: organisation.iban,
+			bic: organisation.bic,
+			vippsNumber: organisation.vipps_number,
+			contactEmail: organisation.contact_email
+		},
+		currencies,
+		vipps: vippsUrl ? { url: vippsUrl, qrSvg: await qrCodeSvg(vippsUrl) } : null,
+		isCardPaymentAvailable: isCardPaymentConfigured(),
+		initialValues: initialValues(url, organisation.default_currency, currencies)
+	};
+};
+
+export const actions = {
+	give: async ({ request }) => {
+		const { organisation, currencies } = await loadAppealSettings();
+		const result = validateDonation(readDonationForm(await request.formData()), {
+			currencies,
+			cardFeeBasisPoints: organisation.card_fee_basis_points
+		});
+		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
+
+		// Card checkout arrives with the Stripe integration; until then, and whenever Stripe is not
+		// configured, the supporter is sent to the bank and Vipps details instead of a dead end.
+		return fail(503, { values: result.values, errors: {}, isCardPaymentUnavailable: true });
+	}
+} satisfies Actions;
