@@ -7,8 +7,7 @@ export default defineConfig({
 		paraglideVitePlugin({
 			project: './project.inlang',
 			outdir: './src/lib/paraglide',
-			strategy: ['cookie', 'preferredLanguage', 'baseLocale'],
-			cookieName: 'komak_locale'
+			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
 		}),
 		sveltekit()
 	],

@@ -20,7 +20,13 @@ export const localeNames: Record<Locale, string> = {
 	'fa-AF': 'دری'
 };
 
-/** The tag given to Intl for numbers, dates and money in each language. */
+/**
+ * The tag given to Intl for numbers, dates and money in each language. Pashto and Dari name their
+ * digits explicitly: ICU versions differ in their defaults, and server and browser must agree.
+ */
 export function intlLocale(locale: string): string {
-	return { en: 'en-GB', nb: 'nb-NO', ps: 'ps-AF', 'fa-AF': 'fa-AF' }[locale] ?? 'en-GB';
+	return (
+		{ en: 'en-GB', nb: 'nb-NO', ps: 'ps-AF-u-nu-arabext', 'fa-AF': 'fa-AF-u-nu-arabext' }[locale] ??
+		'en-GB'
+	);
 }

@@ -94,7 +94,9 @@ function normaliseDigits(input: string): string {
  */
 export function parseAmount(input: string, currency: string): AmountParseResult {
 	const text = normaliseDigits(input)
-		.replace(/[^\d.,\s-]/g, '') // currency symbols and codes
+		// a currency symbol or code before or after the number: "kr 250", "15 EUR", "€15"
+		.replace(/^[^\d\s.,-]+/, '')
+		.replace(/[^\d\s.,]+$/, '')
 		.trim();
 	if (text === '')
 		return input.trim() === ''
@@ -118,6 +120,9 @@ export function parseAmount(input: string, currency: string): AmountParseResult 
 			whole = compact.slice(0, lastSeparator);
 			fraction = after;
 		}
+		// Grouping separators stand between groups of three digits: "1.000.000", not "1,2,3".
+		if (/[.,]/.test(whole) && !/^-?\d{1,3}([.,]\d{3})*$/.test(whole))
+			return { ok: false, reason: 'not_a_number' };
 		whole = whole.replace(/[.,]/g, '');
 		if (!/^-?\d*$/.test(whole) || !/^\d*$/.test(fraction))
 			return { ok: false, reason: 'not_a_number' };
