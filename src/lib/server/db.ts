@@ -1,6 +1,7 @@
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './db-schema.ts';
+import { log } from './log.ts';
 
 export type { Database };
 
@@ -32,6 +33,9 @@ export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> 
 				}
 			} as pg.CustomTypesConfig
 		});
+		// An idle connection that breaks (database restart, network fault) must not crash the
+		// server: the pool drops it and the next query opens a new one.
+		pool.on('error', (err) => log.warn({ err }, 'idle database connection lost'));
 		return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 	}
 	const dataDir = options.pgliteDir ?? './data/pglite';

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { expect, test } from '@playwright/test';
+import { adminUrl, canReachPostgres } from './database.ts';
+
+// The built server on its own database, reached through a TCP relay that the test can cut, as a
+// database failover or network fault would.
+
+const database = 'komak_e2e_operations';
+
+async function admin(statement: string) {
+	const client = new pg.Client({ connectionString: adminUrl });
+	await client.connect();
+	await client.query(statement).finally(() => client.end());
+}
+
+function startRelay(target: URL) {
+	const sockets = new Set<net.Socket>();
+	const server = net.createServer((client) => {
+		const upstream = net.connect(Number(target.port || 5432), target.hostname);
+		client.pipe(upstream).pipe(client);
+		for (const socket of [client, upstream]) {
+			sockets.add(socket);
+			socket.on('error', () => {});
+			socket.on('close', () => sockets.delete(socket));
+		}
+	});
+	return {
+		server,
+		cut() {
+			server.close();
+			for (const socket of sockets) socket.destroy();
+		}
+	};
+}
+
+async function startApp(
+	env: Record<string, string>
+): Promise<{ app: ChildProcess; url: string; output: () => string }> {
+	const port = 4300 + Math.floor(Math.random() * 500);
+	let output = '';
+	const app = spawn(process.execPath, [path.resolve('build/index.js')], {
+		env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	app.stdout!.on('data', (chunk) => (output += chunk));
+	app.stderr!.on('data', (chunk) => (output += chunk));
+	const url = `http://127.0.0.1:${port}`;
+	for (let i = 0; i < 100; i++) {
+		const ok = await fetch(`${url}/healthz`).then(
+			(r) => r.ok,
+			() => false
+		);
+		if (ok) return { app, url, output: () => output };
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+	app.kill();
+	throw new Error(`the app did not start:\n${output}`);
+}
+
+const isPostgresReachable = await canReachPostgres();
+
+test.describe('operations', () => {
+	test.skip(!isPostgresReachable, 'needs PostgreSQL');
+
+	test('health check turns 503 when the database is unreachable and 200 again when it is back', async () => {
+		await admin(`drop database if exists ${database} with (force)`);
+		await admin(`create database ${database}`);
+		const target = new URL(adminUrl);
+		let relay = startRelay(target);
+		relay.server.listen(0, '127.0.0.1');
+		await once(relay.server, 'listening');
+		const relayPort = (relay.server.address() as net.AddressInfo).port;
+		const databaseUrl = new URL(adminUrl);
+		databaseUrl.host = `127.0.0.1:${relayPort}`;
+		databaseUrl.pathname = `/${database}`;
+
+		const { app, url, output } = await startApp({ DATABASE_URL: databaseUrl.toString() });
+		try {
+			expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+			relay.cut();
+			const down = await fetch(`${url}/healthz`);
+			expect(down.status).toBe(503);
+			expect(await down.json()).toEqual({ status: 'unavailable', database: 'unreachable' });
+
+			relay = startRelay(target);
+			relay.server.listen(relayPort, '127.0.0.1');
+			await once(relay.server, 'listening');
+			await expect
+				.poll(async () => (await fetch(`${url}/healthz`)).status, { timeout: 10_000 })
+				.toBe(200);
+
+			// Every request logs one JSON line with its request id.
+			const response = await fetch(`${url}/healthz`, {
+				headers: { 'x-request-id': 'trace-me-42' }
+			});
+			expect(response.headers.get('x-request-id')).toBe('trace-me-42');
+			await expect.poll(() => output()).toContain('"requestId":"trace-me-42"');
+			const line = output()
+				.split('\n')
+				.find((l) => l.includes('"requestId":"trace-me-42"'))!;
+			expect(JSON.parse(line)).toMatchObject({ path: '/healthz', status: 200, method: 'GET' });
+		} finally {
+			app.kill('SIGTERM');
+			relay.cut();
+		}
+	});
+
+	test('SIGTERM lets the server finish and close the database pool', async () => {
+		await admin(`drop database if exists ${database}_stop with (force)`);
+		await admin(`create database ${database}_stop`);
+		const databaseUrl = new URL(adminUrl);
+		databaseUrl.pathname = `/${database}_stop`;
+		const { app, output } = await startApp({ DATABASE_URL: databaseUrl.toString() });
+		app.kill('SIGTERM');
+		const [code] = await once(app, 'exit');
+		expect(code).toBe(0);
+		expect(output()).toContain('"msg":"shutting down"');
+		await admin(`drop database if exists ${database}_stop with (force)`);
+	});
+});
