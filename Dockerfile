@@ -14,10 +14,10 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
 COPY --from=build /app/migrations ./migrations
 COPY --from=build /app/scripts ./scripts
-COPY --from=build /app/src/lib/server ./src/lib/server
-COPY --from=build /app/src/lib/contribution.ts /app/src/lib/locales.ts ./src/lib/
+# scripts/start.ts (the server entry) runs on Node directly and imports these modules.
+COPY --from=build /app/src/lib ./src/lib
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
 HEALTHCHECK CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "build/index.js"]
+CMD ["node", "scripts/start.ts"]

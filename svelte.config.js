@@ -22,7 +22,18 @@ const config = {
 				'object-src': ['none']
 			}
 		},
-		csrf: { trustedOrigins: [] }
+		csrf: { trustedOrigins: [] },
+		typescript: {
+			// Type-check the scripts, migrations and benchmark that run on Node directly, too.
+			config: (tsconfig) => {
+				tsconfig.include.push(
+					'../scripts/**/*.ts',
+					'../migrations/**/*.ts',
+					'../bench/**/*.ts',
+					'../playwright.config.ts'
+				);
+			}
+		}
 	}
 };
 

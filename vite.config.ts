@@ -7,7 +7,8 @@ export default defineConfig({
 		paraglideVitePlugin({
 			project: './project.inlang',
 			outdir: './src/lib/paraglide',
-			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
+			// In the browser, the page's own lang attribute (set by the server) decides; see hooks.client.ts.
+			strategy: ['cookie', 'custom-pageLanguage', 'preferredLanguage', 'baseLocale']
 		}),
 		sveltekit()
 	],

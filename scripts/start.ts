@@ -1,17 +1,56 @@
-// npm start: serves the built app (npm's prestart builds it). The server migrates the database
-// before it listens: the embedded PGlite under ./data unless DATABASE_URL names a PostgreSQL.
+// The production server (npm start, the Docker image): SvelteKit's adapter-node handler behind a
+// short-lived page cache, with the same graceful shutdown as adapter-node's own entry.
+// The app migrates the database before it listens: embedded PGlite under ./data unless
+// DATABASE_URL names a PostgreSQL server.
+import http from 'node:http';
 import path from 'node:path';
+import { log } from '../src/lib/server/log.ts';
+import { createPageCache } from '../src/lib/server/page-cache.ts';
 
-process.env.PORT ??= '3000';
 process.env.NODE_ENV ??= 'production';
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+const shutdownTimeoutSeconds = Number(process.env.SHUTDOWN_TIMEOUT ?? 30);
 
-await import(path.resolve('build/index.js'));
+// Importing the handler runs the app's init hook: the database is migrated before we listen.
+const { handler } = await import(path.resolve('build/handler.js'));
 
-const database = process.env.DATABASE_URL
-	? `PostgreSQL (${new URL(process.env.DATABASE_URL).host})`
-	: `embedded PGlite in ${process.env.PGLITE_DIR ?? './data/pglite'}`;
-console.log(`
-  Komak is ready: ${process.env.ORIGIN ?? `http://localhost:${process.env.PORT}`}
+const pageCache = createPageCache({
+	ttlMs: Number(process.env.PAGE_CACHE_SECONDS ?? 2) * 1000,
+	paths: ['/'],
+	localeCookie: 'PARAGLIDE_LOCALE',
+	onHit: ({ requestId, path, status }) =>
+		log.info({ requestId, method: 'GET', path, status, ms: 0, cache: 'hit' }, 'request')
+});
+
+const server = http.createServer((request, response) =>
+	pageCache.handle(request, response, () => handler(request, response))
+);
+
+server.listen(port, host, () => {
+	const database = process.env.DATABASE_URL
+		? `PostgreSQL (${new URL(process.env.DATABASE_URL).host})`
+		: `embedded PGlite in ${process.env.PGLITE_DIR ?? './data/pglite'}`;
+	const address = process.env.ORIGIN ?? `http://localhost:${port}`;
+	console.log(`Listening on http://${host}:${port}
+  Komak is ready: ${address}
   Database: ${database}
-  Health check: /healthz   Stop: Ctrl+C
-`);
+  Health check: ${address}/healthz   Stop: Ctrl+C`);
+});
+
+let isShuttingDown = false;
+function shutdown(reason: string) {
+	if (isShuttingDown) return;
+	isShuttingDown = true;
+	// Keep-alive connections would hold close() open: drop the idle ones, let busy ones finish.
+	server.closeIdleConnections();
+	const forceClose = setTimeout(() => server.closeAllConnections(), shutdownTimeoutSeconds * 1000);
+	server.close(() => {
+		clearTimeout(forceClose);
+		// The app's hook closes the database pool on this event (as with adapter-node's entry).
+		const emit = process.emit as (event: string, ...args: unknown[]) => boolean;
+		emit.call(process, 'sveltekit:shutdown', reason);
+	});
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

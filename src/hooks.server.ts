@@ -1,7 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
-import { cookieName } from '$lib/paraglide/runtime';
 import { textDirection } from '$lib/locales';
 import { closeDatabase, prepareDatabase } from '$lib/server/database';
 import { log } from '$lib/server/log';
@@ -49,23 +48,16 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 };
 
 const localisation: Handle = ({ event, resolve }) =>
-	paraglideMiddleware(event.request, ({ request, locale }) => {
+	paraglideMiddleware(event.request, async ({ request, locale }) => {
 		event.request = request;
 		event.locals.locale = locale;
-		// Remember the language chosen from Accept-Language, so the browser renders the same one.
-		if (!event.cookies.get(cookieName)) {
-			event.cookies.set(cookieName, locale, {
-				path: '/',
-				maxAge: 60 * 60 * 24 * 365,
-				httpOnly: false,
-				sameSite: 'lax',
-				secure: event.url.protocol === 'https:'
-			});
-		}
-		return resolve(event, {
+		const response = await resolve(event, {
 			transformPageChunk: ({ html }) =>
 				html.replace('%komak.lang%', locale).replace('%komak.dir%', textDirection(locale))
 		});
+		// The language comes from the cookie or else Accept-Language: caches must keep them apart.
+		response.headers.append('vary', 'Cookie, Accept-Language');
+		return response;
 	});
 
 export const handle = sequence(requestContext, securityHeaders, localisation);

@@ -21,12 +21,14 @@ export const localeNames: Record<Locale, string> = {
 };
 
 /**
- * The tag given to Intl for numbers, dates and money in each language. Pashto and Dari name their
- * digits explicitly: ICU versions differ in their defaults, and server and browser must agree.
+ * The tag given to Intl for numbers, dates and money in each language. Pashto and Dari both write
+ * Eastern Arabic digits; browsers' trimmed ICU data often lacks Pashto (Chromium falls back to
+ * Latin digits), so Pashto numbers use the Dari rules, which are the same, and server and browser
+ * render the same text.
  */
 export function intlLocale(locale: string): string {
 	return (
-		{ en: 'en-GB', nb: 'nb-NO', ps: 'ps-AF-u-nu-arabext', 'fa-AF': 'fa-AF-u-nu-arabext' }[locale] ??
+		{ en: 'en-GB', nb: 'nb-NO', ps: 'fa-AF-u-nu-arabext', 'fa-AF': 'fa-AF-u-nu-arabext' }[locale] ??
 		'en-GB'
 	);
 }

@@ -70,6 +70,18 @@ export function formatMoney(amountMinor: number, currency: string, locale: strin
 	return currencyFormatter(locale, currency, !isWhole).format(decimal);
 }
 
+const percentFormatters = new Map<string, Intl.NumberFormat>();
+
+/** A rate in basis points as the locale writes a percentage: 240 → "2.4%", "2,4 %", "٪۲٫۴". */
+export function formatPercent(basisPoints: number, locale: string): string {
+	let formatter = percentFormatters.get(locale);
+	if (!formatter) {
+		formatter = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
+		percentFormatters.set(locale, formatter);
+	}
+	return formatter.format(basisPoints / 10_000);
+}
+
 export type AmountParseResult =
 	| { ok: true; amountMinor: number }
 	| { ok: false; reason: 'empty' | 'not_a_number' | 'too_many_decimals' | 'too_large' };

@@ -3,7 +3,7 @@ import { readDonationForm, validateDonation, type DonationFormValues } from '$li
 import { toInputString } from '$lib/money';
 import { getDatabase } from '$lib/server/database';
 import { findOrganisation, listEnabledCurrencies } from '$lib/server/organisation';
-import { qrCodeSvg, vippsDonationUrl } from '$lib/server/qr';
+import { vippsDonationUrl } from '$lib/server/qr';
 import { isCardPaymentConfigured } from '$lib/server/stripe';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -49,7 +49,6 @@ function initialValues(
 
 export const load: PageServerLoad = async ({ url }) => {
 	const { organisation, currencies } = await loadAppealSettings();
-	const vippsUrl = organisation.vipps_number ? vippsDonationUrl(organisation.vipps_number) : '';
 	return {
 		organisation: {
 			name: organisation.name,
@@ -63,7 +62,7 @@ export const load: PageServerLoad = async ({ url }) => {
 			contactEmail: organisation.contact_email
 		},
 		currencies,
-		vipps: vippsUrl ? { url: vippsUrl, qrSvg: await qrCodeSvg(vippsUrl) } : null,
+		vippsUrl: organisation.vipps_number ? vippsDonationUrl(organisation.vipps_number) : null,
 		isCardPaymentAvailable: isCardPaymentConfigured(),
 		initialValues: initialValues(url, organisation.default_currency, currencies)
 	};

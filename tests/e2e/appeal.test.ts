@@ -58,6 +58,16 @@ test.describe('the appeal in each language', () => {
 		expect(box!.x + box!.width).toBeGreaterThan(width / 2);
 	});
 
+	test('keeps Eastern Arabic digits in Pashto once the page runs in the browser', async ({
+		page
+	}) => {
+		await openAppeal(page, 'ps');
+		// The copy buttons appear once JavaScript has taken over the page.
+		await expect(page.locator('#other-ways button').first()).toBeVisible();
+		await expect(page.locator('.presets[data-currency=NOK]')).toContainText('۲۵۰');
+		await expect(page.locator('.presets[data-currency=NOK]')).not.toContainText('250');
+	});
+
 	test('language switcher works without JavaScript and is remembered', async ({ browser }) => {
 		const context = await browser.newContext({
 			javaScriptEnabled: false,
@@ -87,6 +97,9 @@ test.describe('other ways to give', () => {
 		await expect(otherWays).toContainText('NO15 0530 2294 668');
 		await expect(otherWays).toContainText('557320');
 		await expect(otherWays.getByRole('img', { name: /557320/ })).toBeVisible();
+		const qr = await page.request.get('/vipps-qr.svg');
+		expect(qr.headers()['content-type']).toContain('image/svg+xml');
+		expect(await qr.text()).toContain('<svg');
 		await expect(otherWays.getByRole('link', { name: /557320/ })).toHaveAttribute(
 			'href',
 			'https://qr.vipps.no/donations/557320'

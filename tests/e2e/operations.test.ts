@@ -42,7 +42,7 @@ async function startApp(
 ): Promise<{ app: ChildProcess; url: string; output: () => string }> {
 	const port = 4300 + Math.floor(Math.random() * 500);
 	let output = '';
-	const app = spawn(process.execPath, [path.resolve('build/index.js')], {
+	const app = spawn(process.execPath, [path.resolve('scripts/start.ts')], {
 		env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
@@ -104,6 +104,8 @@ test.describe('operations', () => {
 				.split('\n')
 				.find((l) => l.includes('"requestId":"trace-me-42"'))!;
 			expect(JSON.parse(line)).toMatchObject({ path: '/healthz', status: 200, method: 'GET' });
+		} catch (error) {
+			throw new Error(`${error}\n--- app output ---\n${output()}`, { cause: error });
 		} finally {
 			app.kill('SIGTERM');
 			relay.cut();

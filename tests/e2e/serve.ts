@@ -20,4 +20,4 @@ if (await canReachPostgres()) {
 // Card giving stays off: these tests cover the appeal as it is without Stripe.
 delete process.env.STRIPE_SECRET_KEY;
 
-await import(path.resolve('build/index.js'));
+await import(path.resolve('scripts/start.ts'));

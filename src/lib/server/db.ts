@@ -19,10 +19,18 @@ const toNumber = (value: string) => Number(value);
 const toNumberArray = (value: string) =>
 	value === '{}' ? [] : value.slice(1, -1).split(',').map(Number);
 
+class ListenedClient extends pg.Client {
+	constructor(config?: string | pg.ClientConfig) {
+		super(config);
+		this.on('error', (err) => log.warn({ err }, 'database connection lost'));
+	}
+}
+
 export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> {
 	if (options.databaseUrl) {
 		const pool = new pg.Pool({
 			connectionString: options.databaseUrl,
+			Client: ListenedClient,
 			max: options.poolSize ?? 10,
 			types: {
 				getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -33,8 +41,9 @@ export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> 
 				}
 			} as pg.CustomTypesConfig
 		});
-		// An idle connection that breaks (database restart, network fault) must not crash the
-		// server: the pool drops it and the next query opens a new one.
+		// A connection that breaks (database restart, network fault) must not crash the server:
+		// the query in flight fails, the pool drops the connection and the next query opens a new
+		// one. Idle connections report on the pool, the others on the client itself.
 		pool.on('error', (err) => log.warn({ err }, 'idle database connection lost'));
 		return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 	}

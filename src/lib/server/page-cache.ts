@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+// A micro-cache in front of SvelteKit for pages that are the same for every visitor (the appeal):
+// for a second or two, the rendered HTML is served from memory, already compressed. It holds
+// nothing that matters: every entry is a copy of what the app would render again, and a settings
+// change shows on every instance within the time to live.
+
+export interface PageCacheOptions {
+	/** How long a rendered page is reused; 0 turns the cache off. */
+	ttlMs: number;
+	/** Exact paths whose GET responses may be shared, e.g. ['/']. */
+	paths: string[];
+	/** The cookie that selects the page's language; other cookies do not change these pages. */
+	localeCookie: string;
+	maxEntries?: number;
+	now?: () => number;
+	onHit?: (details: { requestId: string; path: string; status: number }) => void;
+}
+
+interface Entry {
+	expiresAt: number;
+	status: number;
+	headers: OutgoingHttpHeaders;
+	body: Buffer;
+	gzip?: Buffer;
+	brotli?: Buffer;
+}
+
+function cookieValue(header: string | undefined, name: string): string {
+	if (!header) return '';
+	for (const part of header.split(';')) {
+		const [key, ...value] = part.trim().split('=');
+		if (key === name) return value.join('=');
+	}
+	return '';
+}
+
+type Encoding = 'br' | 'gzip' | 'identity';
+const encodingChoices = new Map<string, Encoding>();
+
+/** Which compression the client takes, best first. */
+export function preferredEncoding(acceptEncoding: string | undefined): Encoding {
+	if (!acceptEncoding) return 'identity';
+	let choice = encodingChoices.get(acceptEncoding);
+	if (!choice) {
+		choice = parseAcceptEncoding(acceptEncoding);
+		// Browsers send a handful of distinct values; don't let odd clients grow this forever.
+		if (encodingChoices.size > 100) encodingChoices.clear();
+		encodingChoices.set(acceptEncoding, choice);
+	}
+	return choice;
+}
+
+function parseAcceptEncoding(acceptEncoding: string): Encoding {
+	const accepted = acceptEncoding
+		.split(',')
+		.map((part) => part.trim().split(';'))
+		.filter(([, q]) => !q || !/q=0(\.0*)?$/.test(q.trim()))
+		.map(([name]) => name.toLowerCase());
+	if (accepted.includes('br')) return 'br';
+	if (accepted.includes('gzip')) return 'gzip';
+	return 'identity';
+}
+
+export function createPageCache(options: PageCacheOptions) {
+	const entries = new Map<string, Entry>();
+	const paths = new Set(options.paths);
+	const now = options.now ?? Date.now;
+	const maxEntries = options.maxEntries ?? 200;
+
+	function keyOf(request: IncomingMessage): string | null {
+		if (options.ttlMs <= 0 || (request.method !== 'GET' && request.method !== 'HEAD')) return null;
+		const url = request.url ?? '/';
+		const path = url.split('?')[0];
+		if (!paths.has(path)) return null;
+		const locale = cookieValue(request.headers.cookie, options.localeCookie);
+		return `${url}\n${locale}\n${locale ? '' : (request.headers['accept-language'] ?? '')}`;
+	}
+
+	function send(request: IncomingMessage, response: ServerResponse, entry: Entry) {
+		const requestId = randomUUID();
+		const headers: OutgoingHttpHeaders = { ...entry.headers, 'x-request-id': requestId };
+		const etag = typeof headers.etag === 'string' ? headers.etag : undefined;
+		const encoding = preferredEncoding(request.headers['accept-encoding']);
+		let body = entry.body;
+		if (encoding === 'br') {
+			entry.brotli ??= brotliCompressSync(entry.body, {
+				params: { [constants.BROTLI_PARAM_QUALITY]: 6 }
+			});
+			body = entry.brotli;
+		} else if (encoding === 'gzip') {
+			entry.gzip ??= gzipSync(entry.body, { level: 6 });
+			body = entry.gzip;
+		}
+		if (encoding !== 'identity') {
+			headers['content-encoding'] = encoding;
+			if (etag) headers.etag = etag.replace(/"$/, `-${encoding}"`);
+		}
+		headers['content-length'] = body.length;
+		const notModified = etag && request.headers['if-none-match'] === headers.etag;
+		response.writeHead(notModified ? 304 : entry.status, headers);
+		response.end(request.method === 'HEAD' || notModified ? undefined : body);
+		options.onHit?.({ requestId, path: request.url ?? '/', status: entry.status });
+	}
+
+	/** Keeps a copy of what the app writes, and stores it if it may be shared. */
+	function capture(response: ServerResponse, store: (entry: Entry) => void) {
+		const chunks: Buffer[] = [];
+		let headers: OutgoingHttpHeaders = {};
+		const writeHead = response.writeHead.bind(response);
+		const write = response.write.bind(response);
+		const end = response.end.bind(response);
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any
+		response.writeHead = ((status: number, ...rest: any[]) => {
+			const given = rest.find((arg) => arg && typeof arg === 'object');
+			headers = { ...response.getHeaders(), ...(given ?? {}) };
+			return writeHead(status, ...rest);
+		}) as typeof response.writeHead;
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any
+		response.write = ((chunk: any, ...rest: any[]) => {
+			if (chunk) chunks.push(Buffer.from(chunk));
+			return write(chunk, ...rest);
+		}) as typeof response.write;
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any
+		response.end = ((chunk?: any, ...rest: any[]) => {
+			if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk));
+			const lower = Object.fromEntries(
+				Object.entries({ ...response.getHeaders(), ...headers }).map(([k, v]) => [
+					k.toLowerCase(),
+					v
+				])
+			);
+			const isShareable =
+				response.statusCode === 200 &&
+				!lower['set-cookie'] &&
+				!lower['content-encoding'] &&
+				!/no-store|private/.test(String(lower['cache-control'] ?? '')) &&
+				String(lower['content-type'] ?? '').startsWith('text/html');
+			if (isShareable) {
+				delete lower['x-request-id'];
+				delete lower['content-length'];
+				store({
+					expiresAt: now() + options.ttlMs,
+					status: 200,
+					headers: lower,
+					body: Buffer.concat(chunks)
+				});
+			}
+			return end(chunk, ...rest);
+		}) as typeof response.end;
+	}
+
+	return {
+		/** Answers from the cache, or lets `render` answer and keeps a copy. */
+		handle(request: IncomingMessage, response: ServerResponse, render: () => void) {
+			const key = keyOf(request);
+			if (key === null) return render();
+			const entry = entries.get(key);
+			if (entry && entry.expiresAt > now()) return send(request, response, entry);
+			if (entry) entries.delete(key);
+			// A HEAD response has no body to keep.
+			if (request.method === 'GET') {
+				capture(response, (fresh) => {
+					if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
+					entries.set(key, fresh);
+				});
+			}
+			render();
+		},
+		clear: () => entries.clear(),
+		get size() {
+			return entries.size;
+		}
+	};
+}

@@ -1,0 +1,17 @@
+import { error } from '@sveltejs/kit';
+import { getDatabase } from '$lib/server/database';
+import { findOrganisation } from '$lib/server/organisation';
+import { qrCodeSvg, vippsDonationUrl } from '$lib/server/qr';
+import type { RequestHandler } from './$types';
+
+// The Vipps QR code as an image of its own: cached by browsers, and not repeated in every page.
+export const GET: RequestHandler = async () => {
+	const { vipps_number: vippsNumber } = await findOrganisation(getDatabase());
+	if (!vippsNumber) error(404, 'No Vipps number is set');
+	return new Response(await qrCodeSvg(vippsDonationUrl(vippsNumber)), {
+		headers: {
+			'content-type': 'image/svg+xml; charset=utf-8',
+			'cache-control': 'public, max-age=300'
+		}
+	});
+};
