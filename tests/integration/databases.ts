@@ -54,9 +54,9 @@ export async function createPostgresTestDatabase(): Promise<TestDatabase> {
 }
 
 export async function createPgliteTestDatabase(): Promise<TestDatabase> {
-	// A real directory, as `npm start` uses, rather than memory://.
+	// A real directory, as `npm start` uses, rather than memory://; nested, as ./data/pglite is.
 	const dir = await mkdtemp(path.join(tmpdir(), 'komak-pglite-'));
-	const db = createDatabase({ pgliteDir: dir });
+	const db = createDatabase({ pgliteDir: path.join(dir, 'data', 'pglite') });
 	return {
 		db,
 		async drop() {

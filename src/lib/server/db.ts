@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './db-schema.ts';
@@ -52,6 +53,8 @@ export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> 
 		dialect: new PGliteDialect({
 			pglite: async () => {
 				const { PGlite } = await import('@electric-sql/pglite');
+				// A fresh clone has no ./data yet; PGlite creates only the last folder.
+				if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
 				return PGlite.create(dataDir, { parsers: { 20: toNumber, 1016: toNumberArray } });
 			}
 		})
