@@ -4,7 +4,7 @@ import { toInputString } from '$lib/money';
 import { getDatabase } from '$lib/server/database';
 import { findOrganisation, listEnabledCurrencies } from '$lib/server/organisation';
 import { vippsDonationUrl } from '$lib/server/qr';
-import { isCardPaymentConfigured } from '$lib/server/stripe';
+import { isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
 
 async function loadAppealSettings() {

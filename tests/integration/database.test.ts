@@ -30,10 +30,13 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 				test.db
 			);
 			expect(tables.rows.map((r) => r.table_name)).toEqual([
+				'checkout_attempt',
 				'contribution',
 				'currency_setting',
 				'organisation',
+				'rate_limit',
 				'recurring_plan',
+				'stripe_event',
 				'supporter'
 			]);
 			expect(await migrateToLatest(test.db)).toEqual([]);
@@ -113,6 +116,41 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 			{ currency: 'NOK', totalMinor: 75050, count: 2 }
 		]);
 	});
+
+	it.skipIf(!available)(
+		'moves a gift forward, never back, whatever order reports come in',
+		async () => {
+			const supporter = await findOrCreateSupporterByEmail(test.db, {
+				email: 'monthly@example.com'
+			});
+			const invoice = {
+				supporter_id: supporter.id,
+				channel: 'card' as const,
+				kind: 'monthly' as const,
+				amount_minor: 1500,
+				currency: 'EUR',
+				external_reference: 'in_1MtHbELkdIwHu7ixl4OzzPMv'
+			};
+			const failed = await recordContribution(test.db, { ...invoice, status: 'failed' });
+			const paid = await recordContribution(test.db, {
+				...invoice,
+				status: 'succeeded',
+				fee_minor: 61,
+				net_minor: 1439,
+				payment_reference: 'pi_paid'
+			});
+			const lateFailure = await recordContribution(test.db, { ...invoice, status: 'failed' });
+			expect(failed.isNew).toBe(true);
+			expect(paid).toMatchObject({
+				isNew: false,
+				contribution: { id: failed.contribution.id, status: 'succeeded', fee_minor: 61 }
+			});
+			expect(lateFailure.contribution).toMatchObject({
+				status: 'succeeded',
+				payment_reference: 'pi_paid'
+			});
+		}
+	);
 
 	it.skipIf(!available)(
 		'refuses amounts that are not positive and statuses it does not know',

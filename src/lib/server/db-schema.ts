@@ -50,6 +50,7 @@ export interface SupporterTable {
 	notes: Generated<string>;
 	tags: Generated<string[]>;
 	merged_into: string | null;
+	stripe_customer_id: string | null;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
 }
@@ -65,6 +66,9 @@ export interface RecurringPlanTable {
 	external_id: string | null;
 	started_at: Timestamp;
 	canceled_at: Date | null;
+	cancel_at_period_end: Generated<boolean>;
+	current_period_end: Date | null;
+	last_failure_reason: string | null;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
 }
@@ -82,11 +86,48 @@ export interface ContributionTable {
 	status: ContributionStatus;
 	received_at: Timestamp;
 	external_reference: string | null;
+	payment_reference: string | null;
+	refunded_minor: Generated<number>;
 	note: Generated<string>;
 	dedication: Generated<string>;
 	is_anonymous: Generated<boolean>;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
+}
+
+export interface CheckoutAttemptTable {
+	id: Generated<string>;
+	kind: ContributionKind;
+	currency: string;
+	amount_minor: number;
+	fee_top_up_minor: Generated<number>;
+	email: string;
+	name: Generated<string>;
+	is_anonymous: Generated<boolean>;
+	dedication: Generated<string>;
+	locale: Generated<string>;
+	stripe_checkout_session_id: string | null;
+	status: Generated<'created' | 'open' | 'completed' | 'expired' | 'failed'>;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
+export interface StripeEventTable {
+	id: string;
+	type: string;
+	stripe_created_at: Date;
+	payload: ColumnType<unknown, string, string>;
+	status: Generated<'received' | 'processed' | 'failed'>;
+	attempts: Generated<number>;
+	last_error: string | null;
+	received_at: CreatedAt;
+	processed_at: Date | null;
+}
+
+export interface RateLimitTable {
+	key: string;
+	window_start: Date;
+	count: number;
 }
 
 export interface Database {
@@ -95,6 +136,9 @@ export interface Database {
 	supporter: SupporterTable;
 	recurring_plan: RecurringPlanTable;
 	contribution: ContributionTable;
+	checkout_attempt: CheckoutAttemptTable;
+	stripe_event: StripeEventTable;
+	rate_limit: RateLimitTable;
 }
 
 export type Supporter = Selectable<SupporterTable>;

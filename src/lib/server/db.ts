@@ -20,10 +20,16 @@ const toNumber = (value: string) => Number(value);
 const toNumberArray = (value: string) =>
 	value === '{}' ? [] : value.slice(1, -1).split(',').map(Number);
 
+// pg hangs the whole client on its errors; log what a person needs, not the socket state.
+const describeError = (err: Error & { code?: string }) => ({
+	message: err.message,
+	code: err.code
+});
+
 class ListenedClient extends pg.Client {
 	constructor(config?: string | pg.ClientConfig) {
 		super(config);
-		this.on('error', (err) => log.warn({ err }, 'database connection lost'));
+		this.on('error', (err) => log.warn({ err: describeError(err) }, 'database connection lost'));
 	}
 }
 
@@ -45,7 +51,9 @@ export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> 
 		// A connection that breaks (database restart, network fault) must not crash the server:
 		// the query in flight fails, the pool drops the connection and the next query opens a new
 		// one. Idle connections report on the pool, the others on the client itself.
-		pool.on('error', (err) => log.warn({ err }, 'idle database connection lost'));
+		pool.on('error', (err) =>
+			log.warn({ err: describeError(err) }, 'idle database connection lost')
+		);
 		return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 	}
 	const dataDir = options.pgliteDir ?? './data/pglite';

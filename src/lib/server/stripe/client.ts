@@ -1,0 +1,32 @@
+import Stripe from 'stripe';
+
+// One Stripe client per process, configured from the environment. STRIPE_API_URL points the
+// official SDK at another host (a local fake in tests and demos); without a key, card giving is off.
+
+let client: Stripe | undefined;
+
+export function isCardPaymentConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+	return Boolean(env.STRIPE_SECRET_KEY);
+}
+
+export function createStripeClient(env: NodeJS.ProcessEnv = process.env): Stripe {
+	const key = env.STRIPE_SECRET_KEY;
+	if (!key) throw new Error('STRIPE_SECRET_KEY is not set: card giving is off');
+	const apiUrl = env.STRIPE_API_URL ? new URL(env.STRIPE_API_URL) : undefined;
+	return new Stripe(key, {
+		// Retries are safe: every write carries an idempotency key.
+		maxNetworkRetries: apiUrl ? 0 : 2,
+		timeout: 20_000,
+		appInfo: { name: 'Komak', url: 'https://github.com/komak' },
+		...(apiUrl && {
+			host: apiUrl.hostname,
+			port: Number(apiUrl.port || (apiUrl.protocol === 'https:' ? 443 : 80)),
+			protocol: apiUrl.protocol.replace(':', '') as 'http' | 'https'
+		})
+	});
+}
+
+export function getStripe(): Stripe {
+	client ??= createStripeClient();
+	return client;
+}
