@@ -1,10 +1,13 @@
-import { fail } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
 import { readDonationForm, validateDonation, type DonationFormValues } from '$lib/donation-form';
 import { toInputString } from '$lib/money';
 import { getDatabase } from '$lib/server/database';
 import { findOrganisation, listEnabledCurrencies } from '$lib/server/organisation';
 import { vippsDonationUrl } from '$lib/server/qr';
-import { isCardPaymentConfigured } from '$lib/server/stripe/client';
+import { consumeRateLimit } from '$lib/server/rate-limit';
+import { createCheckoutSession } from '$lib/server/stripe/checkout';
+import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
 
 async function loadAppealSettings() {
@@ -68,8 +71,11 @@ export const load: PageServerLoad = async ({ url }) => {
 	};
 };
 
+// Card-testing protection: a handful of checkout sessions per client per ten minutes.
+const CHECKOUT_LIMIT = { limit: 10, windowSeconds: 600 };
+
 export const actions = {
-	give: async ({ request }) => {
+	give: async ({ request, url, locals, getClientAddress }) => {
 		const { organisation, currencies } = await loadAppealSettings();
 		const result = validateDonation(readDonationForm(await request.formData()), {
 			currencies,
@@ -77,8 +83,42 @@ export const actions = {
 		});
 		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
 
-		// Card checkout arrives with the Stripe integration; until then, and whenever Stripe is not
-		// configured, the supporter is sent to the bank and Vipps details instead of a dead end.
-		return fail(503, { values: result.values, errors: {}, isCardPaymentUnavailable: true });
+		// Without Stripe the supporter is sent to the bank and Vipps details, never to a dead end.
+		if (!isCardPaymentConfigured()) {
+			return fail(503, { values: result.values, errors: {}, isCardPaymentUnavailable: true });
+		}
+		const db = getDatabase();
+		if (!(await consumeRateLimit(db, `checkout:${getClientAddress()}`, CHECKOUT_LIMIT))) {
+			return fail(429, {
+				values: result.values,
+				errors: {},
+				formError: m.error_too_many_attempts()
+			});
+		}
+		const { donation } = result;
+		let checkoutUrl: string | null;
+		try {
+			const session = await createCheckoutSession(db, getStripe(), {
+				donation,
+				locale: locals.locale,
+				origin: url.origin,
+				productName:
+					donation.kind === 'monthly'
+						? m.checkout_product_monthly({ organisation: organisation.name })
+						: m.checkout_product_one_off({ organisation: organisation.name })
+			});
+			checkoutUrl = session.url;
+		} catch (error) {
+			locals.log.error({ err: error }, 'Stripe Checkout could not be opened');
+			checkoutUrl = null;
+		}
+		if (!checkoutUrl) {
+			return fail(502, {
+				values: result.values,
+				errors: {},
+				formError: m.error_checkout_unavailable()
+			});
+		}
+		redirect(303, checkoutUrl);
 	}
 } satisfies Actions;

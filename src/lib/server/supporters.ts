@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewSupporter, Supporter } from './db-schema.ts';
+import { isLocale } from '../locales.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -34,4 +35,49 @@ export async function findOrCreateSupporterByEmail(
 		)
 		.returningAll()
 		.executeTakeFirstOrThrow();
+}
+
+/**
+ * The supporter behind a Stripe customer: matched by the customer id, then by email (any case),
+ * else created. The customer id is then remembered on the supporter.
+ */
+export async function findOrCreateStripeSupporter(
+	db: Db,
+	{
+		customerId,
+		email,
+		name,
+		locale
+	}: { customerId: string | null; email: string | null; name?: string; locale?: string }
+): Promise<Supporter> {
+	if (customerId) {
+		const known = await db
+			.selectFrom('supporter')
+			.selectAll()
+			.where('stripe_customer_id', '=', customerId)
+			.executeTakeFirst();
+		if (known) return known;
+	}
+	const preferredLocale = isLocale(locale) ? locale : undefined;
+	const supporter = email
+		? await findOrCreateSupporterByEmail(db, {
+				email,
+				name: name ?? '',
+				...(preferredLocale && { preferred_locale: preferredLocale })
+			})
+		: await db
+				.insertInto('supporter')
+				.values({ name: name ?? '', stripe_customer_id: customerId })
+				.returningAll()
+				.executeTakeFirstOrThrow();
+	if (!customerId || supporter.stripe_customer_id) return supporter;
+	return (
+		(await db
+			.updateTable('supporter')
+			.set({ stripe_customer_id: customerId, updated_at: sql`now()` })
+			.where('id', '=', supporter.id)
+			.where('stripe_customer_id', 'is', null)
+			.returningAll()
+			.executeTakeFirst()) ?? supporter
+	);
 }

@@ -1,0 +1,67 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, RecurringPlan } from './db-schema.ts';
+import type { Channel, PlanStatus } from '../contribution.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface PlanState {
+	supporterId: string;
+	channel: Channel;
+	externalId: string;
+	amountMinor: number;
+	currency: string;
+	status: PlanStatus;
+	startedAt: Date;
+	canceledAt: Date | null;
+	cancelAtPeriodEnd: boolean;
+	currentPeriodEnd: Date | null;
+	lastFailureReason?: string | null;
+}
+
+/** Creates or brings up to date the plan mirrored from a provider's subscription. */
+export async function upsertPlan(db: Db, plan: PlanState): Promise<RecurringPlan> {
+	const values = {
+		supporter_id: plan.supporterId,
+		channel: plan.channel,
+		external_id: plan.externalId,
+		amount_minor: plan.amountMinor,
+		currency: plan.currency,
+		status: plan.status,
+		started_at: plan.startedAt,
+		canceled_at: plan.canceledAt,
+		cancel_at_period_end: plan.cancelAtPeriodEnd,
+		current_period_end: plan.currentPeriodEnd
+	};
+	return db
+		.insertInto('recurring_plan')
+		.values({ ...values, last_failure_reason: plan.lastFailureReason ?? null })
+		.onConflict((oc) =>
+			oc.columns(['channel', 'external_id']).doUpdateSet({
+				amount_minor: plan.amountMinor,
+				currency: plan.currency,
+				status: plan.status,
+				canceled_at: plan.canceledAt,
+				cancel_at_period_end: plan.cancelAtPeriodEnd,
+				current_period_end: plan.currentPeriodEnd,
+				// A decline reason stays until the plan is healthy again.
+				last_failure_reason:
+					plan.lastFailureReason !== undefined
+						? plan.lastFailureReason
+						: plan.status === 'active'
+							? null
+							: sql`recurring_plan.last_failure_reason`,
+				updated_at: sql`now()`
+			})
+		)
+		.returningAll()
+		.executeTakeFirstOrThrow();
+}
+
+export async function findPlanByExternalId(db: Db, channel: Channel, externalId: string) {
+	return db
+		.selectFrom('recurring_plan')
+		.selectAll()
+		.where('channel', '=', channel)
+		.where('external_id', '=', externalId)
+		.executeTakeFirst();
+}

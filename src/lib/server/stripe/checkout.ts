@@ -1,0 +1,108 @@
+import type { Kysely } from 'kysely';
+import type Stripe from 'stripe';
+import type { Donation } from '../../donation-form.ts';
+import { toInputString } from '../../money.ts';
+import type { Database } from '../db-schema.ts';
+import { findSupporterByEmail } from '../supporters.ts';
+
+export interface CheckoutRequest {
+	donation: Donation;
+	locale: string;
+	/** The site's own origin, for the return addresses. */
+	origin: string;
+	/** What the supporter's bank statement and receipt call the gift. */
+	productName: string;
+}
+
+// Checkout's own languages: Norwegian is one; Pashto and Dari are not, so Stripe follows the
+// browser there.
+const checkoutLocales: Record<string, Stripe.Checkout.SessionCreateParams.Locale> = {
+	en: 'en',
+	nb: 'nb'
+};
+
+/**
+ * Records the attempt, then opens a Stripe Checkout Session for it. Nothing here records money:
+ * gifts are recorded from Stripe's events (the webhook), never from the browser's return.
+ */
+export async function createCheckoutSession(
+	db: Kysely<Database>,
+	stripe: Stripe,
+	{ donation, locale, origin, productName }: CheckoutRequest
+): Promise<Stripe.Checkout.Session> {
+	const attempt = await db
+		.insertInto('checkout_attempt')
+		.values({
+			kind: donation.kind,
+			currency: donation.currency,
+			amount_minor: donation.amountMinor,
+			fee_top_up_minor: donation.feeTopUpMinor,
+			email: donation.email,
+			name: donation.name,
+			is_anonymous: donation.isAnonymous,
+			dedication: donation.dedication,
+			locale
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+
+	const known = await findSupporterByEmail(db, donation.email);
+	const isMonthly = donation.kind === 'monthly';
+	const metadata = {
+		komak_attempt_id: attempt.id,
+		kind: donation.kind,
+		amount_minor: String(donation.amountMinor),
+		fee_top_up_minor: String(donation.feeTopUpMinor),
+		currency: donation.currency,
+		is_anonymous: String(donation.isAnonymous),
+		locale,
+		dedication: donation.dedication.slice(0, 500)
+	};
+	const back = new URL('/', origin);
+	back.search = new URLSearchParams({
+		frequency: donation.kind,
+		currency: donation.currency,
+		amount: toInputString(donation.amountMinor, donation.currency)
+	}).toString();
+	back.hash = 'donate';
+
+	const params: Stripe.Checkout.SessionCreateParams = {
+		mode: isMonthly ? 'subscription' : 'payment',
+		line_items: [
+			{
+				quantity: 1,
+				price_data: {
+					currency: donation.currency.toLowerCase(),
+					unit_amount: donation.totalMinor,
+					product_data: { name: productName },
+					...(isMonthly && { recurring: { interval: 'month' } })
+				}
+			}
+		],
+		...(known?.stripe_customer_id
+			? { customer: known.stripe_customer_id }
+			: { customer_email: donation.email }),
+		locale: checkoutLocales[locale] ?? 'auto',
+		client_reference_id: attempt.id,
+		metadata,
+		success_url: `${origin}/thank-you?session_id={CHECKOUT_SESSION_ID}`,
+		cancel_url: back.toString(),
+		...(isMonthly
+			? { subscription_data: { metadata, description: productName } }
+			: {
+					submit_type: 'donate',
+					// A customer, so that receipts and the self-service page work later.
+					...(!known?.stripe_customer_id && { customer_creation: 'always' }),
+					payment_intent_data: { metadata, description: productName }
+				})
+	};
+	const session = await stripe.checkout.sessions.create(params, {
+		idempotencyKey: `komak-checkout-${attempt.id}`
+	});
+	await db
+		.updateTable('checkout_attempt')
+		.set({ stripe_checkout_session_id: session.id, status: 'open' })
+		.where('id', '=', attempt.id)
+		.execute();
+	return session;
+}

@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely';
+import type Stripe from 'stripe';
+import type { Database } from '../db-schema.ts';
+import { handlers } from './handlers.ts';
+import { receiveStripeEvent } from './webhook.ts';
+
+export interface SyncReport {
+	since: Date;
+	listed: number;
+	alreadyHandled: number;
+	handled: number;
+	failed: { id: string; type: string; error: string }[];
+}
+
+// Stripe keeps events for 30 days.
+const RETENTION_DAYS = 30;
+
+/**
+ * Recovers gifts made while webhooks were not arriving: lists Stripe's events since `since` and
+ * feeds each one not yet handled here through the same path as the webhook, oldest first.
+ */
+export async function syncStripeEvents(
+	db: Kysely<Database>,
+	stripe: Stripe,
+	{ since = new Date(Date.now() - RETENTION_DAYS * 86_400_000) }: { since?: Date } = {}
+): Promise<SyncReport> {
+	const events: Stripe.Event[] = [];
+	const types = Object.keys(handlers) as Stripe.EventListParams['types'];
+	for await (const event of stripe.events.list({
+		created: { gte: Math.floor(since.getTime() / 1000) },
+		types,
+		limit: 100
+	})) {
+		events.push(event);
+	}
+	events.reverse(); // Stripe lists newest first
+
+	const processed = new Set(
+		events.length === 0
+			? []
+			: (
+					await db
+						.selectFrom('stripe_event')
+						.select('id')
+						.where(
+							'id',
+							'in',
+							events.map((e) => e.id)
+						)
+						.where('status', '=', 'processed')
+						.execute()
+				).map((row) => row.id)
+	);
+	const report: SyncReport = {
+		since,
+		listed: events.length,
+		alreadyHandled: processed.size,
+		handled: 0,
+		failed: []
+	};
+	for (const event of events) {
+		if (processed.has(event.id)) continue;
+		const { outcome, error } = await receiveStripeEvent(db, stripe, event);
+		if (outcome === 'failed') {
+			report.failed.push({
+				id: event.id,
+				type: event.type,
+				error: error instanceof Error ? error.message : String(error)
+			});
+		} else if (outcome === 'duplicate') {
+			report.alreadyHandled++;
+		} else {
+			report.handled++;
+		}
+	}
+	return report;
+}

@@ -1,0 +1,51 @@
+import { redirect } from '@sveltejs/kit';
+import { getDatabase } from '$lib/server/database';
+import { findOrganisation } from '$lib/server/organisation';
+import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
+import type { PageServerLoad } from './$types';
+
+export type CheckoutOutcome = 'received' | 'processing' | 'not_completed';
+
+// Shows honestly what Stripe says about the session, asked server-side. It records nothing: the
+// gift is recorded from Stripe's events. The query string only names the session to ask about.
+export const load: PageServerLoad = async ({ url, locals, setHeaders }) => {
+	const sessionId = url.searchParams.get('session_id') ?? '';
+	if (!/^cs_[A-Za-z0-9_]{10,200}$/.test(sessionId) || !isCardPaymentConfigured())
+		redirect(303, '/');
+	setHeaders({ 'cache-control': 'private, no-store' });
+
+	const db = getDatabase();
+	// Only sessions this site opened: a stranger's session id shows nothing of theirs.
+	const attempt = await db
+		.selectFrom('checkout_attempt')
+		.select(['kind', 'email'])
+		.where('stripe_checkout_session_id', '=', sessionId)
+		.executeTakeFirst();
+	if (!attempt) redirect(303, '/');
+
+	const [organisation, session] = await Promise.all([
+		findOrganisation(db),
+		getStripe()
+			.checkout.sessions.retrieve(sessionId)
+			.catch((err) => {
+				locals.log.error({ err }, 'could not retrieve the checkout session');
+				return null;
+			})
+	]);
+	let outcome: CheckoutOutcome = 'processing';
+	if (session?.status === 'complete') {
+		outcome = session.payment_status === 'unpaid' ? 'processing' : 'received';
+	} else if (session?.status === 'open' || session?.status === 'expired') {
+		outcome = 'not_completed';
+	}
+	return {
+		organisationName: organisation.name,
+		outcome,
+		kind: attempt.kind,
+		email: attempt.email,
+		amount:
+			session?.amount_total != null && session.currency
+				? { amountMinor: session.amount_total, currency: session.currency.toUpperCase() }
+				: null
+	};
+};
