@@ -11,6 +11,9 @@ process.env.NODE_ENV ??= 'production';
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 const shutdownTimeoutSeconds = Number(process.env.SHUTDOWN_TIMEOUT ?? 30);
+// adapter-node assumes https when ORIGIN is unset, which would refuse every form post on a
+// local http://localhost. Behind a proxy, set ORIGIN to the public address.
+process.env.ORIGIN ??= `http://localhost:${port}`;
 
 // Importing the handler runs the app's init hook: the database is migrated before we listen.
 const { handler } = await import(path.resolve('build/handler.js'));
@@ -31,7 +34,7 @@ server.listen(port, host, () => {
 	const database = process.env.DATABASE_URL
 		? `PostgreSQL (${new URL(process.env.DATABASE_URL).host})`
 		: `embedded PGlite in ${process.env.PGLITE_DIR ?? './data/pglite'}`;
-	const address = process.env.ORIGIN ?? `http://localhost:${port}`;
+	const address = process.env.ORIGIN;
 	console.log(`Listening on http://${host}:${port}
   Komak is ready: ${address}
   Database: ${database}

@@ -34,6 +34,8 @@ const requestContext: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+const checkoutOrigin = process.env.STRIPE_API_URL ? new URL(process.env.STRIPE_API_URL).origin : '';
+
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const headers = response.headers;
@@ -44,6 +46,15 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(self)');
 	if (event.url.protocol === 'https:')
 		headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+	// The appeal's form ends at Stripe Checkout; with a local Stripe (STRIPE_API_URL) that is
+	// another origin, which the policy must name for the redirect after the form post.
+	const policy = headers.get('content-security-policy');
+	if (policy && checkoutOrigin) {
+		headers.set(
+			'content-security-policy',
+			policy.replace('form-action ', `form-action ${checkoutOrigin} `)
+		);
+	}
 	return response;
 };
 

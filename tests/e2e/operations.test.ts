@@ -1,65 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
-import path from 'node:path';
-import pg from 'pg';
+import type net from 'node:net';
 import { expect, test } from '@playwright/test';
 import { adminUrl, canReachPostgres } from './database.ts';
+import { admin, startApp, startRelay } from './processes.ts';
 
 // The built server on its own database, reached through a TCP relay that the test can cut, as a
 // database failover or network fault would.
 
 const database = 'komak_e2e_operations';
-
-async function admin(statement: string) {
-	const client = new pg.Client({ connectionString: adminUrl });
-	await client.connect();
-	await client.query(statement).finally(() => client.end());
-}
-
-function startRelay(target: URL) {
-	const sockets = new Set<net.Socket>();
-	const server = net.createServer((client) => {
-		const upstream = net.connect(Number(target.port || 5432), target.hostname);
-		client.pipe(upstream).pipe(client);
-		for (const socket of [client, upstream]) {
-			sockets.add(socket);
-			socket.on('error', () => {});
-			socket.on('close', () => sockets.delete(socket));
-		}
-	});
-	return {
-		server,
-		cut() {
-			server.close();
-			for (const socket of sockets) socket.destroy();
-		}
-	};
-}
-
-async function startApp(
-	env: Record<string, string>
-): Promise<{ app: ChildProcess; url: string; output: () => string }> {
-	const port = 4300 + Math.floor(Math.random() * 500);
-	let output = '';
-	const app = spawn(process.execPath, [path.resolve('scripts/start.ts')], {
-		env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	app.stdout!.on('data', (chunk) => (output += chunk));
-	app.stderr!.on('data', (chunk) => (output += chunk));
-	const url = `http://127.0.0.1:${port}`;
-	for (let i = 0; i < 100; i++) {
-		const ok = await fetch(`${url}/healthz`).then(
-			(r) => r.ok,
-			() => false
-		);
-		if (ok) return { app, url, output: () => output };
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-	app.kill();
-	throw new Error(`the app did not start:\n${output}`);
-}
 
 const isPostgresReachable = await canReachPostgres();
 
