@@ -3,17 +3,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /**
  * A request parameter type as it arrives form-encoded: numbers and booleans are strings, and
  * nothing is guaranteed to be present. Typing parsed bodies as `Form<Stripe.XCreateParams>` lets
- * the compiler check parameter names against the SDK.
+ * the compiler check parameter names against the SDK. (`null` is how Stripe's "empty" values
+ * arrive: as an empty string.)
  */
-export type Form<T> = T extends string
-	? T
-	: T extends number | boolean
-		? string
-		: T extends ReadonlyArray<infer U>
-			? Form<U>[]
-			: T extends object
-				? { [K in keyof T]?: Form<T[K]> }
-				: string;
+export type Form<T> = T extends undefined
+	? undefined
+	: T extends null
+		? ''
+		: T extends string
+			? T
+			: T extends number | boolean
+				? string
+				: T extends ReadonlyArray<infer U>
+					? Form<U>[]
+					: T extends object
+						? { [K in keyof T]?: Form<T[K]> }
+						: string;
 
 export type Params = Record<string, unknown>;
 

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Stripe from 'stripe';
+import { startStripeFake, type StripeFake } from '../stripe-fake/server.ts';
+import { migrateToLatest } from '../../src/lib/server/migrate.ts';
+import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
+import { createCheckoutSession } from '../../src/lib/server/stripe/checkout.ts';
+import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
+import { syncStripeEvents } from '../../src/lib/server/stripe/sync.ts';
+import { engines, type TestDatabase } from './databases.ts';
+
+// A whole monthly gift's life at Stripe, replayed into fresh databases in different orders.
+
+let fake: StripeFake;
+let stripe: Stripe;
+let lifecycleEvents: Stripe.Event[];
+let subscriptionId: string;
+const since = new Date(Date.now() - 60_000);
+
+/** A deterministic shuffle, so a failure can be replayed. */
+function shuffled<T>(items: T[], seed: number): T[] {
+	const copy = [...items];
+	for (let i = copy.length - 1; i > 0; i--) {
+		seed = (seed * 1103515245 + 12345) % 2 ** 31;
+		const j = seed % (i + 1);
+		[copy[i], copy[j]] = [copy[j], copy[i]];
+	}
+	return copy;
+}
+
+async function finalState(test: TestDatabase) {
+	const plans = await test.db
+		.selectFrom('recurring_plan')
+		.select(['external_id', 'status', 'amount_minor', 'currency'])
+		.execute();
+	const gifts = await test.db
+		.selectFrom('contribution')
+		.select(['external_reference', 'status', 'amount_minor', 'currency', 'kind'])
+		.orderBy('external_reference')
+		.execute();
+	const supporters = await test.db
+		.selectFrom('supporter')
+		.select(['email', 'stripe_customer_id'])
+		.execute();
+	return { plans, gifts, supporters };
+}
+
+beforeAll(async () => {
+	fake = await startStripeFake({ deliverWebhooks: false });
+	stripe = createStripeClient({ STRIPE_SECRET_KEY: 'sk_test_lifecycle', STRIPE_API_URL: fake.url });
+	// The gift starts as the appeal starts it, from a database of its own.
+	const origin = await engines[engines.length - 1].create();
+	await migrateToLatest(origin.db);
+	const session = await createCheckoutSession(origin.db, stripe, {
+		donation: {
+			kind: 'monthly',
+			currency: 'EUR',
+			amountMinor: 1500,
+			feeTopUpMinor: 0,
+			totalMinor: 1500,
+			name: 'Mina',
+			email: 'mina@example.com',
+			isAnonymous: false,
+			dedication: ''
+		},
+		locale: 'fa-AF',
+		origin: 'http://localhost:3000',
+		productName: 'Monthly gift to Dawat Media Center'
+	});
+	await origin.drop();
+	await fake.completeCheckout(session.id);
+	subscriptionId = fake.objects.checkoutSessions.get(session.id)!.subscription as string;
+	await fake.payNextInvoice(subscriptionId, { succeed: true });
+	await fake.payNextInvoice(subscriptionId, { succeed: true });
+	await fake.payNextInvoice(subscriptionId, { succeed: false, declineCode: 'insufficient_funds' });
+	await fake.payNextInvoice(subscriptionId, { succeed: true });
+	await stripe.subscriptions.update(subscriptionId, { pause_collection: { behavior: 'void' } });
+	await stripe.subscriptions.update(subscriptionId, { pause_collection: '' });
+	await stripe.subscriptions.cancel(subscriptionId);
+	lifecycleEvents = [...fake.events];
+});
+
+afterAll(async () => {
+	await fake?.close();
+});
+
+describe.each(engines)('Stripe events on $name', ({ create, available }) => {
+	it.skipIf(!available)(
+		'a monthly gift’s whole life, in any order, ends in the same state',
+		async () => {
+			const states = [];
+			for (const seed of [1, 7, 42]) {
+				const test = await create();
+				try {
+					await migrateToLatest(test.db);
+					for (const event of shuffled(lifecycleEvents, seed)) {
+						const { outcome, error } = await receiveStripeEvent(test.db, stripe, event);
+						expect(error).toBeUndefined();
+						expect(outcome).not.toBe('failed');
+					}
+					states.push(await finalState(test));
+				} finally {
+					await test.drop();
+				}
+			}
+			expect(states[1]).toEqual(states[0]);
+			expect(states[2]).toEqual(states[0]);
+			const [state] = states;
+			expect(state.plans).toEqual([
+				{ external_id: subscriptionId, status: 'canceled', amount_minor: 1500, currency: 'EUR' }
+			]);
+			// Four invoices: three paid at once, one paid on its second try.
+			expect(state.gifts).toHaveLength(4);
+			expect(
+				state.gifts.every(
+					(g) => g.status === 'succeeded' && g.amount_minor === 1500 && g.kind === 'monthly'
+				)
+			).toBe(true);
+			expect(state.supporters).toEqual([
+				{ email: 'mina@example.com', stripe_customer_id: expect.stringMatching(/^cus_/) }
+			]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'stripe:sync recovers events that never arrived, and a second run does nothing',
+		async () => {
+			const test = await create();
+			try {
+				await migrateToLatest(test.db);
+				const first = await syncStripeEvents(test.db, stripe, { since });
+				expect(first.failed).toEqual([]);
+				expect(first.handled).toBeGreaterThan(10);
+				expect(first.handled + first.alreadyHandled).toBe(first.listed);
+				const recovered = await finalState(test);
+				expect(recovered.gifts).toHaveLength(4);
+				expect(recovered.plans[0].status).toBe('canceled');
+
+				const second = await syncStripeEvents(test.db, stripe, { since });
+				expect(second).toMatchObject({ handled: 0, alreadyHandled: first.listed, failed: [] });
+				expect(await finalState(test)).toEqual(recovered);
+			} finally {
+				await test.drop();
+			}
+		}
+	);
+});
