@@ -1,19 +1,11 @@
 // node scripts/screenshots.ts [baseUrl] — screenshots of the appeal for docs/, at phone and
 // desktop widths, in each language. Start the app first (npm start).
 import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '../tests/chromium.ts';
 
 const baseUrl = process.argv[2] ?? 'http://localhost:3000';
 const outDir = process.argv[3] ?? 'docs/screenshots';
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: [
-		'--no-sandbox',
-		'--disable-gpu',
-		'--disable-background-networking',
-		'--disable-component-update',
-		'--disable-sync'
-	]
-});
+const browser = await chromium.launch(chromiumLaunchOptions);
 try {
 	for (const locale of ['en', 'nb', 'ps', 'fa-AF']) {
 		for (const [name, width, height] of [

@@ -1,27 +1,13 @@
 import pg from 'pg';
+import { adminUrl, canReachPostgres, databaseUrl } from '../postgres.ts';
+
+export { adminUrl, canReachPostgres };
 
 // The database the browser tests' server runs on, so tests can check what was (not) written.
-export const adminUrl =
-	process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
 export const e2eDatabaseName = `komak_e2e_${process.env.E2E_PORT ?? 4173}`;
 
 export function e2eDatabaseUrl(): string {
-	const url = new URL(adminUrl);
-	url.pathname = `/${e2eDatabaseName}`;
-	return url.toString();
-}
-
-export async function canReachPostgres(): Promise<boolean> {
-	const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
-	try {
-		await client.connect();
-		return true;
-	} catch {
-		return false;
-	} finally {
-		await client.end().catch(() => {});
-	}
+	return databaseUrl(e2eDatabaseName);
 }
 
 /** How many supporters and contributions exist; null when the server runs on PGlite. */

@@ -3,32 +3,26 @@ import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { adminUrl } from './database.ts';
+import { databaseUrl, runAsAdmin } from '../postgres.ts';
 
 // Helpers for tests that run the built server as its own process (as production does), on a
 // database of their own, sometimes behind a TCP relay the test can cut like a network fault.
 
-export async function admin(statement: string) {
-	const client = new pg.Client({ connectionString: adminUrl });
-	await client.connect();
-	await client.query(statement).finally(() => client.end());
-}
+export const admin = runAsAdmin;
 
 /** A fresh database on the test server; returns its URL. */
 export async function freshDatabase(name: string): Promise<string> {
 	await admin(`drop database if exists ${name} with (force)`);
 	await admin(`create database ${name}`);
-	const url = new URL(adminUrl);
-	url.pathname = `/${name}`;
-	return url.toString();
+	return databaseUrl(name);
 }
 
 export async function query<T extends object>(
-	databaseUrl: string,
+	url: string,
 	text: string,
 	values: unknown[] = []
 ) {
-	const client = new pg.Client({ connectionString: databaseUrl });
+	const client = new pg.Client({ connectionString: url });
 	await client.connect();
 	try {
 		return (await client.query<T>(text, values)).rows;

@@ -1,54 +1,29 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { Kysely } from 'kysely';
 import { createDatabase, type Database } from '../../src/lib/server/db.ts';
+import { adminUrl, canReachPostgres, databaseUrl, runAsAdmin } from '../postgres.ts';
 
 // Integration tests run against both engines Komak supports: a real PostgreSQL server (a fresh
 // database per suite, dropped afterwards) and the embedded PGlite.
 
-export const adminUrl =
-	process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export async function isPostgresReachable(): Promise<boolean> {
-	const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
-	try {
-		await client.connect();
-		return true;
-	} catch {
-		return false;
-	} finally {
-		await client.end().catch(() => {});
-	}
-}
+export { adminUrl };
 
 export interface TestDatabase {
 	db: Kysely<Database>;
 	drop(): Promise<void>;
 }
 
-async function withAdmin(statement: string) {
-	const client = new pg.Client({ connectionString: adminUrl });
-	await client.connect();
-	try {
-		await client.query(statement);
-	} finally {
-		await client.end();
-	}
-}
-
 export async function createPostgresTestDatabase(): Promise<TestDatabase> {
 	const name = `komak_test_${process.pid}_${Date.now().toString(36)}`;
-	await withAdmin(`create database ${name}`);
-	const url = new URL(adminUrl);
-	url.pathname = `/${name}`;
-	const db = createDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+	await runAsAdmin(`create database ${name}`);
+	const db = createDatabase({ databaseUrl: databaseUrl(name), poolSize: 5 });
 	return {
 		db,
 		async drop() {
 			await db.destroy();
-			await withAdmin(`drop database if exists ${name} with (force)`);
+			await runAsAdmin(`drop database if exists ${name} with (force)`);
 		}
 	};
 }
@@ -66,7 +41,7 @@ export async function createPgliteTestDatabase(): Promise<TestDatabase> {
 	};
 }
 
-export const postgresAvailable = await isPostgresReachable();
+export const postgresAvailable = await canReachPostgres();
 if (!postgresAvailable) {
 	const message = `PostgreSQL at ${new URL(adminUrl).host} does not answer: its integration tests are skipped.`;
 	if (process.env.CI) throw new Error(message);

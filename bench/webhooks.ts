@@ -1,0 +1,156 @@
+// Benchmark of Stripe webhook ingestion on PostgreSQL: signed events POSTed to the running app
+// (node scripts/start.ts) as fast as it takes them, each event twice, in shuffled order; then a
+// check that every gift was recorded exactly once. Run by `npm run bench` after bench/appeal.ts.
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import Stripe from 'stripe';
+import { startStripeFake } from '../tests/stripe-fake/server.ts';
+import { canReachPostgres } from '../tests/postgres.ts';
+import { freePort, freshDatabase, query, startApp } from '../tests/e2e/processes.ts';
+
+const ONE_OFF_GIFTS = Number(process.env.BENCH_GIFTS ?? 600);
+const MONTHLY_GIFTS = Math.round(ONE_OFF_GIFTS / 6);
+const CONCURRENCY = 16;
+const TARGET_EVENTS_PER_SECOND = 500;
+const TARGET_P99_MS = 50;
+const secret = 'whsec_bench_webhooks';
+const key = 'sk_test_bench_webhooks';
+
+if (!(await canReachPostgres())) {
+	console.log('Webhook ingestion: PostgreSQL does not answer (TEST_DATABASE_URL); skipped.');
+	process.exit(0);
+}
+
+const databaseUrl = await freshDatabase('komak_bench_webhooks');
+const port = await freePort();
+const fake = await startStripeFake({ apiKey: key, deliverWebhooks: false, webhookSecret: secret });
+const stripe = new Stripe(key, {
+	host: '127.0.0.1',
+	port: fake.port,
+	protocol: 'http',
+	maxNetworkRetries: 0
+});
+const app = await startApp(
+	{
+		DATABASE_URL: databaseUrl,
+		STRIPE_SECRET_KEY: key,
+		STRIPE_API_URL: fake.url,
+		STRIPE_WEBHOOK_SECRET: secret,
+		LOG_LEVEL: 'warn'
+	},
+	port
+);
+
+function percentile(sorted: number[], p: number) {
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+try {
+	// Gifts made at the fake with webhooks off; their events are then sent by the bench.
+	const origin = `http://localhost:${port}`;
+	for (let i = 0; i < ONE_OFF_GIFTS + MONTHLY_GIFTS; i++) {
+		const isMonthly = i >= ONE_OFF_GIFTS;
+		const session = await stripe.checkout.sessions.create({
+			mode: isMonthly ? 'subscription' : 'payment',
+			line_items: [
+				{
+					quantity: 1,
+					price_data: {
+						currency: isMonthly ? 'eur' : 'nok',
+						unit_amount: isMonthly ? 1500 : 25_000,
+						product_data: { name: 'Gift' },
+						...(isMonthly && { recurring: { interval: 'month' as const } })
+					}
+				}
+			],
+			customer_email: `bench${i}@example.com`,
+			...(!isMonthly && { customer_creation: 'always' as const, submit_type: 'donate' as const }),
+			success_url: `${origin}/thank-you?session_id={CHECKOUT_SESSION_ID}`,
+			cancel_url: origin
+		});
+		await fake.completeCheckout(session.id);
+	}
+	const events = fake.events.map((event) => JSON.stringify(event));
+	// Every event twice (Stripe retries, two deliveries racing), in a shuffled order.
+	const deliveries = [...events, ...events].sort(() => Math.random() - 0.5);
+
+	const latencies: number[] = [];
+	const statuses = new Map<number, number>();
+	let next = 0;
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: CONCURRENCY }, async () => {
+			while (next < deliveries.length) {
+				const payload = deliveries[next++];
+				const header = stripe.webhooks.generateTestHeaderString({ payload, secret });
+				const sent = performance.now();
+				const response = await fetch(`${origin}/webhooks/stripe`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', 'stripe-signature': header },
+					body: payload
+				});
+				await response.arrayBuffer();
+				latencies.push(performance.now() - sent);
+				statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+			}
+		})
+	);
+	const seconds = (performance.now() - started) / 1000;
+	latencies.sort((a, b) => a - b);
+
+	const [counts] = await query<{
+		gifts: string;
+		card_gifts: string;
+		plans: string;
+		unprocessed: string;
+	}>(
+		databaseUrl,
+		`select (select count(*) from contribution) gifts,
+			(select count(distinct external_reference) from contribution) card_gifts,
+			(select count(*) from recurring_plan) plans,
+			(select count(*) from stripe_event where status <> 'processed') unprocessed`
+	);
+	const expectedGifts = ONE_OFF_GIFTS + MONTHLY_GIFTS;
+	const isExactlyOnce =
+		Number(counts.gifts) === expectedGifts &&
+		Number(counts.card_gifts) === expectedGifts &&
+		Number(counts.plans) === MONTHLY_GIFTS &&
+		Number(counts.unprocessed) === 0;
+	const eventsPerSecond = deliveries.length / seconds;
+	const p99 = percentile(latencies, 99);
+	const results = {
+		date: new Date().toISOString(),
+		machine: { cpus: cpus().length, loadAverage: loadavg()[0], node: process.version },
+		gifts: { oneOff: ONE_OFF_GIFTS, monthly: MONTHLY_GIFTS },
+		events: events.length,
+		deliveries: deliveries.length,
+		concurrency: CONCURRENCY,
+		seconds,
+		eventsPerSecond,
+		latencyMs: {
+			p50: percentile(latencies, 50),
+			p90: percentile(latencies, 90),
+			p99,
+			max: latencies.at(-1)
+		},
+		statuses: Object.fromEntries(statuses),
+		database: counts,
+		isExactlyOnce,
+		pass: eventsPerSecond >= TARGET_EVENTS_PER_SECOND && p99 < TARGET_P99_MS && isExactlyOnce
+	};
+	const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISSED');
+	console.log(`
+Webhook ingestion on PostgreSQL (${events.length} events from ${expectedGifts} gifts, each delivered twice, ${CONCURRENCY} at a time)
+  ${eventsPerSecond.toFixed(0)} events/s (target ≥ ${TARGET_EVENTS_PER_SECOND}): ${verdict(eventsPerSecond >= TARGET_EVENTS_PER_SECOND)}
+  latency p50 ${results.latencyMs.p50.toFixed(1)} ms, p90 ${results.latencyMs.p90.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (target < ${TARGET_P99_MS}): ${verdict(p99 < TARGET_P99_MS)}
+  HTTP statuses ${JSON.stringify(results.statuses)}
+  exactly once: ${counts.gifts} gifts for ${expectedGifts} paid checkouts, ${counts.plans} plans, ${counts.unprocessed} events not processed: ${verdict(isExactlyOnce)}
+`);
+	writeFileSync(
+		new URL('./webhook-results.json', import.meta.url),
+		JSON.stringify(results, null, '\t') + '\n'
+	);
+} finally {
+	await app.stop();
+	await fake.close();
+}
