@@ -17,11 +17,7 @@ export async function freshDatabase(name: string): Promise<string> {
 	return databaseUrl(name);
 }
 
-export async function query<T extends object>(
-	url: string,
-	text: string,
-	values: unknown[] = []
-) {
+export async function query<T extends object>(url: string, text: string, values: unknown[] = []) {
 	const client = new pg.Client({ connectionString: url });
 	await client.connect();
 	try {
