@@ -10,7 +10,7 @@ import { freePort, freshDatabase, query, startApp } from '../tests/e2e/processes
 
 const ONE_OFF_GIFTS = Number(process.env.BENCH_GIFTS ?? 600);
 const MONTHLY_GIFTS = Math.round(ONE_OFF_GIFTS / 6);
-const CONCURRENCY = 16;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const TARGET_EVENTS_PER_SECOND = 500;
 const TARGET_P99_MS = 50;
 const secret = 'whsec_bench_webhooks';

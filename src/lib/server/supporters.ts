@@ -14,8 +14,8 @@ export async function findSupporterByEmail(db: Db, email: string): Promise<Suppo
 
 /**
  * The supporter with this email, created if new. Safe when two requests race: the unique index on
- * lower(email) decides, and both get the same row. Existing details are only filled in, never
- * overwritten by what a form says.
+ * lower(email) decides, and both get the same row. Existing details (name, Stripe customer) are
+ * only filled in, never overwritten by what a form says.
  */
 export async function findOrCreateSupporterByEmail(
 	db: Db,
@@ -30,6 +30,7 @@ export async function findOrCreateSupporterByEmail(
 				.where('email', 'is not', null)
 				.doUpdateSet({
 					name: sql<string>`case when supporter.name = '' then excluded.name else supporter.name end`,
+					stripe_customer_id: sql<string>`coalesce(supporter.stripe_customer_id, excluded.stripe_customer_id)`,
 					updated_at: sql`now()`
 				})
 		)
@@ -59,25 +60,17 @@ export async function findOrCreateStripeSupporter(
 		if (known) return known;
 	}
 	const preferredLocale = isLocale(locale) ? locale : undefined;
-	const supporter = email
-		? await findOrCreateSupporterByEmail(db, {
-				email,
-				name: name ?? '',
-				...(preferredLocale && { preferred_locale: preferredLocale })
-			})
-		: await db
-				.insertInto('supporter')
-				.values({ name: name ?? '', stripe_customer_id: customerId })
-				.returningAll()
-				.executeTakeFirstOrThrow();
-	if (!customerId || supporter.stripe_customer_id) return supporter;
-	return (
-		(await db
-			.updateTable('supporter')
-			.set({ stripe_customer_id: customerId, updated_at: sql`now()` })
-			.where('id', '=', supporter.id)
-			.where('stripe_customer_id', 'is', null)
-			.returningAll()
-			.executeTakeFirst()) ?? supporter
-	);
+	if (email) {
+		return findOrCreateSupporterByEmail(db, {
+			email,
+			name: name ?? '',
+			stripe_customer_id: customerId,
+			...(preferredLocale && { preferred_locale: preferredLocale })
+		});
+	}
+	return db
+		.insertInto('supporter')
+		.values({ name: name ?? '', stripe_customer_id: customerId })
+		.returningAll()
+		.executeTakeFirstOrThrow();
 }

@@ -30,10 +30,34 @@ function planStatus(subscription: Stripe.Subscription): PlanStatus | null {
 	}
 }
 
-async function attemptOf(trx: Trx, metadata: Stripe.Metadata | null | undefined) {
+const attemptId = (metadata: Stripe.Metadata | null | undefined) => {
 	const id = metadata?.komak_attempt_id;
-	if (!id || !/^[0-9a-f-]{36}$/.test(id)) return undefined;
+	return id && /^[0-9a-f-]{36}$/.test(id) ? id : undefined;
+};
+
+/** The appeal's record of this checkout, with what the supporter chose there. */
+async function attemptOf(trx: Trx, metadata: Stripe.Metadata | null | undefined) {
+	const id = attemptId(metadata);
+	if (!id) return undefined;
 	return trx.selectFrom('checkout_attempt').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Marks the attempt done (a completed one stays completed) and returns it. */
+async function settleAttempt(
+	trx: Trx,
+	metadata: Stripe.Metadata | null | undefined,
+	status: 'completed' | 'expired' | 'failed'
+) {
+	const id = attemptId(metadata);
+	if (!id) return undefined;
+	const settled = await trx
+		.updateTable('checkout_attempt')
+		.set({ status, updated_at: sql`now()` })
+		.where('id', '=', id)
+		.where('status', '<>', 'completed')
+		.returningAll()
+		.executeTakeFirst();
+	return settled ?? attemptOf(trx, metadata);
 }
 
 async function customerEmail(
@@ -56,7 +80,7 @@ async function syncSubscription(
 	const subscription = await stripe.subscriptions.retrieve(subscriptionId);
 	const status = planStatus(subscription);
 	const existing = await findPlanByExternalId(trx, 'card', subscription.id);
-	if (!status && !existing) return null;
+	if (!status && !existing) return { plan: null, subscription };
 	const attempt = await attemptOf(trx, subscription.metadata);
 	const supporter = existing
 		? { id: existing.supporter_id }
@@ -67,7 +91,7 @@ async function syncSubscription(
 				locale: attempt?.locale
 			});
 	const item = subscription.items.data[0];
-	return upsertPlan(trx, {
+	const plan = await upsertPlan(trx, {
 		supporterId: supporter.id,
 		channel: 'card',
 		externalId: subscription.id,
@@ -80,6 +104,7 @@ async function syncSubscription(
 		currentPeriodEnd: item?.current_period_end ? new Date(item.current_period_end * 1000) : null,
 		lastFailureReason: failureReason
 	});
+	return { plan, subscription };
 }
 
 /** Every paid (or failed) monthly invoice is one contribution, keyed by the invoice id. */
@@ -90,18 +115,19 @@ async function recordInvoice(
 	outcome: 'succeeded' | 'failed'
 ) {
 	const invoice =
-		typeof invoiceOrId === 'string' ? await stripe.invoices.retrieve(invoiceOrId) : invoiceOrId;
+		typeof invoiceOrId === 'string'
+			? await stripe.invoices.retrieve(invoiceOrId, { expand: ['payments'] })
+			: invoiceOrId;
 	const subscriptionId = invoiceSubscriptionId(invoice);
 	if (!subscriptionId) return; // not a monthly gift
 	const payment = await paymentDetails(stripe, await invoicePaymentIntent(stripe, invoice));
-	const plan = await syncSubscription(
+	const { plan, subscription } = await syncSubscription(
 		trx,
 		stripe,
 		subscriptionId,
 		outcome === 'failed' ? (payment.failureReason ?? 'payment_failed') : undefined
 	);
 	if (!plan) return;
-	const subscription = await stripe.subscriptions.retrieve(subscriptionId);
 	const paidAt = invoice.status_transitions?.paid_at;
 	await recordContribution(trx, {
 		supporter_id: plan.supporter_id,
@@ -123,15 +149,10 @@ async function recordInvoice(
 
 const checkoutPaid: Handler = async (trx, stripe, event) => {
 	const { id } = event.data.object as Stripe.Checkout.Session;
-	const session = await stripe.checkout.sessions.retrieve(id);
-	const attempt = await attemptOf(trx, session.metadata);
-	if (attempt) {
-		await trx
-			.updateTable('checkout_attempt')
-			.set({ status: 'completed', updated_at: sql`now()` })
-			.where('id', '=', attempt.id)
-			.execute();
-	}
+	const session = await stripe.checkout.sessions.retrieve(id, {
+		expand: ['payment_intent.latest_charge.balance_transaction']
+	});
+	const attempt = await settleAttempt(trx, session.metadata, 'completed');
 	if (session.mode === 'subscription') {
 		if (session.subscription) await syncSubscription(trx, stripe, idOf(session.subscription)!);
 		if (session.invoice) await recordInvoice(trx, stripe, idOf(session.invoice)!, 'succeeded');
@@ -167,14 +188,7 @@ const checkoutFailed =
 	(status: 'expired' | 'failed'): Handler =>
 	async (trx, stripe, event) => {
 		const session = event.data.object as Stripe.Checkout.Session;
-		const attempt = await attemptOf(trx, session.metadata);
-		if (attempt && attempt.status !== 'completed') {
-			await trx
-				.updateTable('checkout_attempt')
-				.set({ status, updated_at: sql`now()` })
-				.where('id', '=', attempt.id)
-				.execute();
-		}
+		await settleAttempt(trx, session.metadata, status);
 		const paymentIntentId = idOf(session.payment_intent);
 		if (status === 'failed' && paymentIntentId) {
 			await trx
@@ -236,7 +250,6 @@ export const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
 	'checkout.session.async_payment_failed': checkoutFailed('failed'),
 	'checkout.session.expired': checkoutFailed('expired'),
 	'invoice.paid': invoicePaid,
-	'invoice.payment_succeeded': invoicePaid,
 	'invoice.payment_failed': invoiceFailed,
 	'customer.subscription.created': subscriptionChanged,
 	'customer.subscription.updated': subscriptionChanged,

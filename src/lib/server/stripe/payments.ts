@@ -28,9 +28,14 @@ export async function paymentDetails(
 			paidAt: null,
 			failureReason: null
 		};
-	const intent = await stripe.paymentIntents.retrieve(id, {
-		expand: ['latest_charge.balance_transaction']
-	});
+	// Use what the caller already expanded; fetch only what is missing.
+	const intent =
+		paymentIntent &&
+		typeof paymentIntent === 'object' &&
+		typeof paymentIntent.latest_charge === 'object' &&
+		typeof paymentIntent.latest_charge?.balance_transaction === 'object'
+			? paymentIntent
+			: await stripe.paymentIntents.retrieve(id, { expand: ['latest_charge.balance_transaction'] });
 	const charge = typeof intent.latest_charge === 'object' ? intent.latest_charge : null;
 	const balance =
 		charge && typeof charge.balance_transaction === 'object' ? charge.balance_transaction : null;

@@ -6,62 +6,85 @@ import { handlers } from './handlers.ts';
 export type EventOutcome = 'processed' | 'duplicate' | 'ignored' | 'failed';
 
 /**
- * Stores a verified Stripe event once (by its id) and handles it in one transaction. Any instance
- * may receive any event, several times, at once: the row lock makes the second delivery wait for
- * the first and then see it done. A failure rolls the work back, is noted on the event, and is
- * reported so that Stripe (or `npm run stripe:sync`) delivers it again.
+ * Stores a verified Stripe event once (by its id) and handles it in the same transaction. Any
+ * instance may receive any event, several times, at once: the row lock makes the second delivery
+ * wait for the first and then see it done. A failure rolls the work back, is noted on the event,
+ * and is reported so that Stripe (or `npm run stripe:sync`) delivers it again.
  */
 export async function receiveStripeEvent(
 	db: Kysely<Database>,
 	stripe: Stripe,
 	event: Stripe.Event
 ): Promise<{ outcome: EventOutcome; error?: unknown }> {
-	await db
-		.insertInto('stripe_event')
-		.values({
-			id: event.id,
-			type: event.type,
-			stripe_created_at: new Date(event.created * 1000),
-			payload: JSON.stringify(event)
-		})
-		.onConflict((oc) => oc.column('id').doNothing())
-		.execute();
+	const row = {
+		id: event.id,
+		type: event.type,
+		stripe_created_at: new Date(event.created * 1000),
+		payload: JSON.stringify(event)
+	};
+	const handle = handlers[event.type];
+	if (!handle) {
+		// Types Komak does not act on are kept for the record, done at once.
+		const inserted = await db
+			.insertInto('stripe_event')
+			.values({ ...row, status: 'processed', processed_at: sql`now()`, attempts: 1 })
+			.onConflict((oc) => oc.column('id').doNothing())
+			.returning('id')
+			.executeTakeFirst();
+		return { outcome: inserted ? 'ignored' : 'duplicate' };
+	}
+
+	// A repeat of an event already done needs no transaction: done is final.
+	const stored = await db
+		.selectFrom('stripe_event')
+		.select('status')
+		.where('id', '=', event.id)
+		.executeTakeFirst();
+	if (stored?.status === 'processed') return { outcome: 'duplicate' };
 
 	try {
-		return {
-			outcome: await db.transaction().execute(async (trx) => {
-				const stored = await trx
-					.selectFrom('stripe_event')
-					.select('status')
-					.where('id', '=', event.id)
-					.forUpdate()
-					.executeTakeFirstOrThrow();
-				if (stored.status === 'processed') return 'duplicate';
-				const handle = handlers[event.type];
-				if (handle) await handle(trx, stripe, event);
-				await trx
-					.updateTable('stripe_event')
-					.set({
-						status: 'processed',
-						processed_at: sql`now()`,
-						attempts: sql`attempts + 1`,
-						last_error: null
-					})
-					.where('id', '=', event.id)
-					.execute();
-				return handle ? 'processed' : 'ignored';
-			})
-		};
+		const outcome = await db.transaction().execute(async (trx) => {
+			await trx
+				.insertInto('stripe_event')
+				.values(row)
+				.onConflict((oc) => oc.column('id').doNothing())
+				.execute();
+			const locked = await trx
+				.selectFrom('stripe_event')
+				.select('status')
+				.where('id', '=', event.id)
+				.forUpdate()
+				.executeTakeFirstOrThrow();
+			if (locked.status === 'processed') return 'duplicate' as const;
+			await handle(trx, stripe, event);
+			await trx
+				.updateTable('stripe_event')
+				.set({
+					status: 'processed',
+					processed_at: sql`now()`,
+					attempts: sql`attempts + 1`,
+					last_error: null
+				})
+				.where('id', '=', event.id)
+				.execute();
+			return 'processed' as const;
+		});
+		return { outcome };
 	} catch (error) {
+		const lastError = error instanceof Error ? error.message.slice(0, 2000) : String(error);
 		await db
-			.updateTable('stripe_event')
-			.set({
-				status: 'failed',
-				attempts: sql`attempts + 1`,
-				last_error: error instanceof Error ? error.message.slice(0, 2000) : String(error)
-			})
-			.where('id', '=', event.id)
-			.where('status', '<>', 'processed')
+			.insertInto('stripe_event')
+			.values({ ...row, status: 'failed', attempts: 1, last_error: lastError })
+			.onConflict((oc) =>
+				oc
+					.column('id')
+					.doUpdateSet({
+						status: 'failed',
+						attempts: sql`stripe_event.attempts + 1`,
+						last_error: lastError
+					})
+					.where('stripe_event.status', '<>', 'processed')
+			)
 			.execute()
 			.catch(() => {}); // the database itself may be what failed
 		return { outcome: 'failed', error };
