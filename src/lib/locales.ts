@@ -32,3 +32,8 @@ export function intlLocale(locale: string): string {
 		'en-GB'
 	);
 }
+
+/** Wraps text (an email, a code) in Unicode isolates so it stays whole inside right-to-left text. */
+export function isolateDirection(text: string): string {
+	return `\u2068${text}\u2069`;
+}
