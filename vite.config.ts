@@ -30,7 +30,7 @@ export default defineConfig({
 					environment: 'node',
 					include: ['tests/integration/**/*.test.ts', 'tests/stripe-fake/**/*.test.ts'],
 					fileParallelism: false,
-					testTimeout: 30_000,
+					testTimeout: 90_000,
 					hookTimeout: 60_000
 				}
 			}

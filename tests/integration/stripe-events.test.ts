@@ -144,3 +144,74 @@ describe.each(engines)('Stripe events on $name', ({ create, available }) => {
 		}
 	);
 });
+
+describe('refunds', () => {
+	it.skipIf(!engines[0].available)(
+		'change a card gift’s status and refunded amount, and never delete it',
+		async () => {
+			const test = await engines[0].create();
+			const refundFake = await startStripeFake({ deliverWebhooks: false });
+			const client = createStripeClient({
+				STRIPE_SECRET_KEY: 'sk_test_refunds',
+				STRIPE_API_URL: refundFake.url
+			});
+			try {
+				await migrateToLatest(test.db);
+				const session = await createCheckoutSession(test.db, client, {
+					donation: {
+						kind: 'one_off',
+						currency: 'NOK',
+						amountMinor: 50000,
+						feeTopUpMinor: 0,
+						totalMinor: 50000,
+						name: 'Karim',
+						email: 'karim@example.com',
+						isAnonymous: true,
+						dedication: ''
+					},
+					locale: 'ps',
+					origin: 'http://localhost:3000',
+					productName: 'Gift to Dawat Media Center'
+				});
+				await refundFake.completeCheckout(session.id);
+				const deliverAll = async () => {
+					for (const event of refundFake.events) await receiveStripeEvent(test.db, client, event);
+				};
+				await deliverAll();
+				const paymentIntent = refundFake.objects.checkoutSessions.get(session.id)!
+					.payment_intent as string;
+				const gift = () =>
+					test.db
+						.selectFrom('contribution')
+						.selectAll()
+						.where('external_reference', '=', paymentIntent)
+						.executeTakeFirstOrThrow();
+				expect(await gift()).toMatchObject({
+					status: 'succeeded',
+					amount_minor: 50000,
+					refunded_minor: 0,
+					is_anonymous: true
+				});
+
+				await client.refunds.create({ payment_intent: paymentIntent, amount: 20000 });
+				await deliverAll();
+				expect(await gift()).toMatchObject({
+					status: 'partially_refunded',
+					amount_minor: 50000,
+					refunded_minor: 20000
+				});
+
+				await client.refunds.create({ payment_intent: paymentIntent });
+				await deliverAll();
+				expect(await gift()).toMatchObject({
+					status: 'refunded',
+					amount_minor: 50000,
+					refunded_minor: 50000
+				});
+			} finally {
+				await refundFake.close();
+				await test.drop();
+			}
+		}
+	);
+});
