@@ -39,8 +39,9 @@ export async function upsertPlan(db: Db, plan: PlanState): Promise<RecurringPlan
 			oc.columns(['channel', 'external_id']).doUpdateSet({
 				amount_minor: plan.amountMinor,
 				currency: plan.currency,
-				status: plan.status,
-				canceled_at: plan.canceledAt,
+				// Canceled is final at Stripe: a late, older copy of the subscription cannot revive it.
+				status: sql`case when recurring_plan.status = 'canceled' then 'canceled' else excluded.status end`,
+				canceled_at: sql`coalesce(recurring_plan.canceled_at, excluded.canceled_at)`,
 				cancel_at_period_end: plan.cancelAtPeriodEnd,
 				current_period_end: plan.currentPeriodEnd,
 				// A decline reason stays until the plan is healthy again.

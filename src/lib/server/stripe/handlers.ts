@@ -5,12 +5,26 @@ import { recordContribution, updateContributionsByPayment } from '../contributio
 import type { Database } from '../db-schema.ts';
 import { findPlanByExternalId, upsertPlan } from '../plans.ts';
 import { findOrCreateStripeSupporter } from '../supporters.ts';
-import { idOf, invoicePaymentIntent, invoiceSubscriptionId, paymentDetails } from './payments.ts';
+import {
+	idOf,
+	invoicePaymentIntent,
+	invoiceSubscriptionId,
+	paymentDetails,
+	type PaymentDetails
+} from './payments.ts';
+
+// Each handler works in two steps: first it asks Stripe for the current objects (network, no
+// database lock held), then it returns the database work, which runs in the event's short
+// transaction. Objects are always read fresh from Stripe, so any order of events ends in the
+// same state.
 
 type Trx = Transaction<Database>;
-type Handler = (trx: Trx, stripe: Stripe, event: Stripe.Event) => Promise<void>;
+export type ApplyChanges = (trx: Trx) => Promise<void>;
+type Handler = (stripe: Stripe, event: Stripe.Event) => Promise<ApplyChanges>;
 
+const nothing: ApplyChanges = async () => {};
 const upper = (currency: string) => currency.toUpperCase();
+const date = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
 
 function planStatus(subscription: Stripe.Subscription): PlanStatus | null {
 	switch (subscription.status) {
@@ -60,75 +74,74 @@ async function settleAttempt(
 	return settled ?? attemptOf(trx, metadata);
 }
 
-async function customerEmail(
-	stripe: Stripe,
-	customer: string | Stripe.Customer | Stripe.DeletedCustomer | null
-) {
-	if (!customer) return null;
-	const object =
-		typeof customer === 'string' ? await stripe.customers.retrieve(customer) : customer;
-	return 'deleted' in object && object.deleted ? null : ((object as Stripe.Customer).email ?? null);
-}
+/** A subscription with its customer, as Stripe has it now. */
+const fetchSubscription = (stripe: Stripe, id: string) =>
+	stripe.subscriptions.retrieve(id, { expand: ['customer'] });
 
-/** Mirrors the subscription as Stripe has it now, so events in any order end in the same state. */
-async function syncSubscription(
+/** Mirrors the subscription in the plan; creates the supporter and plan if they are new. */
+async function applySubscription(
 	trx: Trx,
-	stripe: Stripe,
-	subscriptionId: string,
+	subscription: Stripe.Subscription,
 	failureReason?: string | null
 ) {
-	const subscription = await stripe.subscriptions.retrieve(subscriptionId);
 	const status = planStatus(subscription);
 	const existing = await findPlanByExternalId(trx, 'card', subscription.id);
-	if (!status && !existing) return { plan: null, subscription };
-	const attempt = await attemptOf(trx, subscription.metadata);
-	const supporter = existing
-		? { id: existing.supporter_id }
-		: await findOrCreateStripeSupporter(trx, {
-				customerId: idOf(subscription.customer),
-				email: attempt?.email ?? (await customerEmail(stripe, subscription.customer)),
-				name: attempt?.name,
-				locale: attempt?.locale
-			});
+	if (!status && !existing) return null;
+	let supporterId = existing?.supporter_id;
+	if (!supporterId) {
+		const attempt = await attemptOf(trx, subscription.metadata);
+		const customer = typeof subscription.customer === 'object' ? subscription.customer : null;
+		const supporter = await findOrCreateStripeSupporter(trx, {
+			customerId: idOf(subscription.customer),
+			email: attempt?.email ?? (customer && !customer.deleted ? customer.email : null),
+			name: attempt?.name,
+			locale: attempt?.locale
+		});
+		supporterId = supporter.id;
+	}
 	const item = subscription.items.data[0];
-	const plan = await upsertPlan(trx, {
-		supporterId: supporter.id,
+	return upsertPlan(trx, {
+		supporterId,
 		channel: 'card',
 		externalId: subscription.id,
 		amountMinor: (item?.price.unit_amount ?? 0) * (item?.quantity ?? 1),
 		currency: upper(item?.price.currency ?? subscription.currency),
 		status: status ?? existing!.status,
 		startedAt: new Date((subscription.start_date ?? subscription.created) * 1000),
-		canceledAt: subscription.canceled_at ? new Date(subscription.canceled_at * 1000) : null,
+		canceledAt: date(subscription.canceled_at),
 		cancelAtPeriodEnd: subscription.cancel_at_period_end,
-		currentPeriodEnd: item?.current_period_end ? new Date(item.current_period_end * 1000) : null,
+		currentPeriodEnd: date(item?.current_period_end),
 		lastFailureReason: failureReason
 	});
-	return { plan, subscription };
+}
+
+interface InvoiceFacts {
+	invoice: Stripe.Invoice;
+	subscription: Stripe.Subscription;
+	payment: PaymentDetails;
+	outcome: 'succeeded' | 'failed';
+}
+
+async function fetchInvoice(
+	stripe: Stripe,
+	invoiceId: string,
+	outcome: 'succeeded' | 'failed'
+): Promise<InvoiceFacts | null> {
+	const invoice = await stripe.invoices.retrieve(invoiceId, { expand: ['payments'] });
+	const subscriptionId = invoiceSubscriptionId(invoice);
+	if (!subscriptionId) return null; // not a monthly gift
+	const [payment, subscription] = await Promise.all([
+		invoicePaymentIntent(stripe, invoice).then((intent) => paymentDetails(stripe, intent)),
+		fetchSubscription(stripe, subscriptionId)
+	]);
+	return { invoice, subscription, payment, outcome };
 }
 
 /** Every paid (or failed) monthly invoice is one contribution, keyed by the invoice id. */
-async function recordInvoice(
-	trx: Trx,
-	stripe: Stripe,
-	invoiceOrId: string | Stripe.Invoice,
-	outcome: 'succeeded' | 'failed'
-) {
-	const invoice =
-		typeof invoiceOrId === 'string'
-			? await stripe.invoices.retrieve(invoiceOrId, { expand: ['payments'] })
-			: invoiceOrId;
-	const subscriptionId = invoiceSubscriptionId(invoice);
-	if (!subscriptionId) return; // not a monthly gift
-	const payment = await paymentDetails(stripe, await invoicePaymentIntent(stripe, invoice));
-	const { plan, subscription } = await syncSubscription(
-		trx,
-		stripe,
-		subscriptionId,
-		outcome === 'failed' ? (payment.failureReason ?? 'payment_failed') : undefined
-	);
+async function applyInvoice(trx: Trx, { invoice, subscription, payment, outcome }: InvoiceFacts) {
+	const failure = outcome === 'failed' ? (payment.failureReason ?? 'payment_failed') : undefined;
+	const plan = await applySubscription(trx, subscription, failure);
 	if (!plan) return;
-	const paidAt = invoice.status_transitions?.paid_at;
 	await recordContribution(trx, {
 		supporter_id: plan.supporter_id,
 		recurring_plan_id: plan.id,
@@ -139,7 +152,7 @@ async function recordInvoice(
 		fee_minor: payment.feeMinor,
 		net_minor: payment.netMinor,
 		status: outcome,
-		received_at: paidAt ? new Date(paidAt * 1000) : new Date(invoice.created * 1000),
+		received_at: date(invoice.status_transitions?.paid_at) ?? new Date(invoice.created * 1000),
 		external_reference: invoice.id!,
 		payment_reference: payment.paymentIntentId,
 		is_anonymous: subscription.metadata?.is_anonymous === 'true',
@@ -147,50 +160,58 @@ async function recordInvoice(
 	});
 }
 
-const checkoutPaid: Handler = async (trx, stripe, event) => {
+const checkoutPaid: Handler = async (stripe, event) => {
 	const { id } = event.data.object as Stripe.Checkout.Session;
 	const session = await stripe.checkout.sessions.retrieve(id, {
 		expand: ['payment_intent.latest_charge.balance_transaction']
 	});
-	const attempt = await settleAttempt(trx, session.metadata, 'completed');
 	if (session.mode === 'subscription') {
-		if (session.subscription) await syncSubscription(trx, stripe, idOf(session.subscription)!);
-		if (session.invoice) await recordInvoice(trx, stripe, idOf(session.invoice)!, 'succeeded');
-		return;
+		const [subscription, invoice] = await Promise.all([
+			session.subscription ? fetchSubscription(stripe, idOf(session.subscription)!) : null,
+			session.invoice ? fetchInvoice(stripe, idOf(session.invoice)!, 'succeeded') : null
+		]);
+		return async (trx) => {
+			await settleAttempt(trx, session.metadata, 'completed');
+			if (subscription) await applySubscription(trx, subscription);
+			if (invoice) await applyInvoice(trx, invoice);
+		};
 	}
-	if (session.mode !== 'payment' || !session.payment_intent) return;
-	const supporter = await findOrCreateStripeSupporter(trx, {
-		customerId: idOf(session.customer),
-		email: session.customer_details?.email ?? session.customer_email ?? attempt?.email ?? null,
-		name: attempt?.name || session.customer_details?.name || '',
-		locale: attempt?.locale
-	});
+	if (session.mode !== 'payment' || !session.payment_intent) return nothing;
 	const payment = await paymentDetails(stripe, session.payment_intent);
-	const isPaid = session.payment_status === 'paid';
-	await recordContribution(trx, {
-		supporter_id: supporter.id,
-		channel: 'card',
-		kind: 'one_off',
-		amount_minor: session.amount_total!,
-		currency: upper(session.currency!),
-		fee_minor: payment.feeMinor,
-		net_minor: payment.netMinor,
-		status: isPaid ? 'succeeded' : 'pending',
-		received_at: payment.paidAt ?? new Date(session.created * 1000),
-		external_reference: payment.paymentIntentId!,
-		payment_reference: payment.paymentIntentId,
-		is_anonymous: (attempt?.is_anonymous ?? session.metadata?.is_anonymous === 'true') === true,
-		dedication: attempt?.dedication ?? session.metadata?.dedication ?? ''
-	});
+	return async (trx) => {
+		const attempt = await settleAttempt(trx, session.metadata, 'completed');
+		const supporter = await findOrCreateStripeSupporter(trx, {
+			customerId: idOf(session.customer),
+			email: session.customer_details?.email ?? session.customer_email ?? attempt?.email ?? null,
+			name: attempt?.name || session.customer_details?.name || '',
+			locale: attempt?.locale
+		});
+		await recordContribution(trx, {
+			supporter_id: supporter.id,
+			channel: 'card',
+			kind: 'one_off',
+			amount_minor: session.amount_total!,
+			currency: upper(session.currency!),
+			fee_minor: payment.feeMinor,
+			net_minor: payment.netMinor,
+			status: session.payment_status === 'paid' ? 'succeeded' : 'pending',
+			received_at: payment.paidAt ?? new Date(session.created * 1000),
+			external_reference: payment.paymentIntentId!,
+			payment_reference: payment.paymentIntentId,
+			is_anonymous: (attempt?.is_anonymous ?? session.metadata?.is_anonymous === 'true') === true,
+			dedication: attempt?.dedication ?? session.metadata?.dedication ?? ''
+		});
+	};
 };
 
 const checkoutFailed =
 	(status: 'expired' | 'failed'): Handler =>
-	async (trx, stripe, event) => {
+	async (_stripe, event) => {
 		const session = event.data.object as Stripe.Checkout.Session;
-		await settleAttempt(trx, session.metadata, status);
 		const paymentIntentId = idOf(session.payment_intent);
-		if (status === 'failed' && paymentIntentId) {
+		return async (trx) => {
+			await settleAttempt(trx, session.metadata, status);
+			if (status !== 'failed' || !paymentIntentId) return;
 			await trx
 				.updateTable('contribution')
 				.set({ status: 'failed', updated_at: sql`now()` })
@@ -198,50 +219,62 @@ const checkoutFailed =
 				.where('external_reference', '=', paymentIntentId)
 				.where('status', '=', 'pending')
 				.execute();
-		}
+		};
 	};
 
-const invoicePaid: Handler = (trx, stripe, event) =>
-	recordInvoice(trx, stripe, (event.data.object as Stripe.Invoice).id!, 'succeeded');
-const invoiceFailed: Handler = (trx, stripe, event) =>
-	recordInvoice(trx, stripe, (event.data.object as Stripe.Invoice).id!, 'failed');
+const invoiceOutcome =
+	(outcome: 'succeeded' | 'failed'): Handler =>
+	async (stripe, event) => {
+		const facts = await fetchInvoice(stripe, (event.data.object as Stripe.Invoice).id!, outcome);
+		return facts ? (trx) => applyInvoice(trx, facts) : nothing;
+	};
 
-const subscriptionChanged: Handler = async (trx, stripe, event) => {
-	await syncSubscription(trx, stripe, (event.data.object as Stripe.Subscription).id);
+const subscriptionChanged: Handler = async (stripe, event) => {
+	const subscription = await fetchSubscription(
+		stripe,
+		(event.data.object as Stripe.Subscription).id
+	);
+	return async (trx) => {
+		await applySubscription(trx, subscription);
+	};
 };
 
 /** Refunds change a gift's status and refunded amount; the gift itself stays. */
-const chargeRefunded: Handler = async (trx, stripe, event) => {
+const chargeRefunded: Handler = async (stripe, event) => {
 	const object = event.data.object as Stripe.Charge | Stripe.Refund;
 	const chargeId = object.object === 'charge' ? object.id : idOf(object.charge);
-	if (!chargeId) return;
+	if (!chargeId) return nothing;
 	const charge = await stripe.charges.retrieve(chargeId);
 	const paymentIntentId = idOf(charge.payment_intent);
-	if (!paymentIntentId || charge.amount_refunded === 0) return;
-	await updateContributionsByPayment(trx, paymentIntentId, {
-		refunded_minor: charge.amount_refunded,
-		...(!charge.disputed && {
-			status: charge.amount_refunded >= charge.amount ? 'refunded' : 'partially_refunded'
-		})
-	});
+	if (!paymentIntentId || charge.amount_refunded === 0) return nothing;
+	return async (trx) => {
+		await updateContributionsByPayment(trx, paymentIntentId, {
+			refunded_minor: charge.amount_refunded,
+			...(!charge.disputed && {
+				status: charge.amount_refunded >= charge.amount ? 'refunded' : 'partially_refunded'
+			})
+		});
+	};
 };
 
-const disputeChanged: Handler = async (trx, stripe, event) => {
+const disputeChanged: Handler = async (stripe, event) => {
 	const dispute = event.data.object as Stripe.Dispute;
 	const paymentIntentId =
 		idOf(dispute.payment_intent) ??
 		idOf((await stripe.charges.retrieve(idOf(dispute.charge)!)).payment_intent);
-	if (!paymentIntentId) return;
-	if (event.type === 'charge.dispute.created') {
-		await updateContributionsByPayment(trx, paymentIntentId, { status: 'disputed' });
-	} else if (dispute.status === 'won') {
-		await updateContributionsByPayment(trx, paymentIntentId, { status: 'succeeded' });
-	} else if (dispute.status === 'lost') {
-		await updateContributionsByPayment(trx, paymentIntentId, {
-			status: 'refunded',
-			refunded_minor: dispute.amount
-		});
-	}
+	if (!paymentIntentId) return nothing;
+	return async (trx) => {
+		if (event.type === 'charge.dispute.created') {
+			await updateContributionsByPayment(trx, paymentIntentId, { status: 'disputed' });
+		} else if (dispute.status === 'won') {
+			await updateContributionsByPayment(trx, paymentIntentId, { status: 'succeeded' });
+		} else if (dispute.status === 'lost') {
+			await updateContributionsByPayment(trx, paymentIntentId, {
+				status: 'refunded',
+				refunded_minor: dispute.amount
+			});
+		}
+	};
 };
 
 export const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
@@ -249,8 +282,8 @@ export const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
 	'checkout.session.async_payment_succeeded': checkoutPaid,
 	'checkout.session.async_payment_failed': checkoutFailed('failed'),
 	'checkout.session.expired': checkoutFailed('expired'),
-	'invoice.paid': invoicePaid,
-	'invoice.payment_failed': invoiceFailed,
+	'invoice.paid': invoiceOutcome('succeeded'),
+	'invoice.payment_failed': invoiceOutcome('failed'),
 	'customer.subscription.created': subscriptionChanged,
 	'customer.subscription.updated': subscriptionChanged,
 	'customer.subscription.deleted': subscriptionChanged,

@@ -8,8 +8,9 @@ export type EventOutcome = 'processed' | 'duplicate' | 'ignored' | 'failed';
 /**
  * Stores a verified Stripe event once (by its id) and handles it in the same transaction. Any
  * instance may receive any event, several times, at once: the row lock makes the second delivery
- * wait for the first and then see it done. A failure rolls the work back, is noted on the event,
- * and is reported so that Stripe (or `npm run stripe:sync`) delivers it again.
+ * wait for the first and then see it done. What Stripe has to say is fetched before the
+ * transaction opens, so no lock is held across the network. A failure rolls the work back, is
+ * noted on the event, and is reported so that Stripe (or `npm run stripe:sync`) delivers it again.
  */
 export async function receiveStripeEvent(
 	db: Kysely<Database>,
@@ -43,6 +44,7 @@ export async function receiveStripeEvent(
 	if (stored?.status === 'processed') return { outcome: 'duplicate' };
 
 	try {
+		const applyChanges = await handle(stripe, event);
 		const outcome = await db.transaction().execute(async (trx) => {
 			await trx
 				.insertInto('stripe_event')
@@ -56,7 +58,7 @@ export async function receiveStripeEvent(
 				.forUpdate()
 				.executeTakeFirstOrThrow();
 			if (locked.status === 'processed') return 'duplicate' as const;
-			await handle(trx, stripe, event);
+			await applyChanges(trx);
 			await trx
 				.updateTable('stripe_event')
 				.set({
