@@ -1,3 +1,4 @@
+import { test } from '@playwright/test';
 import { startStripeFake, type StripeFake } from '../stripe-fake/server.ts';
 import { freePort, freshDatabase, startApp, type AppProcess } from './processes.ts';
 
@@ -44,4 +45,35 @@ export async function startCardGivingApp(
 			await fake.close();
 		}
 	};
+}
+
+/** Starts one card-giving app for the enclosing `describe` and stops it afterwards. */
+export function useCardGivingApp(database: string): () => CardGivingApp {
+	let card: CardGivingApp | undefined;
+	test.beforeAll(async () => {
+		card = await startCardGivingApp(database);
+	});
+	test.afterAll(async () => {
+		await card?.stop();
+	});
+	return () => card!;
+}
+
+/**
+ * Submits the appeal's form as a script would (SvelteKit's action protocol, no browser) and
+ * returns the action's result: a redirect to the checkout page, or a failure.
+ */
+export async function submitGift(card: CardGivingApp, fields: Record<string, string>) {
+	const response = await fetch(`${card.app.url}/?/give`, {
+		method: 'POST',
+		headers: { origin: card.app.url, 'x-sveltekit-action': 'true' },
+		body: new URLSearchParams({
+			frequency: 'one_off',
+			currency: 'NOK',
+			amount_NOK: '100',
+			name: 'Test Giver',
+			...fields
+		})
+	});
+	return (await response.json()) as { type: string; status?: number; location?: string };
 }

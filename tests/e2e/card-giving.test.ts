@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { canReachPostgres } from './database.ts';
-import { startCardGivingApp, type CardGivingApp } from './card-app.ts';
+import { useCardGivingApp } from './card-app.ts';
 import { query } from './processes.ts';
 
 const isPostgresReachable = await canReachPostgres();
@@ -10,13 +10,7 @@ test.describe('giving by card through Stripe Checkout', () => {
 	test.skip(!isPostgresReachable, 'needs PostgreSQL');
 	test.describe.configure({ mode: 'serial' });
 
-	let card: CardGivingApp;
-	test.beforeAll(async () => {
-		card = await startCardGivingApp('komak_e2e_card_giving');
-	});
-	test.afterAll(async () => {
-		await card?.stop();
-	});
+	const card = useCardGivingApp('komak_e2e_card_giving');
 
 	for (const javaScriptEnabled of [true, false]) {
 		const js = javaScriptEnabled ? 'on' : 'off';
@@ -25,7 +19,7 @@ test.describe('giving by card through Stripe Checkout', () => {
 			const context = await browser.newContext({ javaScriptEnabled });
 			const page = await context.newPage();
 			const email = `laila.${js}@example.com`;
-			await page.goto(`${card.app.url}/language/en?to=/`);
+			await page.goto(`${card().app.url}/language/en?to=/`);
 			await expect(page.getByText('Card payment is unavailable')).toHaveCount(0);
 			await page.getByLabel('Your name').fill('Laila Ahmadi');
 			await page.getByLabel('Email').fill(email);
@@ -47,7 +41,7 @@ test.describe('giving by card through Stripe Checkout', () => {
 				expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
 
 			const supporters = await query<{ id: string; name: string; stripe_customer_id: string }>(
-				card.databaseUrl,
+				card().databaseUrl,
 				'select id, name, stripe_customer_id from supporter where lower(email) = $1',
 				[email]
 			);
@@ -57,7 +51,7 @@ test.describe('giving by card through Stripe Checkout', () => {
 				stripe_customer_id: expect.stringMatching(/^cus_/)
 			});
 			const gifts = await query(
-				card.databaseUrl,
+				card().databaseUrl,
 				'select * from contribution where supporter_id = $1',
 				[supporters[0].id]
 			);
@@ -80,7 +74,7 @@ test.describe('giving by card through Stripe Checkout', () => {
 			const context = await browser.newContext({ javaScriptEnabled });
 			const page = await context.newPage();
 			const email = `ola.${js}@example.no`;
-			await page.goto(`${card.app.url}/language/en?to=/`);
+			await page.goto(`${card().app.url}/language/en?to=/`);
 			await page.getByRole('radio', { name: 'Monthly' }).check();
 			await page.getByRole('radio', { name: 'EUR' }).check();
 			await page.getByLabel('Other amount').fill('15');
@@ -95,12 +89,12 @@ test.describe('giving by card through Stripe Checkout', () => {
 			await expect(page.getByText(`Your monthly gift of €15 has started.`)).toBeVisible();
 
 			const [supporter] = await query<{ id: string }>(
-				card.databaseUrl,
+				card().databaseUrl,
 				'select id from supporter where lower(email) = $1',
 				[email]
 			);
 			const plans = await query(
-				card.databaseUrl,
+				card().databaseUrl,
 				'select * from recurring_plan where supporter_id = $1',
 				[supporter.id]
 			);
@@ -113,7 +107,7 @@ test.describe('giving by card through Stripe Checkout', () => {
 				external_id: expect.stringMatching(/^sub_/)
 			});
 			const gifts = await query(
-				card.databaseUrl,
+				card().databaseUrl,
 				'select * from contribution where supporter_id = $1',
 				[supporter.id]
 			);
@@ -131,7 +125,7 @@ test.describe('giving by card through Stripe Checkout', () => {
 	}
 
 	test('a cancelled checkout comes back to the appeal with the choices kept', async ({ page }) => {
-		await page.goto(`${card.app.url}/language/en?to=/`);
+		await page.goto(`${card().app.url}/language/en?to=/`);
 		await page.getByRole('radio', { name: 'Monthly' }).check();
 		await page.getByRole('radio', { name: 'USD' }).check();
 		await page.getByLabel('Other amount').fill('42');
