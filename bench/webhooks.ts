@@ -75,6 +75,7 @@ try {
 	const deliveries = [...events, ...events].sort(() => Math.random() - 0.5);
 
 	const latencies: number[] = [];
+	const latenciesByType = new Map<string, number[]>();
 	const statuses = new Map<number, number>();
 	let next = 0;
 	const started = performance.now();
@@ -90,7 +91,10 @@ try {
 					body: payload
 				});
 				await response.arrayBuffer();
-				latencies.push(performance.now() - sent);
+				const took = performance.now() - sent;
+				latencies.push(took);
+				const type = (JSON.parse(payload) as Stripe.Event).type;
+				latenciesByType.set(type, [...(latenciesByType.get(type) ?? []), took]);
 				statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
 			}
 		})
@@ -134,6 +138,17 @@ try {
 			max: latencies.at(-1)
 		},
 		statuses: Object.fromEntries(statuses),
+		p99ByType: Object.fromEntries(
+			[...latenciesByType].map(([type, list]) => [
+				type,
+				Math.round(
+					percentile(
+						list.sort((a, b) => a - b),
+						99
+					)
+				)
+			])
+		),
 		database: counts,
 		isExactlyOnce,
 		pass: eventsPerSecond >= TARGET_EVENTS_PER_SECOND && p99 < TARGET_P99_MS && isExactlyOnce
@@ -144,6 +159,7 @@ Webhook ingestion on PostgreSQL (${events.length} events from ${expectedGifts} g
   ${eventsPerSecond.toFixed(0)} events/s (target ≥ ${TARGET_EVENTS_PER_SECOND}): ${verdict(eventsPerSecond >= TARGET_EVENTS_PER_SECOND)}
   latency p50 ${results.latencyMs.p50.toFixed(1)} ms, p90 ${results.latencyMs.p90.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (target < ${TARGET_P99_MS}): ${verdict(p99 < TARGET_P99_MS)}
   HTTP statuses ${JSON.stringify(results.statuses)}
+  p99 by event type (ms) ${JSON.stringify(results.p99ByType)}
   exactly once: ${counts.gifts} gifts for ${expectedGifts} paid checkouts, ${counts.plans} plans, ${counts.unprocessed} events not processed: ${verdict(isExactlyOnce)}
 `);
 	writeFileSync(

@@ -1,6 +1,7 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
+import { baseLocale } from '$lib/paraglide/runtime';
 import { textDirection } from '$lib/locales';
 import { closeDatabase, prepareDatabase } from '$lib/server/database';
 import { log } from '$lib/server/log';
@@ -58,8 +59,15 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-const localisation: Handle = ({ event, resolve }) =>
-	paraglideMiddleware(event.request, async ({ request, locale }) => {
+// Machine endpoints speak no language; skipping the middleware spares a copy of each request.
+const unlocalisedPaths = /^\/(webhooks\/|healthz$)/;
+
+const localisation: Handle = ({ event, resolve }) => {
+	if (unlocalisedPaths.test(event.url.pathname)) {
+		event.locals.locale = baseLocale;
+		return resolve(event);
+	}
+	return paraglideMiddleware(event.request, async ({ request, locale }) => {
 		event.request = request;
 		event.locals.locale = locale;
 		const response = await resolve(event, {
@@ -70,6 +78,7 @@ const localisation: Handle = ({ event, resolve }) =>
 		response.headers.append('vary', 'Cookie, Accept-Language');
 		return response;
 	});
+};
 
 export const handle = sequence(requestContext, securityHeaders, localisation);
 
