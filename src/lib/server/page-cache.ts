@@ -19,13 +19,19 @@ export interface PageCacheOptions {
 	onHit?: (details: { requestId: string; path: string; status: number }) => void;
 }
 
+interface Variant {
+	body: Buffer;
+	etag: string | undefined;
+	/** Flat [name, value, name, value, …] with the request id's value last, ready for writeHead. */
+	rawHeaders: string[];
+}
+
 interface Entry {
 	expiresAt: number;
 	status: number;
 	headers: OutgoingHttpHeaders;
 	body: Buffer;
-	gzip?: Buffer;
-	brotli?: Buffer;
+	variants: Partial<Record<Encoding, Variant>>;
 }
 
 function cookieValue(header: string | undefined, name: string): string {
@@ -79,29 +85,41 @@ export function createPageCache(options: PageCacheOptions) {
 		return `${url}\n${locale}\n${locale ? '' : (request.headers['accept-language'] ?? '')}`;
 	}
 
+	/** The page as sent with one encoding: compressed and its headers laid out once per entry. */
+	function variantOf(entry: Entry, encoding: Encoding): Variant {
+		let variant = entry.variants[encoding];
+		if (!variant) {
+			const body =
+				encoding === 'br'
+					? brotliCompressSync(entry.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 6 } })
+					: encoding === 'gzip'
+						? gzipSync(entry.body, { level: 6 })
+						: entry.body;
+			const headers: OutgoingHttpHeaders = { ...entry.headers, 'content-length': body.length };
+			if (encoding !== 'identity') {
+				headers['content-encoding'] = encoding;
+				if (typeof headers.etag === 'string')
+					headers.etag = headers.etag.replace(/"$/, `-${encoding}"`);
+			}
+			const rawHeaders = Object.entries(headers).flatMap(([name, value]) =>
+				(Array.isArray(value) ? value : [value]).flatMap((one) => [name, String(one)])
+			);
+			rawHeaders.push('x-request-id', '');
+			variant = { body, etag: headers.etag as string | undefined, rawHeaders };
+			entry.variants[encoding] = variant;
+		}
+		return variant;
+	}
+
 	function send(request: IncomingMessage, response: ServerResponse, entry: Entry) {
+		const variant = variantOf(entry, preferredEncoding(request.headers['accept-encoding']));
 		const requestId = randomUUID();
-		const headers: OutgoingHttpHeaders = { ...entry.headers, 'x-request-id': requestId };
-		const etag = typeof headers.etag === 'string' ? headers.etag : undefined;
-		const encoding = preferredEncoding(request.headers['accept-encoding']);
-		let body = entry.body;
-		if (encoding === 'br') {
-			entry.brotli ??= brotliCompressSync(entry.body, {
-				params: { [constants.BROTLI_PARAM_QUALITY]: 6 }
-			});
-			body = entry.brotli;
-		} else if (encoding === 'gzip') {
-			entry.gzip ??= gzipSync(entry.body, { level: 6 });
-			body = entry.gzip;
-		}
-		if (encoding !== 'identity') {
-			headers['content-encoding'] = encoding;
-			if (etag) headers.etag = etag.replace(/"$/, `-${encoding}"`);
-		}
-		headers['content-length'] = body.length;
-		const notModified = etag && request.headers['if-none-match'] === headers.etag;
-		response.writeHead(notModified ? 304 : entry.status, headers);
-		response.end(request.method === 'HEAD' || notModified ? undefined : body);
+		const rawHeaders = variant.rawHeaders.slice();
+		rawHeaders[rawHeaders.length - 1] = requestId;
+		const notModified =
+			variant.etag !== undefined && request.headers['if-none-match'] === variant.etag;
+		response.writeHead(notModified ? 304 : entry.status, rawHeaders);
+		response.end(request.method === 'HEAD' || notModified ? undefined : variant.body);
 		options.onHit?.({ requestId, path: request.url ?? '/', status: entry.status });
 	}
 
@@ -145,7 +163,8 @@ export function createPageCache(options: PageCacheOptions) {
 					expiresAt: now() + options.ttlMs,
 					status: 200,
 					headers: lower,
-					body: Buffer.concat(chunks)
+					body: Buffer.concat(chunks),
+					variants: {}
 				});
 			}
 			return end(chunk, ...rest);
