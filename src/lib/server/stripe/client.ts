@@ -17,7 +17,7 @@ export function createStripeClient(env: NodeJS.ProcessEnv = process.env): Stripe
 		// Retries are safe: every write carries an idempotency key.
 		maxNetworkRetries: apiUrl ? 0 : 2,
 		timeout: 20_000,
-		appInfo: { name: 'Komak', url: 'https://github.com/komak' },
+		appInfo: { name: 'Komak' },
 		...(apiUrl && {
 			host: apiUrl.hostname,
 			port: Number(apiUrl.port || (apiUrl.protocol === 'https:' ? 443 : 80)),
