@@ -35,31 +35,15 @@ export async function syncStripeEvents(
 	}
 	events.reverse(); // Stripe lists newest first
 
-	const processed = new Set(
-		events.length === 0
-			? []
-			: (
-					await db
-						.selectFrom('stripe_event')
-						.select('id')
-						.where(
-							'id',
-							'in',
-							events.map((e) => e.id)
-						)
-						.where('status', '=', 'processed')
-						.execute()
-				).map((row) => row.id)
-	);
 	const report: SyncReport = {
 		since,
 		listed: events.length,
-		alreadyHandled: processed.size,
+		alreadyHandled: 0,
 		handled: 0,
 		failed: []
 	};
+	// receiveStripeEvent itself tells an event already handled here (one quick read, no lock).
 	for (const event of events) {
-		if (processed.has(event.id)) continue;
 		const { outcome, error } = await receiveStripeEvent(db, stripe, event);
 		if (outcome === 'failed') {
 			report.failed.push({
