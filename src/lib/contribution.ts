@@ -11,7 +11,9 @@ export const contributionStatuses = [
 	'failed',
 	'refunded',
 	'partially_refunded',
-	'disputed'
+	'disputed',
+	// A hand-recorded gift staff found to be wrong; kept, with its reason, out of every total.
+	'voided'
 ] as const;
 export type ContributionStatus = (typeof contributionStatuses)[number];
 

@@ -30,12 +30,18 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 				test.db
 			);
 			expect(tables.rows.map((r) => r.table_name)).toEqual([
+				'audit_log',
 				'checkout_attempt',
 				'contribution',
 				'currency_setting',
+				'import_batch',
+				'import_mapping',
 				'organisation',
 				'rate_limit',
 				'recurring_plan',
+				'staff_session',
+				'staff_setup_token',
+				'staff_user',
 				'stripe_event',
 				'supporter'
 			]);

@@ -51,6 +51,8 @@ export interface SupporterTable {
 	tags: Generated<string[]>;
 	merged_into: string | null;
 	stripe_customer_id: string | null;
+	reference: string | null;
+	erased_at: Date | null;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
 }
@@ -91,6 +93,9 @@ export interface ContributionTable {
 	note: Generated<string>;
 	dedication: Generated<string>;
 	is_anonymous: Generated<boolean>;
+	recorded_by: string | null;
+	import_batch_id: string | null;
+	void_reason: string | null;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
 }
@@ -130,6 +135,72 @@ export interface RateLimitTable {
 	count: number;
 }
 
+export type StaffRole = 'admin' | 'staff' | 'viewer';
+
+export interface StaffUserTable {
+	id: Generated<string>;
+	email: string;
+	name: Generated<string>;
+	password_hash: string;
+	role: StaffRole;
+	totp_secret_encrypted: string | null;
+	totp_enabled_at: Date | null;
+	recovery_code_hashes: Generated<string[]>;
+	is_disabled: Generated<boolean>;
+	password_changed_at: Timestamp;
+	last_signed_in_at: Date | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
+export interface StaffSessionTable {
+	id: string;
+	staff_user_id: string;
+	secret_hash: Uint8Array;
+	is_two_factor_verified: Generated<boolean>;
+	last_verified_at: Timestamp;
+	created_at: CreatedAt;
+	user_agent: Generated<string>;
+}
+
+export interface StaffSetupTokenTable {
+	token_hash: Uint8Array;
+	expires_at: Date;
+	created_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+	id: Generated<number>;
+	staff_user_id: string | null;
+	action: string;
+	entity_type: string;
+	entity_id: string | null;
+	before: ColumnType<unknown, string | null | undefined, string | null>;
+	after: ColumnType<unknown, string | null | undefined, string | null>;
+	request_id: string | null;
+	created_at: CreatedAt;
+}
+
+export type ImportFormat = 'camt053' | 'bank_csv' | 'vipps_csv';
+
+export interface ImportBatchTable {
+	id: Generated<string>;
+	format: ImportFormat;
+	file_name: string;
+	file_sha256: string;
+	row_count: number;
+	created_count: number;
+	duplicate_count: number;
+	staff_user_id: string | null;
+	created_at: CreatedAt;
+}
+
+export interface ImportMappingTable {
+	header_signature: string;
+	mapping: ColumnType<Record<string, string>, string, string>;
+	updated_at: Timestamp;
+}
+
 export interface Database {
 	organisation: OrganisationTable;
 	currency_setting: CurrencySettingTable;
@@ -139,6 +210,12 @@ export interface Database {
 	checkout_attempt: CheckoutAttemptTable;
 	stripe_event: StripeEventTable;
 	rate_limit: RateLimitTable;
+	staff_user: StaffUserTable;
+	staff_session: StaffSessionTable;
+	staff_setup_token: StaffSetupTokenTable;
+	audit_log: AuditLogTable;
+	import_batch: ImportBatchTable;
+	import_mapping: ImportMappingTable;
 }
 
 export type Supporter = Selectable<SupporterTable>;
@@ -147,3 +224,5 @@ export type SupporterUpdate = Updateable<SupporterTable>;
 export type Contribution = Selectable<ContributionTable>;
 export type NewContribution = Insertable<ContributionTable>;
 export type RecurringPlan = Selectable<RecurringPlanTable>;
+export type StaffUser = Selectable<StaffUserTable>;
+export type StaffSession = Selectable<StaffSessionTable>;

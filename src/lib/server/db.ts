@@ -61,9 +61,14 @@ export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> 
 		dialect: new PGliteDialect({
 			pglite: async () => {
 				const { PGlite } = await import('@electric-sql/pglite');
+				// Supporter search uses trigram indexes; PostgreSQL ships pg_trgm in contrib.
+				const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
 				// A fresh clone has no ./data yet; PGlite creates only the last folder.
 				if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
-				return PGlite.create(dataDir, { parsers: { 20: toNumber, 1016: toNumberArray } });
+				return PGlite.create(dataDir, {
+					parsers: { 20: toNumber, 1016: toNumberArray },
+					extensions: { pg_trgm }
+				});
 			}
 		})
 	});
