@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Locale } from '$lib/locales';
+import type { StaffIdentity } from '$lib/server/auth/guard';
 
 declare global {
 	namespace App {
@@ -7,6 +8,10 @@ declare global {
 			requestId: string;
 			log: Logger;
 			locale: Locale;
+			/** The signed-in staff member (second factor given, where they have one), else null. */
+			staff: StaffIdentity | null;
+			/** The id of the staff session behind `staff`, for signing out. */
+			staffSessionId: string | null;
 		}
 		interface Error {
 			message: string;

@@ -21,6 +21,8 @@ const requestContext: Handle = async ({ event, resolve }) => {
 	event.locals.requestId =
 		incoming && /^[\w-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
 	event.locals.log = log.child({ requestId: event.locals.requestId });
+	event.locals.staff = null;
+	event.locals.staffSessionId = null;
 	const response = await resolve(event);
 	response.headers.set('x-request-id', event.locals.requestId);
 	event.locals.log.info(
