@@ -3,8 +3,9 @@
 // check that every gift was recorded exactly once. Run by `npm run bench` after bench/appeal.ts.
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import Stripe from 'stripe';
-import { startStripeFake } from '../tests/stripe-fake/server.ts';
 import { canReachPostgres } from '../tests/postgres.ts';
 import { freePort, freshDatabase, query, startApp } from '../tests/e2e/processes.ts';
 
@@ -23,18 +24,31 @@ if (!(await canReachPostgres())) {
 
 const databaseUrl = await freshDatabase('komak_bench_webhooks');
 const port = await freePort();
-const fake = await startStripeFake({ apiKey: key, deliverWebhooks: false, webhookSecret: secret });
-const stripe = new Stripe(key, {
-	host: '127.0.0.1',
-	port: fake.port,
-	protocol: 'http',
-	maxNetworkRetries: 0
+const origin = `http://localhost:${port}`;
+// The fake (Stripe) runs in its own process, so serving the app's API calls does not wait on the
+// load generator's event loop, nor the other way round.
+const stripeSide = fork(new URL('./webhook-gifts.ts', import.meta.url), {
+	env: {
+		...process.env,
+		BENCH_GIFTS_OPTIONS: JSON.stringify({
+			apiKey: key,
+			webhookSecret: secret,
+			origin,
+			oneOffGifts: ONE_OFF_GIFTS,
+			monthlyGifts: MONTHLY_GIFTS
+		})
+	}
 });
+const [{ url: fakeUrl, events }] = (await once(stripeSide, 'message')) as [
+	{ url: string; events: string[] }
+];
+// Only for signing deliveries: the webhook helpers need no API.
+const stripe = new Stripe(key);
 const app = await startApp(
 	{
 		DATABASE_URL: databaseUrl,
 		STRIPE_SECRET_KEY: key,
-		STRIPE_API_URL: fake.url,
+		STRIPE_API_URL: fakeUrl,
 		STRIPE_WEBHOOK_SECRET: secret,
 		LOG_LEVEL: 'warn'
 	},
@@ -46,31 +60,6 @@ function percentile(sorted: number[], p: number) {
 }
 
 try {
-	// Gifts made at the fake with webhooks off; their events are then sent by the bench.
-	const origin = `http://localhost:${port}`;
-	for (let i = 0; i < ONE_OFF_GIFTS + MONTHLY_GIFTS; i++) {
-		const isMonthly = i >= ONE_OFF_GIFTS;
-		const session = await stripe.checkout.sessions.create({
-			mode: isMonthly ? 'subscription' : 'payment',
-			line_items: [
-				{
-					quantity: 1,
-					price_data: {
-						currency: isMonthly ? 'eur' : 'nok',
-						unit_amount: isMonthly ? 1500 : 25_000,
-						product_data: { name: 'Gift' },
-						...(isMonthly && { recurring: { interval: 'month' as const } })
-					}
-				}
-			],
-			customer_email: `bench${i}@example.com`,
-			...(!isMonthly && { customer_creation: 'always' as const, submit_type: 'donate' as const }),
-			success_url: `${origin}/thank-you?session_id={CHECKOUT_SESSION_ID}`,
-			cancel_url: origin
-		});
-		await fake.completeCheckout(session.id);
-	}
-	const events = fake.events.map((event) => JSON.stringify(event));
 	// Every event twice (Stripe retries, two deliveries racing), in a shuffled order.
 	const deliveries = [...events, ...events].sort(() => Math.random() - 0.5);
 
@@ -168,5 +157,5 @@ Webhook ingestion on PostgreSQL (${events.length} events from ${expectedGifts} g
 	);
 } finally {
 	await app.stop();
-	await fake.close();
+	stripeSide.disconnect();
 }

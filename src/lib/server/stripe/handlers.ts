@@ -128,11 +128,21 @@ async function fetchInvoice(
 	outcome: 'succeeded' | 'failed'
 ): Promise<InvoiceFacts | null> {
 	const invoice = await stripe.invoices.retrieve(invoiceId, { expand: ['payments'] });
+	return invoiceFacts(stripe, invoice, outcome);
+}
+
+/** What a monthly invoice needs from Stripe besides itself; a subscription in hand is reused. */
+async function invoiceFacts(
+	stripe: Stripe,
+	invoice: Stripe.Invoice,
+	outcome: 'succeeded' | 'failed',
+	knownSubscription?: Stripe.Subscription
+): Promise<InvoiceFacts | null> {
 	const subscriptionId = invoiceSubscriptionId(invoice);
 	if (!subscriptionId) return null; // not a monthly gift
 	const [payment, subscription] = await Promise.all([
 		invoicePaymentIntent(stripe, invoice).then((intent) => paymentDetails(stripe, intent)),
-		fetchSubscription(stripe, subscriptionId)
+		knownSubscription ?? fetchSubscription(stripe, subscriptionId)
 	]);
 	return { invoice, subscription, payment, outcome };
 }
@@ -161,15 +171,21 @@ async function applyInvoice(trx: Trx, { invoice, subscription, payment, outcome 
 }
 
 const checkoutPaid: Handler = async (stripe, event) => {
-	const { id } = event.data.object as Stripe.Checkout.Session;
+	const { id, mode } = event.data.object as Stripe.Checkout.Session;
+	// The mode never changes, so the event's copy says which objects to expand: one request
+	// brings what a one-off gift needs, and a monthly one needs only its payment besides.
 	const session = await stripe.checkout.sessions.retrieve(id, {
-		expand: ['payment_intent.latest_charge.balance_transaction']
+		expand:
+			mode === 'subscription'
+				? ['subscription.customer', 'invoice.payments']
+				: ['payment_intent.latest_charge.balance_transaction']
 	});
 	if (session.mode === 'subscription') {
-		const [subscription, invoice] = await Promise.all([
-			session.subscription ? fetchSubscription(stripe, idOf(session.subscription)!) : null,
-			session.invoice ? fetchInvoice(stripe, idOf(session.invoice)!, 'succeeded') : null
-		]);
+		const subscription = typeof session.subscription === 'object' ? session.subscription : null;
+		const invoice =
+			typeof session.invoice === 'object' && session.invoice
+				? await invoiceFacts(stripe, session.invoice, 'succeeded', subscription ?? undefined)
+				: null;
 		return async (trx) => {
 			await settleAttempt(trx, session.metadata, 'completed');
 			if (subscription) await applySubscription(trx, subscription);

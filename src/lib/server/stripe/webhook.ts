@@ -15,13 +15,15 @@ export type EventOutcome = 'processed' | 'duplicate' | 'ignored' | 'failed';
 export async function receiveStripeEvent(
 	db: Kysely<Database>,
 	stripe: Stripe,
-	event: Stripe.Event
+	event: Stripe.Event,
+	/** The body as Stripe sent it, stored as is; without it the event is serialised again. */
+	rawPayload?: string
 ): Promise<{ outcome: EventOutcome; error?: unknown }> {
 	const row = {
 		id: event.id,
 		type: event.type,
 		stripe_created_at: new Date(event.created * 1000),
-		payload: JSON.stringify(event)
+		payload: rawPayload ?? JSON.stringify(event)
 	};
 	const handle = handlers[event.type];
 	if (!handle) {
@@ -46,29 +48,29 @@ export async function receiveStripeEvent(
 	try {
 		const applyChanges = await handle(stripe, event);
 		const outcome = await db.transaction().execute(async (trx) => {
-			await trx
+			// One statement stores the event as done, or else locks the stored row (waiting for
+			// a delivery in flight elsewhere to finish) and says how far that one got. If the
+			// work below fails, the rollback takes the new row with it.
+			const claimed = await trx
 				.insertInto('stripe_event')
-				.values(row)
-				.onConflict((oc) => oc.column('id').doNothing())
-				.execute();
-			const locked = await trx
-				.selectFrom('stripe_event')
-				.select('status')
-				.where('id', '=', event.id)
-				.forUpdate()
+				.values({ ...row, status: 'processed', processed_at: sql`now()`, attempts: 1 })
+				.onConflict((oc) => oc.column('id').doUpdateSet({ status: sql`stripe_event.status` }))
+				.returning(['status', sql<boolean>`xmax = 0`.as('isInserted')])
 				.executeTakeFirstOrThrow();
-			if (locked.status === 'processed') return 'duplicate' as const;
+			if (!claimed.isInserted && claimed.status === 'processed') return 'duplicate' as const;
 			await applyChanges(trx);
-			await trx
-				.updateTable('stripe_event')
-				.set({
-					status: 'processed',
-					processed_at: sql`now()`,
-					attempts: sql`attempts + 1`,
-					last_error: null
-				})
-				.where('id', '=', event.id)
-				.execute();
+			if (!claimed.isInserted) {
+				await trx
+					.updateTable('stripe_event')
+					.set({
+						status: 'processed',
+						processed_at: sql`now()`,
+						attempts: sql`attempts + 1`,
+						last_error: null
+					})
+					.where('id', '=', event.id)
+					.execute();
+			}
 			return 'processed' as const;
 		});
 		return { outcome };

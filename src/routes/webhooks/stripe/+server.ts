@@ -26,7 +26,7 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 		locals.log.warn({ err: error }, 'Stripe webhook with a bad signature refused');
 		return text('Invalid signature', { status: 400 });
 	}
-	const { outcome, error } = await receiveStripeEvent(getDatabase(), stripe, event);
+	const { outcome, error } = await receiveStripeEvent(getDatabase(), stripe, event, payload);
 	const log = locals.log.child({ stripeEvent: event.id, type: event.type, outcome });
 	if (outcome === 'failed') {
 		log.error({ err: error }, 'Stripe event failed; Stripe will retry');
