@@ -10,6 +10,7 @@ import {
 	invoicePaymentIntent,
 	invoiceSubscriptionId,
 	paymentDetails,
+	refundChange,
 	type PaymentDetails
 } from './payments.ts';
 
@@ -262,14 +263,10 @@ const chargeRefunded: Handler = async (stripe, event) => {
 	if (!chargeId) return nothing;
 	const charge = await stripe.charges.retrieve(chargeId);
 	const paymentIntentId = idOf(charge.payment_intent);
-	if (!paymentIntentId || charge.amount_refunded === 0) return nothing;
+	const change = refundChange(charge);
+	if (!paymentIntentId || !change) return nothing;
 	return async (trx) => {
-		await updateContributionsByPayment(trx, paymentIntentId, {
-			refunded_minor: charge.amount_refunded,
-			...(!charge.disputed && {
-				status: charge.amount_refunded >= charge.amount ? 'refunded' : 'partially_refunded'
-			})
-		});
+		await updateContributionsByPayment(trx, paymentIntentId, change);
 	};
 };
 

@@ -65,3 +65,16 @@ export async function invoicePaymentIntent(
 export function invoiceSubscriptionId(invoice: Stripe.Invoice): string | null {
 	return idOf(invoice.parent?.subscription_details?.subscription);
 }
+
+/** What a charge's refunds make of its gift: the refunded amount, and the status unless disputed. */
+export function refundChange(
+	charge: Stripe.Charge
+): { refunded_minor: number; status?: 'refunded' | 'partially_refunded' } | null {
+	if (charge.amount_refunded === 0) return null;
+	return {
+		refunded_minor: charge.amount_refunded,
+		...(!charge.disputed && {
+			status: charge.amount_refunded >= charge.amount ? 'refunded' : 'partially_refunded'
+		})
+	};
+}

@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Stripe from 'stripe';
+import { readGiftEntry, type GiftEntry } from '../../src/lib/gift-entry.ts';
+import { totalsBySupporter } from '../../src/lib/server/contributions.ts';
+import { migrateToLatest } from '../../src/lib/server/migrate.ts';
+import {
+	editManualGift,
+	recordManualGift,
+	refundCardGift,
+	voidGift
+} from '../../src/lib/server/manual-gifts.ts';
+import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
+import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
+import { startStripeFake, type StripeFake } from '../stripe-fake/server.ts';
+import { oneOff } from '../stripe-fake/test-support.ts';
+import { engines, type TestDatabase } from './databases.ts';
+
+function gift(fields: Record<string, string>): GiftEntry {
+	const result = readGiftEntry(
+		{
+			channel: 'bank_transfer',
+			receivedOn: '2026-11-20',
+			amount: '500',
+			currency: 'NOK',
+			...fields
+		},
+		{ today: '2026-11-25' }
+	);
+	if (!result.ok) throw new Error(JSON.stringify(result.errors));
+	return result.gift;
+}
+
+describe.each(engines)('gifts staff record by hand ($name)', ({ create, available }) => {
+	let test: TestDatabase;
+	let staffUserId: string;
+	const context = () => ({ staffUserId, requestId: 'test-request' });
+
+	beforeAll(async () => {
+		if (!available) return;
+		test = await create();
+		await migrateToLatest(test.db);
+		({ id: staffUserId } = await test.db
+			.insertInto('staff_user')
+			.values({ email: 'kari@dawat.no', password_hash: 'x', role: 'staff', name: 'Kari' })
+			.returning('id')
+			.executeTakeFirstOrThrow());
+	});
+	afterAll(async () => {
+		await test?.drop();
+	});
+
+	it.skipIf(!available)(
+		'records a bank transfer for a new supporter once, however often it is entered',
+		async () => {
+			const transfer = gift({
+				supporterName: 'Zarmina Ahmadi',
+				supporterEmail: 'Zarmina@Example.no',
+				reference: 'DNB-20261120-0001'
+			});
+			const first = await recordManualGift(test.db, transfer, context());
+			expect(first.ok).toBe(true);
+			const again = await recordManualGift(test.db, transfer, context());
+			expect(again).toMatchObject({ ok: false, reason: 'already_recorded' });
+
+			const gifts = await test.db
+				.selectFrom('contribution')
+				.innerJoin('supporter', 'supporter.id', 'contribution.supporter_id')
+				.select(['amount_minor', 'currency', 'channel', 'status', 'email', 'recorded_by'])
+				.where('external_reference', '=', 'DNB-20261120-0001')
+				.execute();
+			expect(gifts).toEqual([
+				{
+					amount_minor: 50_000,
+					currency: 'NOK',
+					channel: 'bank_transfer',
+					status: 'succeeded',
+					email: 'Zarmina@Example.no',
+					recorded_by: staffUserId
+				}
+			]);
+			const audit = await test.db
+				.selectFrom('audit_log')
+				.select(['action', 'staff_user_id'])
+				.where('entity_id', '=', first.ok ? first.contribution.id : '')
+				.execute();
+			expect(audit).toEqual([{ action: 'contribution.record', staff_user_id: staffUserId }]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'corrects a gift with a reason, and a voided gift leaves every total',
+		async () => {
+			const recorded = await recordManualGift(
+				test.db,
+				gift({ channel: 'cash', supporterName: 'Walk-in at the book fair', amount: '200' }),
+				context()
+			);
+			if (!recorded.ok) throw new Error('not recorded');
+			const { id, supporter_id: supporterId } = recorded.contribution;
+
+			const edited = await editManualGift(
+				test.db,
+				id,
+				gift({ channel: 'cash', supporterId, amount: '250', reason: 'Counted twice' }),
+				context()
+			);
+			expect(edited).toEqual({ ok: true });
+			expect(await totalsBySupporter(test.db, supporterId)).toEqual([
+				{ currency: 'NOK', totalMinor: 25_000, count: 1 }
+			]);
+
+			expect(await voidGift(test.db, id, 'Was a loan, not a gift', context())).toEqual({
+				ok: true
+			});
+			expect(await totalsBySupporter(test.db, supporterId)).toEqual([]);
+			const row = await test.db
+				.selectFrom('contribution')
+				.select(['status', 'void_reason', 'amount_minor'])
+				.where('id', '=', id)
+				.executeTakeFirstOrThrow();
+			expect(row).toEqual({
+				status: 'voided',
+				void_reason: 'Was a loan, not a gift',
+				amount_minor: 25_000
+			});
+			const actions = await test.db
+				.selectFrom('audit_log')
+				.select('action')
+				.where('entity_id', '=', id)
+				.orderBy('id')
+				.execute();
+			expect(actions.map((a) => a.action)).toEqual([
+				'contribution.record',
+				'contribution.edit',
+				'contribution.void'
+			]);
+		}
+	);
+});
+
+describe('refunding a card gift through Stripe', () => {
+	let fake: StripeFake;
+	let stripe: Stripe;
+	let test: TestDatabase;
+	const postgres = engines[0];
+
+	beforeAll(async () => {
+		if (!postgres.available) return;
+		fake = await startStripeFake({ deliverWebhooks: false });
+		stripe = createStripeClient({ STRIPE_SECRET_KEY: 'sk_test_refunds', STRIPE_API_URL: fake.url });
+		test = await postgres.create();
+		await migrateToLatest(test.db);
+	});
+	afterAll(async () => {
+		await test?.drop();
+		await fake?.close();
+	});
+
+	it.skipIf(!postgres.available)(
+		'refunds part and then the rest, and the webhooks that follow change nothing more',
+		async () => {
+			const session = await stripe.checkout.sessions.create(oneOff);
+			await fake.completeCheckout(session.id);
+			for (const event of fake.events) await receiveStripeEvent(test.db, stripe, event);
+			const [card] = await test.db.selectFrom('contribution').selectAll().execute();
+			expect(card).toMatchObject({ amount_minor: 25_000, status: 'succeeded' });
+			const { id: staffUserId } = await test.db
+				.insertInto('staff_user')
+				.values({ email: 'admin@dawat.no', password_hash: 'x', role: 'admin' })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			const context = { staffUserId, requestId: 'test-request' };
+
+			expect(await refundCardGift(test.db, stripe, card.id, 30_000, context)).toMatchObject({
+				ok: false,
+				reason: 'too_much'
+			});
+			expect(await refundCardGift(test.db, stripe, card.id, 10_000, context)).toEqual({
+				ok: true,
+				refundedMinor: 10_000
+			});
+			expect(await refundCardGift(test.db, stripe, card.id, null, context)).toEqual({
+				ok: true,
+				refundedMinor: 25_000
+			});
+			// The refund webhooks arrive after the fact, in any order: the figures stay.
+			for (const event of [...fake.events].reverse()) {
+				await receiveStripeEvent(test.db, stripe, event);
+			}
+			const after = await test.db
+				.selectFrom('contribution')
+				.select(['status', 'refunded_minor', 'amount_minor'])
+				.execute();
+			expect(after).toEqual([{ status: 'refunded', refunded_minor: 25_000, amount_minor: 25_000 }]);
+		}
+	);
+});
