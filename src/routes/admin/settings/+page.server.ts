@@ -1,0 +1,46 @@
+import { fail } from '@sveltejs/kit';
+import { readSettings, settingsToValues, type SettingsErrorCode } from '$lib/settings-form';
+import { m } from '$lib/paraglide/messages';
+import { requireStaff } from '$lib/server/auth/guard';
+import { getDatabase } from '$lib/server/database';
+import { loadSettings, saveSettings } from '$lib/server/organisation';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireStaff(event, 'admin');
+	return {
+		values: settingsToValues(await loadSettings(getDatabase())),
+		saved: event.url.searchParams.has('saved')
+	};
+};
+
+function errorText(code: SettingsErrorCode): string {
+	return {
+		required: m.admin_settings_error_required,
+		too_long: m.admin_gift_error_too_long,
+		email_invalid: m.admin_gift_error_email_invalid,
+		amount_invalid: m.admin_settings_error_amount,
+		percent_invalid: m.admin_settings_error_percent,
+		range_invalid: m.admin_settings_error_range,
+		presets_invalid: m.admin_settings_error_presets,
+		no_currency: m.admin_settings_error_no_currency
+	}[code]();
+}
+
+export const actions = {
+	save: async (event) => {
+		const staff = requireStaff(event, 'admin');
+		const result = readSettings(await event.request.formData());
+		if (!result.ok) {
+			const errors = Object.fromEntries(
+				Object.entries(result.errors).map(([field, code]) => [field, errorText(code)])
+			);
+			return fail(400, { values: result.values, errors });
+		}
+		await saveSettings(getDatabase(), result.settings, {
+			staffUserId: staff.id,
+			requestId: event.locals.requestId
+		});
+		return { saved: true };
+	}
+} satisfies Actions;
