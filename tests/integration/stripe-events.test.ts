@@ -214,4 +214,118 @@ describe('refunds', () => {
 			}
 		}
 	);
+	it.skipIf(!engines[0].available)(
+		'marks a disputed card gift, then settles it as the dispute ends, won or lost',
+		async () => {
+			const test = await engines[0].create();
+			const disputeFake = await startStripeFake({ deliverWebhooks: false });
+			const client = createStripeClient({
+				STRIPE_SECRET_KEY: 'sk_test_disputes',
+				STRIPE_API_URL: disputeFake.url
+			});
+			try {
+				await migrateToLatest(test.db);
+				const paidGift = async (email: string) => {
+					const session = await client.checkout.sessions.create({
+						mode: 'payment',
+						customer_email: email,
+						line_items: [
+							{
+								quantity: 1,
+								price_data: { currency: 'nok', unit_amount: 30000, product_data: { name: 'Gift' } }
+							}
+						],
+						success_url: 'http://localhost:3000/thank-you',
+						cancel_url: 'http://localhost:3000/'
+					});
+					await disputeFake.completeCheckout(session.id);
+					for (const event of disputeFake.events) await receiveStripeEvent(test.db, client, event);
+					const paymentIntent = disputeFake.objects.checkoutSessions.get(session.id)!
+						.payment_intent as string;
+					const charge = disputeFake.objects.paymentIntents.get(paymentIntent)!.latest_charge;
+					return { paymentIntent, charge: charge as string };
+				};
+				// The fake has no disputes of its own; these events have Stripe's documented shape.
+				const disputeEvent = (
+					id: string,
+					type: 'charge.dispute.created' | 'charge.dispute.closed',
+					gift: { paymentIntent: string; charge: string },
+					status: Stripe.Dispute.Status
+				) =>
+					({
+						id,
+						object: 'event',
+						type,
+						api_version: '2026-10-28.endive',
+						created: Math.floor(Date.now() / 1000),
+						livemode: false,
+						pending_webhooks: 1,
+						request: { id: null, idempotency_key: null },
+						data: {
+							object: {
+								id: `dp_${gift.paymentIntent}`,
+								object: 'dispute',
+								amount: 30000,
+								currency: 'nok',
+								charge: gift.charge,
+								payment_intent: gift.paymentIntent,
+								reason: 'fraudulent',
+								status
+							}
+						}
+					}) as unknown as Stripe.Event;
+				const statusOf = async (paymentIntent: string) =>
+					test.db
+						.selectFrom('contribution')
+						.select(['status', 'amount_minor', 'refunded_minor'])
+						.where('payment_reference', '=', paymentIntent)
+						.executeTakeFirstOrThrow();
+
+				const lost = await paidGift('lost@example.com');
+				const opened = disputeEvent(
+					'evt_dispute_lost_1',
+					'charge.dispute.created',
+					lost,
+					'needs_response'
+				);
+				await receiveStripeEvent(test.db, client, opened);
+				await receiveStripeEvent(test.db, client, opened);
+				expect(await statusOf(lost.paymentIntent)).toEqual({
+					status: 'disputed',
+					amount_minor: 30000,
+					refunded_minor: 0
+				});
+				await receiveStripeEvent(
+					test.db,
+					client,
+					disputeEvent('evt_dispute_lost_2', 'charge.dispute.closed', lost, 'lost')
+				);
+				expect(await statusOf(lost.paymentIntent)).toEqual({
+					status: 'refunded',
+					amount_minor: 30000,
+					refunded_minor: 30000
+				});
+
+				const won = await paidGift('won@example.com');
+				await receiveStripeEvent(
+					test.db,
+					client,
+					disputeEvent('evt_dispute_won_1', 'charge.dispute.created', won, 'needs_response')
+				);
+				await receiveStripeEvent(
+					test.db,
+					client,
+					disputeEvent('evt_dispute_won_2', 'charge.dispute.closed', won, 'won')
+				);
+				expect(await statusOf(won.paymentIntent)).toEqual({
+					status: 'succeeded',
+					amount_minor: 30000,
+					refunded_minor: 0
+				});
+			} finally {
+				await disputeFake.close();
+				await test.drop();
+			}
+		}
+	);
 });
