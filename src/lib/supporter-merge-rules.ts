@@ -3,6 +3,9 @@ import { unionTags } from './supporter-form.ts';
 // What merging two records of one person does to the record that is kept. Pure, so the
 // confirmation screen shows exactly what the merge will then do.
 
+/** Why a merge cannot be done. */
+export type MergeRefusal = 'not_found' | 'same_supporter' | 'already_merged' | 'erased';
+
 /** The parts of a supporter a merge reads. */
 export interface MergeableSupporter {
 	name: string;

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './db-schema.ts';
 import { recordAudit } from './audit.ts';
 import { isSupporterId, type StaffActor } from './supporter-profile.ts';
@@ -76,18 +76,7 @@ export async function eraseSupporter(
 		const ids = records.map((r) => r.id);
 		const emails = records.flatMap((r) => (r.email ? [r.email.toLowerCase()] : []));
 
-		const [contributions, plans] = await Promise.all([
-			trx
-				.selectFrom('contribution')
-				.select(sql<number>`count(*)::int`.as('n'))
-				.where('supporter_id', 'in', ids)
-				.executeTakeFirstOrThrow(),
-			trx
-				.selectFrom('recurring_plan')
-				.select(sql<number>`count(*)::int`.as('n'))
-				.where('supporter_id', 'in', ids)
-				.executeTakeFirstOrThrow()
-		]);
+		const scope = await describeErasure(trx, id);
 
 		await trx
 			.updateTable('supporter')
@@ -151,8 +140,8 @@ export async function eraseSupporter(
 			entityType: 'supporter',
 			entityId: id,
 			before: {
-				contributionCount: contributions.n,
-				planCount: plans.n,
+				contributionCount: scope.contributionCount,
+				planCount: scope.planCount,
 				mergedRecordIds: ids.filter((other) => other !== id)
 			},
 			after: {
@@ -164,8 +153,42 @@ export async function eraseSupporter(
 		return {
 			ok: true,
 			erasedSupporterIds: ids,
-			contributionCount: contributions.n,
-			planCount: plans.n
+			contributionCount: scope.contributionCount,
+			planCount: scope.planCount
 		};
 	});
+}
+
+export interface ErasureScope {
+	contributionCount: number;
+	planCount: number;
+	/** Plans still taking money (active, past due or paused): erasure does not stop them. */
+	livePlanCount: number;
+}
+
+/** What an erasure of this supporter would leave in place, for the confirmation screen. */
+export async function describeErasure(
+	db: Kysely<Database> | Transaction<Database>,
+	id: string
+): Promise<ErasureScope> {
+	const ids = db
+		.selectFrom('supporter')
+		.select('id')
+		.where((eb) => eb.or([eb('id', '=', id), eb('merged_into', '=', id)]));
+	const [contributions, plans] = await Promise.all([
+		db
+			.selectFrom('contribution')
+			.select(sql<number>`count(*)::int`.as('n'))
+			.where('supporter_id', 'in', ids)
+			.executeTakeFirstOrThrow(),
+		db
+			.selectFrom('recurring_plan')
+			.select([
+				sql<number>`count(*)::int`.as('n'),
+				sql<number>`(count(*) filter (where status <> 'canceled'))::int`.as('live')
+			])
+			.where('supporter_id', 'in', ids)
+			.executeTakeFirstOrThrow()
+	]);
+	return { contributionCount: contributions.n, planCount: plans.n, livePlanCount: plans.live };
 }

@@ -3,15 +3,19 @@ import type { Database, Supporter } from './db-schema.ts';
 import { totalsBySupporter, type CurrencyTotal } from './contributions.ts';
 import { recordAudit } from './audit.ts';
 import { isSupporterId, type StaffActor } from './supporter-profile.ts';
-import { combineSupporters, type SupporterMergeOutcome } from '../supporter-merge-rules.ts';
+import {
+	combineSupporters,
+	type MergeRefusal,
+	type SupporterMergeOutcome
+} from '../supporter-merge-rules.ts';
+
+export type { MergeRefusal };
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 // Two records of one person become one: the kept supporter takes the other's gifts and plans,
 // and the other stays behind as a pointer (merged_into) so old links and the audit trail still
 // lead somewhere.
-
-export type MergeRefusal = 'not_found' | 'same_supporter' | 'already_merged' | 'erased';
 
 export interface MergeCandidate {
 	id: string;
