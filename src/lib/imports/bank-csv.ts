@@ -1,6 +1,7 @@
 // Bank statements exported as CSV: DNB's "Dato;Forklaring;Rentedato;Ut fra konto;Inn på konto",
 // the other Norwegian banks' variants, and plain ISO files. Staff choose which column holds what;
 // a mapping is guessed from the header names (English and Norwegian).
+import { csvMappingFields, type CsvMapping, type CsvMappingField } from './csv-mapping.ts';
 import { normaliseHeader, readCsvTable, type CsvDelimiter, type CsvRecord } from './csv-table.ts';
 import {
 	cleanText,
@@ -17,20 +18,7 @@ import {
 	type SkippedCounts
 } from './import-row.ts';
 
-export const csvMappingFields = [
-	'date',
-	'amount',
-	'currency',
-	'reference',
-	'name',
-	'email',
-	'phone',
-	'message',
-	'kid'
-] as const;
-export type CsvMappingField = (typeof csvMappingFields)[number];
-/** Which column (0-based) holds each field; date and amount are required. */
-export type CsvMapping = Partial<Record<CsvMappingField, number>>;
+export { csvMappingFields, type CsvMapping, type CsvMappingField } from './csv-mapping.ts';
 
 // Header names as banks write them, normalised (see normaliseHeader); the first match wins, so
 // the booking date ("Dato") is preferred to the value date ("Rentedato"), which is never taken.

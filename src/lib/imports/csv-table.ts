@@ -25,7 +25,7 @@ function readRecords(content: string, delimiter: CsvDelimiter): CsvRecord[] {
 		relax_column_count: true,
 		relax_quotes: true,
 		skip_empty_lines: false
-	}) as { record: string[]; info: { lines: number } }[];
+	}) as unknown as { record: string[]; info: { lines: number } }[];
 	const records: CsvRecord[] = [];
 	let previousEnd = 0;
 	for (const { record, info } of parsed) {
