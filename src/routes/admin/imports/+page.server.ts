@@ -36,51 +36,40 @@ async function readSubmittedFile(form: FormData) {
 	return { error: m.imports_error_file_required() };
 }
 
+/** The format and file of a posted import form, or the field errors to show. */
+async function readImportRequest(form: FormData) {
+	const format = readFormat(form);
+	const file = await readSubmittedFile(form);
+	if (format && !('error' in file)) return { format, ...file, mapping: readMapping(form) };
+	return {
+		failure: fail(400, {
+			format: format ?? '',
+			errors: {
+				format: format ? undefined : m.imports_error_format_required(),
+				file: 'error' in file ? file.error : undefined
+			}
+		})
+	};
+}
+
 export const actions = {
 	preview: async (event) => {
 		requireStaff(event, 'staff');
-		const form = await event.request.formData();
-		const format = readFormat(form);
-		const file = await readSubmittedFile(form);
-		if (!format || 'error' in file) {
-			return fail(400, {
-				format: format ?? '',
-				errors: {
-					format: format ? undefined : m.imports_error_format_required(),
-					file: 'error' in file ? file.error : undefined
-				}
-			});
-		}
-		const preview = await previewImport(getDatabase(), {
-			format,
-			fileName: file.fileName,
-			content: file.content,
-			mapping: readMapping(form)
-		});
-		return { preview, fileContent: encodeImportFile(file.content) };
+		const request = await readImportRequest(await event.request.formData());
+		if ('failure' in request) return request.failure;
+		const { format, fileName, content, mapping } = request;
+		const preview = await previewImport(getDatabase(), { format, fileName, content, mapping });
+		return { preview, fileContent: encodeImportFile(content) };
 	},
 
 	commit: async (event) => {
 		const staff = requireStaff(event, 'staff');
 		const form = await event.request.formData();
-		const format = readFormat(form);
-		const file = await readSubmittedFile(form);
-		if (!format || 'error' in file) {
-			return fail(400, {
-				format: format ?? '',
-				errors: {
-					format: format ? undefined : m.imports_error_format_required(),
-					file: 'error' in file ? file.error : m.imports_error_file_unreadable()
-				}
-			});
-		}
+		const request = await readImportRequest(form);
+		if ('failure' in request) return request.failure;
+		const { format, fileName, content, mapping } = request;
 		const db = getDatabase();
-		const input = {
-			format,
-			fileName: file.fileName,
-			content: file.content,
-			mapping: readMapping(form)
-		};
+		const input = { format, fileName, content, mapping };
 		const result = await commitImport(db, {
 			...input,
 			staffUserId: staff.id,
@@ -106,7 +95,7 @@ export const actions = {
 					: m.imports_commit_error_malformed();
 		return fail(400, {
 			preview: await previewImport(db, input),
-			fileContent: encodeImportFile(file.content),
+			fileContent: encodeImportFile(content),
 			commitError
 		});
 	}
