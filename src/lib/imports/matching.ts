@@ -82,15 +82,30 @@ function editDistance(a: string, b: string): number {
 	return previous[b.length];
 }
 
-/** 1 for the same folded name, falling towards 0 as more letters differ. */
-export function nameSimilarity(a: string, b: string): number {
-	const left = foldName(a);
-	const right = foldName(b);
+function foldedSimilarity(left: string, right: string): number {
 	if (!left || !right) return 0;
 	return 1 - editDistance(left, right) / Math.max(left.length, right.length);
 }
 
+/** 1 for the same folded name, falling towards 0 as more letters differ. */
+export function nameSimilarity(a: string, b: string): number {
+	return foldedSimilarity(foldName(a), foldName(b));
+}
+
 const FUZZY_THRESHOLD = 0.8;
+/** Names sharing fewer of their letter triples than this are not compared letter by letter. */
+const TRIGRAM_PREFILTER = 0.3;
+
+/** The letter triples of a folded name, as pg_trgm counts them ("  b", " be", "ber", "erg", "rg "). */
+function trigrams(folded: string): Set<string> {
+	const triples = new Set<string>();
+	for (const word of folded.split(' ')) {
+		if (!word) continue;
+		const padded = `  ${word} `;
+		for (let i = 0; i + 3 <= padded.length; i++) triples.add(padded.slice(i, i + 3));
+	}
+	return triples;
+}
 
 export interface MatchIndex {
 	byReference: Map<string, MatchCandidate>;
@@ -98,6 +113,10 @@ export interface MatchIndex {
 	byPhone: Map<string, MatchCandidate[]>;
 	byName: Map<string, MatchCandidate[]>;
 	candidates: MatchCandidate[];
+	/** Each candidate's folded name, by position in `candidates`. */
+	foldedNames: string[];
+	/** Which candidates (by position) have each letter triple in their name. */
+	byTrigram: Map<string, number[]>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
@@ -112,17 +131,22 @@ export function indexCandidates(candidates: MatchCandidate[]): MatchIndex {
 		byEmail: new Map(),
 		byPhone: new Map(),
 		byName: new Map(),
-		candidates
+		candidates,
+		foldedNames: [],
+		byTrigram: new Map()
 	};
-	for (const candidate of candidates) {
+	candidates.forEach((candidate, position) => {
 		if (candidate.reference)
 			index.byReference.set(normaliseReference(candidate.reference), candidate);
 		if (candidate.email) index.byEmail.set(candidate.email.trim().toLowerCase(), candidate);
 		const phone = normalisePhone(candidate.phone);
 		if (phone) push(index.byPhone, phone, candidate);
 		const name = foldName(candidate.name);
-		if (name) push(index.byName, name, candidate);
-	}
+		index.foldedNames.push(name);
+		if (!name) return;
+		push(index.byName, name, candidate);
+		for (const triple of trigrams(name)) push(index.byTrigram, triple, position);
+	});
 	return index;
 }
 
@@ -160,13 +184,35 @@ export function matchImportRow(row: MatchableRow, index: MatchIndex): SupporterM
 		const sameName = index.byName.get(name);
 		if (sameName?.length === 1) return found(sameName[0], 'name', false);
 		if (!sameName) {
-			const close = similarCandidates(row, index, 2);
-			const [best, second] = close.map((c) => nameSimilarity(row.payerName, c.name));
-			if (best !== undefined && best >= FUZZY_THRESHOLD && best !== second)
-				return found(close[0], 'name', false);
+			const [best, second] = rankByName(name, index);
+			if (best && best.score >= FUZZY_THRESHOLD && best.score !== second?.score)
+				return found(best.candidate, 'name', false);
 		}
 	}
 	return { supporterId: null, reason: 'none', isCertain: false };
+}
+
+/**
+ * Candidates whose names come close to a folded name, closest first. Only those sharing a fair
+ * part of its letter triples are compared letter by letter, so a file of hundreds of rows against
+ * thousands of candidates stays quick.
+ */
+function rankByName(folded: string, index: MatchIndex) {
+	const triples = trigrams(folded);
+	const shared = new Map<number, number>();
+	for (const triple of triples) {
+		for (const position of index.byTrigram.get(triple) ?? []) {
+			shared.set(position, (shared.get(position) ?? 0) + 1);
+		}
+	}
+	const ranked: { candidate: MatchCandidate; score: number }[] = [];
+	for (const [position, count] of shared) {
+		if (count < triples.size * TRIGRAM_PREFILTER) continue;
+		const score = foldedSimilarity(folded, index.foldedNames[position]);
+		if (score >= FUZZY_THRESHOLD - 0.15)
+			ranked.push({ candidate: index.candidates[position], score });
+	}
+	return ranked.sort((a, b) => b.score - a.score);
 }
 
 /** Supporters whose names come close to the payer's, closest first: the choices offered to staff. */
@@ -175,11 +221,9 @@ export function similarCandidates(
 	index: MatchIndex,
 	limit = 5
 ): MatchCandidate[] {
-	if (!foldName(row.payerName)) return [];
-	return index.candidates
-		.map((candidate) => ({ candidate, score: nameSimilarity(row.payerName, candidate.name) }))
-		.filter(({ score }) => score >= FUZZY_THRESHOLD - 0.15)
-		.sort((a, b) => b.score - a.score)
+	const folded = foldName(row.payerName);
+	if (!folded) return [];
+	return rankByName(folded, index)
 		.slice(0, limit)
 		.map(({ candidate }) => candidate);
 }

@@ -115,15 +115,21 @@ export async function commitImport(
 
 	const channel = importChannel(input.format);
 	const fileSha256 = sha256Hex(input.content);
-	const needsSuggestion = parsed.rows.some((row) => input.choices[row.line] === undefined);
-	const suggestions = needsSuggestion
-		? new Map(
-				(await suggestForRows(db, input.format, parsed.rows)).map((row) => [
-					row.line,
-					row.defaultChoice
-				])
-			)
-		: new Map<number, ImportChoice>();
+	// Rows staff made no choice for (a script, or a row recorded already) take the suggestion.
+	const recordedBefore = await findRecordedReferences(
+		db,
+		channel,
+		parsed.rows.map((row) => row.transactionReference)
+	);
+	const unchosen = parsed.rows.filter(
+		(row) => input.choices[row.line] === undefined && !recordedBefore.has(row.transactionReference)
+	);
+	const suggestions = new Map<number, ImportChoice>(
+		(unchosen.length > 0 ? await suggestForRows(db, input.format, unchosen) : []).map((row) => [
+			row.line,
+			row.defaultChoice
+		])
+	);
 	const choiceFor = (row: ImportRow) =>
 		input.choices[row.line] ?? suggestions.get(row.line) ?? NEW_SUPPORTER;
 
