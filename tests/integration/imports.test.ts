@@ -241,6 +241,14 @@ describe.each(engines)('imports on $name', ({ create, available }) => {
 				skippedCount: 1,
 				newSupporterCount: 2
 			});
+			if (result.ok) {
+				expect(await findImportBatch(db, result.batchId)).toMatchObject({
+					rowCount: 5,
+					createdCount: 4,
+					skippedCount: 1,
+					newSupporterCount: 2
+				});
+			}
 			expect((await countRows(db)).contributions).toBe(before.contributions + 4);
 			const again = await commit(file('bank_csv', 'bank-dnb.csv'));
 			expect(again).toMatchObject({

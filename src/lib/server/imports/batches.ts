@@ -87,6 +87,8 @@ export async function findImportsOfFile(db: Db, fileSha256: string) {
 
 export interface ImportBatchDetail extends ImportBatchSummary {
 	newSupporterCount: number | null;
+	/** Rows staff chose not to import. */
+	skippedCount: number | null;
 	contributions: {
 		id: string;
 		supporterId: string;
@@ -98,7 +100,7 @@ export interface ImportBatchDetail extends ImportBatchSummary {
 	}[];
 }
 
-/** One batch with what it added; the count of new supporters is kept in its audit entry. */
+/** One batch with what it added; new supporters and rows left out are counted in its audit entry. */
 export async function findImportBatch(db: Db, id: string): Promise<ImportBatchDetail | null> {
 	const batch = await db
 		.selectFrom('import_batch')
@@ -133,6 +135,11 @@ export async function findImportBatch(db: Db, id: string): Promise<ImportBatchDe
 			.limit(1000)
 			.execute()
 	]);
-	const after = audit?.after as { newSupporterCount?: number } | null | undefined;
-	return { ...batch, newSupporterCount: after?.newSupporterCount ?? null, contributions };
+	const after = audit?.after as { newSupporterCount?: number; skippedCount?: number } | null;
+	return {
+		...batch,
+		newSupporterCount: after?.newSupporterCount ?? null,
+		skippedCount: after?.skippedCount ?? null,
+		contributions
+	};
 }
