@@ -1,0 +1,276 @@
+import type { Kysely } from 'kysely';
+import { sha256Hex, type ImportRow, type MalformedRow } from '../../imports/import-row.ts';
+import { foldName, normalisePhone } from '../../imports/matching.ts';
+import type { ParsedImportFile } from '../../imports/parse-import.ts';
+import { recordAudit } from '../audit.ts';
+import { recordContribution } from '../contributions.ts';
+import type { Database, Supporter } from '../db-schema.ts';
+import { findOrCreateSupporterByEmail, findSupporterByEmail } from '../supporters.ts';
+import { rememberMapping } from './batches.ts';
+import {
+	NEW_SUPPORTER,
+	SKIP_ROW,
+	findRecordedReferences,
+	importChannel,
+	readImportFile,
+	suggestForRows,
+	type ImportChoice,
+	type ImportFileInput
+} from './preview.ts';
+
+export interface CommitImportInput extends ImportFileInput {
+	staffUserId: string | null;
+	requestId?: string | null;
+	/** Per line: a supporter's id, 'new' or 'skip'. A line without a choice takes the suggestion. */
+	choices: Record<number, ImportChoice>;
+}
+
+export interface ImportOutcome {
+	batchId: string;
+	rowCount: number;
+	createdCount: number;
+	duplicateCount: number;
+	newSupporterCount: number;
+	/** Rows staff chose not to record (payouts from Vipps or Stripe on the bank statement). */
+	skippedCount: number;
+}
+
+export type CommitImportResult =
+	| ({ ok: true } & ImportOutcome)
+	| { ok: false; reason: 'file_error'; fileError: NonNullable<ParsedImportFile['fileError']> }
+	| { ok: false; reason: 'malformed_rows'; malformed: MalformedRow[] }
+	| { ok: false; reason: 'no_rows' }
+	| { ok: false; reason: 'unknown_supporters'; lines: number[] };
+
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+class RefusedImport extends Error {
+	readonly lines: number[];
+	constructor(lines: number[]) {
+		super('unknown supporters');
+		this.lines = lines;
+	}
+}
+
+/**
+ * Payers new to us who appear more than once in a file become one supporter: rows are grouped by
+ * email, else phone, else name. A row with none of these gets a supporter of its own.
+ */
+function newSupporterKey(row: ImportRow): string {
+	if (row.email) return `email:${row.email.trim().toLowerCase()}`;
+	const phone = normalisePhone(row.phone);
+	if (phone) return `phone:${phone}`;
+	const name = foldName(row.payerName);
+	return name ? `name:${name}` : `line:${row.line}`;
+}
+
+async function createSupporter(
+	trx: Kysely<Database>,
+	row: ImportRow
+): Promise<{ supporter: Supporter; isNew: boolean }> {
+	const details = { name: row.payerName, phone: row.phone };
+	if (row.email) {
+		// An email belongs to one supporter only: a payer staff took for new may be known by it.
+		const known = await findSupporterByEmail(trx, row.email);
+		if (known) return { supporter: known, isNew: false };
+		const supporter = await findOrCreateSupporterByEmail(trx, { ...details, email: row.email });
+		return { supporter, isNew: true };
+	}
+	const supporter = await trx
+		.insertInto('supporter')
+		.values(details)
+		.returningAll()
+		.executeTakeFirstOrThrow();
+	return { supporter, isNew: true };
+}
+
+/**
+ * Imports a file in one transaction: reads it again (a browser's rows are never trusted), refuses
+ * it whole while any row is malformed, records each gift through recordContribution — so a gift
+ * already recorded, by an earlier import or by hand, is counted as a duplicate and not added — and
+ * leaves one import_batch row and one audit entry behind.
+ */
+export async function commitImport(
+	db: Kysely<Database>,
+	input: CommitImportInput
+): Promise<CommitImportResult> {
+	const { parsed } = await readImportFile(db, input);
+	if (parsed.fileError) return { ok: false, reason: 'file_error', fileError: parsed.fileError };
+	if (parsed.malformed.length > 0)
+		return { ok: false, reason: 'malformed_rows', malformed: parsed.malformed };
+	if (parsed.rows.length === 0) return { ok: false, reason: 'no_rows' };
+
+	const badChoices = parsed.rows
+		.filter((row) => {
+			const choice = input.choices[row.line];
+			return (
+				choice !== undefined &&
+				choice !== NEW_SUPPORTER &&
+				choice !== SKIP_ROW &&
+				!uuidShape.test(choice)
+			);
+		})
+		.map((row) => row.line);
+	if (badChoices.length > 0) return { ok: false, reason: 'unknown_supporters', lines: badChoices };
+
+	const channel = importChannel(input.format);
+	const fileSha256 = sha256Hex(input.content);
+	// Rows staff made no choice for (a script, or a row recorded already) take the suggestion.
+	const recordedBefore = await findRecordedReferences(
+		db,
+		channel,
+		parsed.rows.map((row) => row.transactionReference)
+	);
+	const unchosen = parsed.rows.filter(
+		(row) => input.choices[row.line] === undefined && !recordedBefore.has(row.transactionReference)
+	);
+	const suggestions = new Map<number, ImportChoice>(
+		(unchosen.length > 0 ? await suggestForRows(db, input.format, unchosen) : []).map((row) => [
+			row.line,
+			row.defaultChoice
+		])
+	);
+	const choiceFor = (row: ImportRow) =>
+		input.choices[row.line] ?? suggestions.get(row.line) ?? NEW_SUPPORTER;
+
+	try {
+		const outcome = await db.transaction().execute(async (trx) => {
+			const batch = await trx
+				.insertInto('import_batch')
+				.values({
+					format: input.format,
+					file_name: input.fileName.slice(0, 255),
+					file_sha256: fileSha256,
+					row_count: parsed.rows.length,
+					created_count: 0,
+					duplicate_count: 0,
+					staff_user_id: input.staffUserId
+				})
+				.returning('id')
+				.executeTakeFirstOrThrow();
+
+			const chosenIds = [
+				...new Set(
+					parsed.rows
+						.map(choiceFor)
+						.filter((choice) => choice !== NEW_SUPPORTER && choice !== SKIP_ROW)
+				)
+			];
+			const existing = new Set(
+				chosenIds.length === 0
+					? []
+					: (
+							await trx
+								.selectFrom('supporter')
+								.select('id')
+								.where('id', 'in', chosenIds)
+								.where('merged_into', 'is', null)
+								.where('erased_at', 'is', null)
+								.execute()
+						).map((s) => s.id)
+			);
+			const unknown = parsed.rows.filter((row) => {
+				const choice = choiceFor(row);
+				return choice !== NEW_SUPPORTER && choice !== SKIP_ROW && !existing.has(choice);
+			});
+			if (unknown.length > 0) throw new RefusedImport(unknown.map((row) => row.line));
+
+			const recorded = await findRecordedReferences(
+				trx,
+				channel,
+				parsed.rows.map((row) => row.transactionReference)
+			);
+			const newSupporters = new Map<string, { supporter: Supporter; isNew: boolean }>();
+			const supportersWithGifts = new Set<string>();
+			let createdCount = 0;
+			let duplicateCount = 0;
+			let skippedCount = 0;
+
+			for (const row of parsed.rows) {
+				const choice = choiceFor(row);
+				if (choice === SKIP_ROW) {
+					skippedCount++;
+					continue;
+				}
+				// A gift recorded already keeps its supporter; recording it again only fills in
+				// what it lacked (a fee, say) and counts as a duplicate.
+				let supporterId = recorded.get(row.transactionReference);
+				if (!supporterId && choice === NEW_SUPPORTER) {
+					const key = newSupporterKey(row);
+					let created = newSupporters.get(key);
+					if (!created) {
+						created = await createSupporter(trx, row);
+						newSupporters.set(key, created);
+					}
+					supporterId = created.supporter.id;
+				}
+				const { isNew } = await recordContribution(trx, {
+					supporter_id: supporterId ?? choice,
+					channel,
+					kind: 'one_off',
+					amount_minor: row.amountMinor,
+					currency: row.currency,
+					fee_minor: row.feeMinor,
+					net_minor: row.netMinor,
+					status: 'succeeded',
+					// Midday UTC keeps the booking date the same in every time zone staff work in.
+					received_at: `${row.bookedOn}T12:00:00Z`,
+					external_reference: row.transactionReference,
+					payment_reference: row.kid,
+					note: row.message,
+					recorded_by: input.staffUserId,
+					import_batch_id: batch.id
+				});
+				if (isNew) {
+					createdCount++;
+					supportersWithGifts.add(supporterId ?? choice);
+				} else duplicateCount++;
+			}
+
+			// Another import of the same file may have won the race for every gift of a new payer.
+			let newSupporterCount = 0;
+			for (const { supporter, isNew } of newSupporters.values()) {
+				if (!isNew) continue;
+				if (supportersWithGifts.has(supporter.id)) newSupporterCount++;
+				else await trx.deleteFrom('supporter').where('id', '=', supporter.id).execute();
+			}
+
+			await trx
+				.updateTable('import_batch')
+				.set({ created_count: createdCount, duplicate_count: duplicateCount })
+				.where('id', '=', batch.id)
+				.execute();
+			if (input.format === 'bank_csv' && parsed.csv) {
+				await rememberMapping(trx, parsed.csv.headerSignature, parsed.csv.mapping);
+			}
+			const result: ImportOutcome = {
+				batchId: batch.id,
+				rowCount: parsed.rows.length,
+				createdCount,
+				duplicateCount,
+				newSupporterCount,
+				skippedCount
+			};
+			await recordAudit(trx, {
+				staffUserId: input.staffUserId,
+				action: 'import.commit',
+				entityType: 'import_batch',
+				entityId: batch.id,
+				after: {
+					format: input.format,
+					fileName: input.fileName,
+					fileSha256,
+					...result,
+					skippedInFile: parsed.skipped
+				},
+				requestId: input.requestId ?? null
+			});
+			return result;
+		});
+		return { ok: true, ...outcome };
+	} catch (error) {
+		if (error instanceof RefusedImport)
+			return { ok: false, reason: 'unknown_supporters', lines: error.lines };
+		throw error;
+	}
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { csvMappingFields, type CsvMapping } from '$lib/imports/csv-mapping';
+import { importFormats } from '$lib/imports/import-row';
+import type { ImportChoice } from '$lib/server/imports/preview';
+
+// What the import forms post, read once here: the preview and commit actions trust these types.
+
+const formatSchema = z.enum(importFormats);
+const fileNameSchema = z
+	.string()
+	.trim()
+	.max(255)
+	.transform((name) => name || 'import');
+
+export function readFormat(form: FormData) {
+	const result = formatSchema.safeParse(form.get('format'));
+	return result.success ? result.data : null;
+}
+
+export function readFileName(value: FormDataEntryValue | null): string {
+	return fileNameSchema.parse(typeof value === 'string' ? value : '');
+}
+
+/**
+ * The column mapping from the preview's selects (`mapping-date`, `mapping-amount`, …), or
+ * undefined when the form had none, so the remembered or guessed mapping applies.
+ */
+export function readMapping(form: FormData): CsvMapping | undefined {
+	if (form.get('has-mapping') !== '1') return undefined;
+	const mapping: CsvMapping = {};
+	for (const field of csvMappingFields) {
+		const value = form.get(`mapping-${field}`);
+		if (typeof value === 'string' && /^\d{1,3}$/.test(value)) mapping[field] = Number(value);
+	}
+	return mapping;
+}
+
+/** Each row's choice (`choice-<line>`): a supporter id, 'new' or 'skip'; checked by commitImport. */
+export function readChoices(form: FormData): Record<number, ImportChoice> {
+	const choices: Record<number, ImportChoice> = {};
+	for (const [key, value] of form) {
+		const line = /^choice-(\d{1,7})$/.exec(key)?.[1];
+		if (line && typeof value === 'string' && value.length <= 64) choices[Number(line)] = value;
+	}
+	return choices;
+}
