@@ -14,6 +14,8 @@ const shutdownTimeoutSeconds = Number(process.env.SHUTDOWN_TIMEOUT ?? 30);
 // adapter-node assumes https when ORIGIN is unset, which would refuse every form post on a
 // local http://localhost. Behind a proxy, set ORIGIN to the public address.
 process.env.ORIGIN ??= `http://localhost:${port}`;
+// adapter-node refuses bodies over 512 kB by default; a year's bank statement is larger.
+process.env.BODY_SIZE_LIMIT ??= '4M';
 
 // Importing the handler runs the app's init hook: the database is migrated before we listen.
 const { handler } = await import(path.resolve('build/handler.js'));
