@@ -8,7 +8,11 @@ import { qrCodeSvg } from '$lib/server/qr';
 import { checkNewPassword, lockedText } from '$lib/server/auth/forms';
 import { requireStaff } from '$lib/server/auth/guard';
 import { hashPassword, MINIMUM_PASSWORD_LENGTH } from '$lib/server/auth/password';
-import { deleteSessionCookie, invalidateUserSessions } from '$lib/server/auth/session';
+import {
+	deleteSessionCookie,
+	invalidateUserSessions,
+	markSessionTwoFactorVerified
+} from '$lib/server/auth/session';
 import { checkPassword } from '$lib/server/auth/sign-in';
 import { changeStaffPassword, findStaffById, staffAuditView } from '$lib/server/auth/staff';
 import {
@@ -169,6 +173,10 @@ export const actions = {
 		const recoveryCodes = await db.transaction().execute(async (trx) => {
 			const codes = await confirmTotpEnrolment(trx, user, code);
 			if (!codes) return null;
+			// This session has just shown a code; the account's other sessions must show one too.
+			if (event.locals.staffSessionId) {
+				await markSessionTwoFactorVerified(trx, event.locals.staffSessionId);
+			}
 			await recordAudit(trx, {
 				staffUserId: user.id,
 				action: 'staff.two_factor_enable',
