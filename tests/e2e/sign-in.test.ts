@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateTOTP } from '@oslojs/otp';
 import { expect, test, type Browser, type Page } from '@playwright/test';
@@ -17,7 +18,8 @@ import {
 const isPostgresReachable = await canReachPostgres();
 
 test.describe('staff sign-in', () => {
-	test.describe.configure({ mode: 'default' });
+	// One server for the file, its tests in order; several log in and out a few times.
+	test.describe.configure({ mode: 'default', timeout: 60_000 });
 	test.skip(!isPostgresReachable, 'needs PostgreSQL (staff are written straight into it)');
 
 	let server: AppProcess;
@@ -190,10 +192,10 @@ test.describe('staff sign-in', () => {
 		await page.getByLabel('Password').fill(staff.password);
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await expect(page).toHaveURL(/\/admin\/sign-in\/two-factor\?next=%2Fadmin%2Fstaff/);
-		// With the password alone the admin is still locked out.
+		// With the password alone the admin is still kept out, and sent back to the code step.
 		await page.goto(at('/admin/staff'));
-		await expect(page).toHaveURL(/\/admin\/sign-in\?next=/);
-		await page.goto(at('/admin/sign-in/two-factor?next=%2Fadmin%2Fstaff'));
+		await expect(page).toHaveURL(/\/admin\/sign-in\/two-factor\?next=%2Fadmin%2Fstaff/);
+		await expect(page.getByRole('heading', { name: 'Staff accounts' })).toHaveCount(0);
 		await page.getByLabel('Code').fill('123456');
 		await page.getByRole('button', { name: 'Continue' }).click();
 		await expect(page.getByText('That code is wrong or has expired.')).toBeVisible();
@@ -262,6 +264,59 @@ test.describe('staff sign-in', () => {
 		await viewerPage.goto(at('/admin/account'));
 		await expect(viewerPage).toHaveURL(/\/admin\/sign-in/);
 		await viewerPage.context().close();
+	});
+
+	test('axe finds no violations on the sign-in, code, account and staff pages', async ({
+		page
+	}) => {
+		test.setTimeout(120_000); // about a dozen axe scans on a shared 2-core machine
+		const axe = async () => {
+			const results = await new AxeBuilder({ page }).analyze();
+			return results.violations.map(
+				(v) => `${page.url()} ${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`
+			);
+		};
+		const admin = await newStaff('admin');
+		await newStaff('viewer');
+		for (const width of [390, 1280]) {
+			await page.setViewportSize({ width, height: 900 });
+			await page.goto(at('/admin/sign-in'));
+			await page.getByLabel('Email').fill(admin.email);
+			await page.getByLabel('Password').fill('not the password');
+			await page.getByRole('button', { name: 'Sign in' }).click();
+			await expect(page.getByRole('alert')).toBeVisible();
+			expect(await axe()).toEqual([]);
+			await page.getByLabel('Password').fill(admin.password);
+			await page.getByRole('button', { name: 'Sign in' }).click();
+			await expect(page).not.toHaveURL(/sign-in/);
+			await page.goto(at('/admin/staff'));
+			expect(await axe()).toEqual([]);
+			await page.goto(at('/admin/account'));
+			const turnOn = page.getByRole('button', { name: 'Turn on two-factor sign-in' });
+			if (await turnOn.isVisible()) await turnOn.click();
+			await expect(page.getByTestId('totp-key')).toBeVisible();
+			expect(await axe()).toEqual([]);
+			await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+		}
+		const pending = await newStaff('staff');
+		await signIn(page, pending);
+		await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+		const key = decodeBase32IgnorePadding(
+			(await page.getByTestId('totp-key').textContent())!.replace(/\s/g, '')
+		);
+		await page.getByLabel('Code from the app').fill(generateTOTP(key, 30, 6));
+		await page.getByRole('button', { name: 'Confirm and turn on' }).click();
+		await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toBeVisible();
+		expect(await axe()).toEqual([]);
+		await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+		await page.goto(at('/admin/sign-in'));
+		await page.getByLabel('Email').fill(pending.email);
+		await page.getByLabel('Password').fill(pending.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.getByLabel('Code').fill('000000');
+		await page.getByRole('button', { name: 'Continue' }).click();
+		await expect(page.getByText('That code is wrong or has expired.')).toBeVisible();
+		expect(await axe()).toEqual([]);
 	});
 
 	test('a cross-origin form post to the admin is refused before anything happens', async () => {

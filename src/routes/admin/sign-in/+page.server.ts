@@ -10,16 +10,21 @@ import {
 	parseForm,
 	safeNextPath
 } from '$lib/server/auth/forms';
+import { findSessionAwaitingSecondFactor } from '$lib/server/auth/handle';
 import { setSessionCookie } from '$lib/server/auth/session';
 import { signInWithPassword } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
 const signInForm = z.object({ email: emailField(), password: enteredPasswordField() });
 
-export const load: PageServerLoad = ({ locals, url }) => {
-	const next = safeNextPath(url.searchParams.get('next'));
-	if (locals.staff) redirect(303, next);
-	return { next, notice: url.searchParams.get('notice') };
+export const load: PageServerLoad = async (event) => {
+	const next = safeNextPath(event.url.searchParams.get('next'));
+	if (event.locals.staff) redirect(303, next);
+	// Password given, code still owed: back to the code step (it offers to sign out instead).
+	if (await findSessionAwaitingSecondFactor(event)) {
+		redirect(303, `/admin/sign-in/two-factor?next=${encodeURIComponent(next)}`);
+	}
+	return { next, notice: event.url.searchParams.get('notice') };
 };
 
 export const actions = {
