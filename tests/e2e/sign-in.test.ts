@@ -161,6 +161,30 @@ test.describe('staff sign-in', () => {
 		await other.context().close();
 	});
 
+	test('changing the password keeps this browser signed in and signs the other out', async ({
+		page,
+		browser
+	}) => {
+		const staff = await newStaff('viewer');
+		const other = await newPage(browser);
+		await signIn(page, staff);
+		await signIn(other, staff);
+		await page.getByLabel('Current password').fill('not the password');
+		await page.getByLabel('New password', { exact: true }).fill('a quiet walk by the fjord');
+		await page.getByLabel('New password again').fill('a quiet walk by the fjord');
+		await page.getByRole('button', { name: 'Change password' }).click();
+		await expect(page.getByText('Your current password is wrong.')).toBeVisible();
+		await page.getByLabel('Current password').fill(staff.password);
+		await page.getByRole('button', { name: 'Change password' }).click();
+		await expect(page.getByText('Your password is changed.')).toBeVisible();
+		await page.reload();
+		await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+		await other.goto(at('/admin/account'));
+		await expect(other).toHaveURL(/\/admin\/sign-in/);
+		await signIn(other, { ...staff, password: 'a quiet walk by the fjord' });
+		await other.context().close();
+	});
+
 	test('turning on two-factor shows recovery codes once, then sign-in asks for a code', async ({
 		page
 	}) => {

@@ -25,7 +25,9 @@ import {
 	regenerateRecoveryCodes,
 	totpKeyUri
 } from '$lib/server/auth/totp';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+// Your account: every role may change its own password, sessions and two-factor sign-in.
 
 /** The signed-in account's full row (the guard's identity carries no secrets). */
 async function currentAccount(event: { locals: App.Locals; url: URL }) {
@@ -35,20 +37,47 @@ async function currentAccount(event: { locals: App.Locals; url: URL }) {
 	return user;
 }
 
-/** Enrolment steps change no access, but every write is on the record (never the key). */
-async function auditTwoFactorStep(
-	trx: Transaction<Database>,
-	event: { locals: App.Locals },
+/**
+ * Runs one change to the account in a transaction with its audit entry (never a password, a
+ * key or a code in it). `change` returns what to record, or null to record nothing.
+ */
+async function changeOwnAccount<T>(
+	event: RequestEvent,
 	staffUserId: string,
-	action: string
-) {
-	await recordAudit(trx, {
-		staffUserId,
-		action,
-		entityType: 'staff_user',
-		entityId: staffUserId,
-		requestId: event.locals.requestId
+	action: string,
+	change: (
+		trx: Transaction<Database>
+	) => Promise<{ result: T; before?: unknown; after?: unknown } | null>
+): Promise<T | null> {
+	return getDatabase()
+		.transaction()
+		.execute(async (trx) => {
+			const done = await change(trx);
+			if (!done) return null;
+			await recordAudit(trx, {
+				staffUserId,
+				action,
+				entityType: 'staff_user',
+				entityId: staffUserId,
+				before: done.before,
+				after: done.after,
+				requestId: event.locals.requestId
+			});
+			return done.result;
+		});
+}
+
+/** Checks the account's own password under the sign-in guessing limits: an error text or null. */
+async function passwordRefusal(event: RequestEvent, email: string, password: string) {
+	const checked = await checkPassword(getDatabase(), {
+		email,
+		password,
+		clientAddress: event.getClientAddress()
 	});
+	if (checked.ok) return null;
+	return checked.reason === 'locked'
+		? lockedText(checked.retryAt)
+		: m.auth_error_current_password_wrong();
 }
 
 const text = (formData: FormData, name: string) => String(formData.get(name) ?? '');
@@ -79,59 +108,34 @@ export const actions = {
 		const formData = await event.request.formData();
 		const current = text(formData, 'current_password');
 		const next = text(formData, 'new_password');
-		const errors = current
-			? checkNewPassword(next, text(formData, 'new_password_repeat'), user.email, {
-					password: 'new_password',
-					repeated: 'new_password_repeat'
-				})
-			: { current_password: m.auth_error_password_required() };
+		const errors = {
+			...(current ? {} : { current_password: m.auth_error_password_required() }),
+			...checkNewPassword(next, text(formData, 'new_password_repeat'), user.email, {
+				password: 'new_password',
+				repeated: 'new_password_repeat'
+			})
+		};
 		if (Object.keys(errors).length) return fail(400, { form: 'password' as const, errors });
-
-		const db = getDatabase();
-		const checked = await checkPassword(db, {
-			email: user.email,
-			password: current,
-			clientAddress: event.getClientAddress()
-		});
-		if (!checked.ok) {
-			const message =
-				checked.reason === 'locked'
-					? lockedText(checked.retryAt)
-					: m.auth_error_current_password_wrong();
-			return fail(400, { form: 'password' as const, errors: { current_password: message } });
+		const refusal = await passwordRefusal(event, user.email, current);
+		if (refusal) {
+			return fail(400, { form: 'password' as const, errors: { current_password: refusal } });
 		}
 		const passwordHash = await hashPassword(next);
-		await db.transaction().execute(async (trx) => {
+		await changeOwnAccount(event, user.id, 'staff.password_change', async (trx) => {
 			const ended = await changeStaffPassword(trx, user.id, passwordHash, {
 				keepSessionId: event.locals.staffSessionId ?? undefined
 			});
-			await recordAudit(trx, {
-				staffUserId: user.id,
-				action: 'staff.password_change',
-				entityType: 'staff_user',
-				entityId: user.id,
-				after: { otherSessionsEnded: ended },
-				requestId: event.locals.requestId
-			});
+			return { result: ended, after: { otherSessionsEnded: ended } };
 		});
 		redirect(303, '/admin/account?notice=password-changed');
 	},
 
 	signOutEverywhere: async (event) => {
 		const user = await currentAccount(event);
-		await getDatabase()
-			.transaction()
-			.execute(async (trx) => {
-				const ended = await invalidateUserSessions(trx, user.id);
-				await recordAudit(trx, {
-					staffUserId: user.id,
-					action: 'staff.sign_out_everywhere',
-					entityType: 'staff_user',
-					entityId: user.id,
-					after: { sessionsEnded: ended },
-					requestId: event.locals.requestId
-				});
-			});
+		await changeOwnAccount(event, user.id, 'staff.sign_out_everywhere', async (trx) => {
+			const ended = await invalidateUserSessions(trx, user.id);
+			return { result: ended, after: { sessionsEnded: ended } };
+		});
 		deleteSessionCookie(event);
 		redirect(303, '/admin/sign-in?notice=signed-out');
 	},
@@ -139,61 +143,45 @@ export const actions = {
 	startTwoFactor: async (event) => {
 		const user = await currentAccount(event);
 		if (!user.totp_enabled_at) {
-			await getDatabase()
-				.transaction()
-				.execute(async (trx) => {
-					await beginTotpEnrolment(trx, user.id);
-					await auditTwoFactorStep(trx, event, user.id, 'staff.two_factor_enrolment_start');
-				});
+			await changeOwnAccount(event, user.id, 'staff.two_factor_enrolment_start', async (trx) => {
+				await beginTotpEnrolment(trx, user.id);
+				return { result: true };
+			});
 		}
 		redirect(303, '/admin/account#two-factor');
 	},
 
 	cancelTwoFactor: async (event) => {
 		const user = await currentAccount(event);
-		await getDatabase()
-			.transaction()
-			.execute(async (trx) => {
-				await cancelTotpEnrolment(trx, user.id);
-				await auditTwoFactorStep(trx, event, user.id, 'staff.two_factor_enrolment_cancel');
-			});
+		await changeOwnAccount(event, user.id, 'staff.two_factor_enrolment_cancel', async (trx) => {
+			await cancelTotpEnrolment(trx, user.id);
+			return { result: true };
+		});
 		redirect(303, '/admin/account#two-factor');
 	},
 
 	confirmTwoFactor: async (event) => {
 		const user = await currentAccount(event);
 		const code = text(await event.request.formData(), 'code').trim();
-		if (!code) {
-			return fail(400, {
-				form: 'two-factor' as const,
-				errors: { code: m.auth_error_code_required() }
-			});
-		}
-		const db = getDatabase();
-		const recoveryCodes = await db.transaction().execute(async (trx) => {
-			const codes = await confirmTotpEnrolment(trx, user, code);
-			if (!codes) return null;
-			// This session has just shown a code; the account's other sessions must show one too.
-			if (event.locals.staffSessionId) {
-				await markSessionTwoFactorVerified(trx, event.locals.staffSessionId);
+		const codeError = (message: string) =>
+			fail(400, { form: 'two-factor' as const, errors: { code: message } });
+		if (!code) return codeError(m.auth_error_code_required());
+		const recoveryCodes = await changeOwnAccount(
+			event,
+			user.id,
+			'staff.two_factor_enable',
+			async (trx) => {
+				const codes = await confirmTotpEnrolment(trx, user, code);
+				if (!codes) return null;
+				// This session has just shown a code; the account's other sessions must show one too.
+				if (event.locals.staffSessionId) {
+					await markSessionTwoFactorVerified(trx, event.locals.staffSessionId);
+				}
+				const before = staffAuditView(user);
+				return { result: codes, before, after: { ...before, hasTwoFactor: true } };
 			}
-			await recordAudit(trx, {
-				staffUserId: user.id,
-				action: 'staff.two_factor_enable',
-				entityType: 'staff_user',
-				entityId: user.id,
-				before: staffAuditView(user),
-				after: { ...staffAuditView(user), hasTwoFactor: true },
-				requestId: event.locals.requestId
-			});
-			return codes;
-		});
-		if (!recoveryCodes) {
-			return fail(400, {
-				form: 'two-factor' as const,
-				errors: { code: m.auth_error_code_wrong() }
-			});
-		}
+		);
+		if (!recoveryCodes) return codeError(m.auth_error_code_wrong());
 		// Shown once, now: only their hashes are kept.
 		return { form: 'two-factor' as const, recoveryCodes };
 	},
@@ -201,36 +189,16 @@ export const actions = {
 	disableTwoFactor: async (event) => {
 		const user = await currentAccount(event);
 		const password = text(await event.request.formData(), 'password');
-		if (!password) {
-			return fail(400, {
-				form: 'disable-two-factor' as const,
-				errors: { password: m.auth_error_password_required() }
-			});
+		const refusal = password
+			? await passwordRefusal(event, user.email, password)
+			: m.auth_error_password_required();
+		if (refusal) {
+			return fail(400, { form: 'disable-two-factor' as const, errors: { password: refusal } });
 		}
-		const db = getDatabase();
-		const checked = await checkPassword(db, {
-			email: user.email,
-			password,
-			clientAddress: event.getClientAddress()
-		});
-		if (!checked.ok) {
-			const message =
-				checked.reason === 'locked'
-					? lockedText(checked.retryAt)
-					: m.auth_error_current_password_wrong();
-			return fail(400, { form: 'disable-two-factor' as const, errors: { password: message } });
-		}
-		await db.transaction().execute(async (trx) => {
+		await changeOwnAccount(event, user.id, 'staff.two_factor_disable', async (trx) => {
 			await disableTotp(trx, user.id);
-			await recordAudit(trx, {
-				staffUserId: user.id,
-				action: 'staff.two_factor_disable',
-				entityType: 'staff_user',
-				entityId: user.id,
-				before: staffAuditView(user),
-				after: { ...staffAuditView(user), hasTwoFactor: false },
-				requestId: event.locals.requestId
-			});
+			const before = staffAuditView(user);
+			return { result: true, before, after: { ...before, hasTwoFactor: false } };
 		});
 		redirect(303, '/admin/account?notice=two-factor-off');
 	},
@@ -238,19 +206,12 @@ export const actions = {
 	regenerateRecoveryCodes: async (event) => {
 		const user = await currentAccount(event);
 		if (!user.totp_enabled_at) redirect(303, '/admin/account');
-		const recoveryCodes = await getDatabase()
-			.transaction()
-			.execute(async (trx) => {
-				const codes = await regenerateRecoveryCodes(trx, user.id);
-				await recordAudit(trx, {
-					staffUserId: user.id,
-					action: 'staff.recovery_codes_regenerate',
-					entityType: 'staff_user',
-					entityId: user.id,
-					requestId: event.locals.requestId
-				});
-				return codes;
-			});
+		const recoveryCodes = await changeOwnAccount(
+			event,
+			user.id,
+			'staff.recovery_codes_regenerate',
+			async (trx) => ({ result: await regenerateRecoveryCodes(trx, user.id) })
+		);
 		return { form: 'recovery-codes' as const, recoveryCodes };
 	}
 } satisfies Actions;

@@ -31,12 +31,15 @@ export const actions = {
 		const formData = await request.formData();
 		const values = echo(formData, ['name', 'email']);
 		const parsed = parseForm(setupForm, formData);
-		const errors = parsed.ok
-			? checkNewPassword(parsed.data.password, parsed.data.password_repeat, parsed.data.email, {
-					password: 'password',
-					repeated: 'password_repeat'
-				})
-			: parsed.errors;
+		const errors = {
+			...(parsed.ok ? {} : parsed.errors),
+			...checkNewPassword(
+				String(formData.get('password') ?? ''),
+				String(formData.get('password_repeat') ?? ''),
+				values.email,
+				{ password: 'password', repeated: 'password_repeat' }
+			)
+		};
 		if (!parsed.ok || Object.keys(errors).length > 0) return fail(400, { values, errors });
 
 		const db = getDatabase();

@@ -1,11 +1,17 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
 import { recordAudit } from '$lib/server/audit';
 import { getDatabase } from '$lib/server/database';
-import { checkNewPassword, echo, emailField, nameField, parseForm } from '$lib/server/auth/forms';
+import type { Database } from '$lib/server/db-schema';
+import { echo, emailField, nameField, parseForm, passwordRuleText } from '$lib/server/auth/forms';
 import { requireStaff } from '$lib/server/auth/guard';
-import { hashPassword, MINIMUM_PASSWORD_LENGTH } from '$lib/server/auth/password';
+import {
+	checkPasswordRule,
+	hashPassword,
+	MINIMUM_PASSWORD_LENGTH
+} from '$lib/server/auth/password';
 import {
 	createStaffUser,
 	isStaffRole,
@@ -16,7 +22,7 @@ import {
 	STAFF_ROLES,
 	type StaffChangeResult
 } from '$lib/server/auth/staff';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const roleField = () =>
 	z.string().refine(isStaffRole, { error: () => m.auth_error_role_unknown() });
@@ -63,17 +69,16 @@ export const actions = {
 		const formData = await event.request.formData();
 		const values = echo(formData, ['name', 'email', 'role']);
 		const parsed = parseForm(addForm, formData);
-		const errors = parsed.ok
-			? checkNewPassword(parsed.data.password, parsed.data.password, parsed.data.email, {
-					password: 'password',
-					repeated: 'password'
-				})
-			: parsed.errors;
-		if (!parsed.ok || Object.keys(errors).length) {
+		const broken = checkPasswordRule(String(formData.get('password') ?? ''), values.email);
+		if (!parsed.ok || broken) {
+			const errors = {
+				...(parsed.ok ? {} : parsed.errors),
+				...(broken ? { password: passwordRuleText(broken) } : {})
+			};
 			return fail(400, { form: 'add' as const, values, errors });
 		}
 		const { name, email, role, password } = parsed.data;
-		if (!isStaffRole(role)) return fail(400, { form: 'add' as const, values, errors });
+		if (!isStaffRole(role)) error(400, 'Unknown role');
 		const passwordHash = await hashPassword(password);
 		const created = await getDatabase()
 			.transaction()
@@ -112,23 +117,9 @@ export const actions = {
 			});
 		}
 		const role = parsed.role;
-		const result = await getDatabase()
-			.transaction()
-			.execute(async (trx) => {
-				const changed = await setStaffRole(trx, parsed.id, role);
-				if (changed.ok && changed.before.role !== changed.after.role) {
-					await recordAudit(trx, {
-						staffUserId: me.id,
-						action: 'staff.role_change',
-						entityType: 'staff_user',
-						entityId: changed.after.id,
-						before: staffAuditView(changed.before),
-						after: staffAuditView(changed.after),
-						requestId: event.locals.requestId
-					});
-				}
-				return changed;
-			});
+		const result = await changeAccount(event, me.id, 'staff.role_change', (trx) =>
+			setStaffRole(trx, parsed.id, role)
+		);
 		if (!result.ok) return refusal(parsed.id, result);
 		redirect(303, '/admin/staff?notice=role-changed');
 	},
@@ -137,26 +128,42 @@ export const actions = {
 	enable: (event) => setDisabled(event, false)
 } satisfies Actions;
 
-async function setDisabled(event: Parameters<Actions[string]>[0], isDisabled: boolean) {
+async function setDisabled(event: RequestEvent, isDisabled: boolean) {
 	const me = requireStaff(event, 'admin');
 	const { id } = changeForm.parse(Object.fromEntries(await event.request.formData()));
-	const result = await getDatabase()
+	const action = isDisabled ? 'staff.disable' : 'staff.enable';
+	const result = await changeAccount(event, me.id, action, (trx) =>
+		setStaffDisabled(trx, id, isDisabled)
+	);
+	if (!result.ok) return refusal(id, result);
+	redirect(303, `/admin/staff?notice=${isDisabled ? 'disabled' : 'enabled'}`);
+}
+
+/** One change to someone's account, audited (before and after, no secrets) when it changed. */
+async function changeAccount(
+	event: RequestEvent,
+	actorId: string,
+	action: string,
+	change: (trx: Transaction<Database>) => Promise<StaffChangeResult>
+): Promise<StaffChangeResult> {
+	return getDatabase()
 		.transaction()
 		.execute(async (trx) => {
-			const changed = await setStaffDisabled(trx, id, isDisabled);
-			if (changed.ok && changed.before.is_disabled !== changed.after.is_disabled) {
+			const changed = await change(trx);
+			if (!changed.ok) return changed;
+			const before = staffAuditView(changed.before);
+			const after = staffAuditView(changed.after);
+			if (JSON.stringify(before) !== JSON.stringify(after)) {
 				await recordAudit(trx, {
-					staffUserId: me.id,
-					action: isDisabled ? 'staff.disable' : 'staff.enable',
+					staffUserId: actorId,
+					action,
 					entityType: 'staff_user',
 					entityId: changed.after.id,
-					before: staffAuditView(changed.before),
-					after: staffAuditView(changed.after),
+					before,
+					after,
 					requestId: event.locals.requestId
 				});
 			}
 			return changed;
 		});
-	if (!result.ok) return refusal(id, result);
-	redirect(303, `/admin/staff?notice=${isDisabled ? 'disabled' : 'enabled'}`);
 }
