@@ -3,11 +3,19 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { baseLocale } from '$lib/paraglide/runtime';
 import { textDirection } from '$lib/locales';
-import { closeDatabase, prepareDatabase } from '$lib/server/database';
+import { authenticateStaff } from '$lib/server/auth/handle';
+import { announceFirstRunSetup } from '$lib/server/auth/setup';
+import { closeDatabase, getDatabase, prepareDatabase } from '$lib/server/database';
+import { databaseOptionsFromEnv } from '$lib/server/db';
 import { log } from '$lib/server/log';
+import { holdPgliteDirectory } from '$lib/server/pglite-lock';
 
 export const init: ServerInit = async () => {
 	await prepareDatabase();
+	const { databaseUrl, pgliteDir } = databaseOptionsFromEnv();
+	// So that `npm run staff:create` refuses to open the embedded database while we hold it.
+	if (!databaseUrl) holdPgliteDirectory(pgliteDir ?? './data/pglite');
+	await announceFirstRunSetup(getDatabase(), process.env.ORIGIN ?? 'http://localhost:3000');
 	// adapter-node emits this after SIGTERM/SIGINT, once open requests have drained.
 	process.once('sveltekit:shutdown', async (reason) => {
 		log.info({ reason }, 'shutting down');
@@ -82,7 +90,7 @@ const localisation: Handle = ({ event, resolve }) => {
 	});
 };
 
-export const handle = sequence(requestContext, securityHeaders, localisation);
+export const handle = sequence(requestContext, securityHeaders, authenticateStaff, localisation);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (status !== 404) event.locals.log?.error({ err: error, status }, 'unhandled error');

@@ -1,0 +1,102 @@
+import type { Kysely } from 'kysely';
+import type { Database, StaffSession, StaffUser } from '../db-schema.ts';
+import { forgiveAttempt, takeAttempt } from './attempts.ts';
+import { verifyAgainstNothing, verifyPasswordHash } from './password.ts';
+import { createSession, markSessionTwoFactorVerified } from './session.ts';
+import { findStaffByEmail, recordSignIn } from './staff.ts';
+import { isTotpCodeShape, readTotpKey, useRecoveryCode, verifyTotpCode } from './totp.ts';
+
+// The steps of signing in, apart from HTTP, so the tests can drive them directly.
+
+export type Refusal =
+	| { ok: false; reason: 'wrong' }
+	| { ok: false; reason: 'locked'; retryAt: Date }
+	| { ok: false; reason: 'disabled' };
+
+export type PasswordSignIn =
+	| {
+			ok: true;
+			user: StaffUser;
+			token: string;
+			session: StaffSession;
+			/** The account has two-factor on: the session counts once a code is given. */
+			needsSecondFactor: boolean;
+	  }
+	| Refusal;
+
+/**
+ * Checks a password under the guessing limits of its account and the client address. An
+ * unknown email costs the same time and the same counted attempt as a known one.
+ */
+export async function checkPassword(
+	db: Kysely<Database>,
+	{ email, password, clientAddress }: { email: string; password: string; clientAddress: string }
+): Promise<{ ok: true; user: StaffUser } | Refusal> {
+	const subject = { kind: 'password' as const, account: email, clientAddress };
+	const permit = await takeAttempt(db, subject);
+	if (!permit.isAllowed) return { ok: false, reason: 'locked', retryAt: permit.retryAt };
+	const user = await findStaffByEmail(db, email);
+	const isRight = user
+		? await verifyPasswordHash(user.password_hash, password)
+		: await verifyAgainstNothing(password);
+	if (!user || !isRight) return { ok: false, reason: 'wrong' };
+	await forgiveAttempt(db, subject);
+	if (user.is_disabled) return { ok: false, reason: 'disabled' };
+	return { ok: true, user };
+}
+
+export async function signInWithPassword(
+	db: Kysely<Database>,
+	{
+		email,
+		password,
+		clientAddress,
+		userAgent = '',
+		now = new Date()
+	}: { email: string; password: string; clientAddress: string; userAgent?: string; now?: Date }
+): Promise<PasswordSignIn> {
+	const checked = await checkPassword(db, { email, password, clientAddress });
+	if (!checked.ok) return checked;
+	const { user } = checked;
+	const needsSecondFactor = user.totp_enabled_at !== null;
+	const { token, session } = await createSession(db, user.id, {
+		isTwoFactorVerified: false,
+		userAgent,
+		now
+	});
+	if (!needsSecondFactor) await recordSignIn(db, user.id, now);
+	return { ok: true, user, token, session, needsSecondFactor };
+}
+
+/**
+ * The second step for an account with two-factor: a code from the authenticator app, or one of
+ * its recovery codes (used up). Counted like passwords, per account and per address.
+ */
+export async function verifySecondFactor(
+	db: Kysely<Database>,
+	{
+		user,
+		sessionId,
+		code,
+		clientAddress,
+		now = new Date()
+	}: { user: StaffUser; sessionId: string; code: string; clientAddress: string; now?: Date }
+): Promise<{ ok: true; usedRecoveryCode: boolean } | Refusal> {
+	const subject = { kind: 'two-factor' as const, account: user.id, clientAddress };
+	const permit = await takeAttempt(db, subject);
+	if (!permit.isAllowed) return { ok: false, reason: 'locked', retryAt: permit.retryAt };
+	let usedRecoveryCode = false;
+	let isRight = false;
+	if (isTotpCodeShape(code)) {
+		const key = readTotpKey(user);
+		isRight = key !== null && verifyTotpCode(key, code);
+	} else if (code.trim()) {
+		isRight = await useRecoveryCode(db, user.id, code);
+		usedRecoveryCode = isRight;
+	}
+	if (!isRight) return { ok: false, reason: 'wrong' };
+	await forgiveAttempt(db, subject);
+	await markSessionTwoFactorVerified(db, sessionId);
+	await recordSignIn(db, user.id, now);
+	return { ok: true, usedRecoveryCode };
+}

@@ -1,0 +1,180 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import {
+	decodeBase32IgnorePadding,
+	encodeBase32UpperCaseNoPadding,
+	encodeHexLowerCase
+} from '@oslojs/encoding';
+import { createTOTPKeyURI, verifyTOTPWithGracePeriod } from '@oslojs/otp';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, StaffUser } from '../db-schema.ts';
+import { openSecret, sealSecret } from './secret-box.ts';
+import { randomBase32 } from './token.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+// Time-based one-time codes (RFC 6238) as every authenticator app makes them: 30 s, 6 digits,
+// with one step of grace either side for a slow typist or a clock a little off.
+export const TOTP_PERIOD_SECONDS = 30;
+export const TOTP_DIGITS = 6;
+const TOTP_GRACE_SECONDS = 30;
+const TOTP_KEY_BYTES = 20;
+export const RECOVERY_CODE_COUNT = 10;
+const TOTP_ISSUER = 'Komak';
+
+export function generateTotpKey(): Uint8Array {
+	const key = new Uint8Array(TOTP_KEY_BYTES);
+	crypto.getRandomValues(key);
+	return key;
+}
+
+/** The otpauth:// URI an authenticator app reads from the QR code. */
+export function totpKeyUri(accountName: string, key: Uint8Array): string {
+	return createTOTPKeyURI(TOTP_ISSUER, accountName, key, TOTP_PERIOD_SECONDS, TOTP_DIGITS);
+}
+
+/** The key as a person types it into an app: base32 in groups of four. */
+export function formatTotpKey(key: Uint8Array): string {
+	return encodeBase32UpperCaseNoPadding(key).replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+export function isTotpCodeShape(code: string): boolean {
+	return new RegExp(`^\\d{${TOTP_DIGITS}}$`).test(code.replace(/\s/g, ''));
+}
+
+export function verifyTotpCode(key: Uint8Array, code: string): boolean {
+	const digits = code.replace(/\s/g, '');
+	if (!isTotpCodeShape(digits)) return false;
+	return verifyTOTPWithGracePeriod(
+		key,
+		TOTP_PERIOD_SECONDS,
+		TOTP_DIGITS,
+		digits,
+		TOTP_GRACE_SECONDS
+	);
+}
+
+// The sealed key is bound to its account: copied onto another row it does not open.
+const associatedData = (staffUserId: string) => `staff_user:${staffUserId}:totp`;
+
+function sealTotpKey(staffUserId: string, key: Uint8Array): string {
+	return sealSecret(encodeBase32UpperCaseNoPadding(key), associatedData(staffUserId));
+}
+
+/** The account's TOTP key (during enrolment too), or null when it has none or it cannot open. */
+export function readTotpKey(
+	user: Pick<StaffUser, 'id' | 'totp_secret_encrypted'>
+): Uint8Array | null {
+	if (!user.totp_secret_encrypted) return null;
+	try {
+		return decodeBase32IgnorePadding(
+			openSecret(user.totp_secret_encrypted, associatedData(user.id))
+		);
+	} catch {
+		// A different KOMAK_SECRET_KEY or a changed row: the recovery codes still work.
+		return null;
+	}
+}
+
+/** Ten codes like `k7m2q-x9c4t`: 50 random bits each, shown to the person once. */
+export function generateRecoveryCodes(): string[] {
+	return Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+		const code = randomBase32(7).slice(0, 10);
+		return `${code.slice(0, 5)}-${code.slice(5)}`;
+	});
+}
+
+/** What a typed recovery code is stored as: case, spaces and dashes do not matter. */
+export function hashRecoveryCode(code: string): string {
+	const normalised = code.toLowerCase().replace(/[\s-]/g, '');
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(normalised)));
+}
+
+/** Starts enrolment: a new key is kept (sealed) but two-factor is off until a code confirms it. */
+export async function beginTotpEnrolment(db: Db, staffUserId: string): Promise<Uint8Array> {
+	const key = generateTotpKey();
+	await db
+		.updateTable('staff_user')
+		.set({ totp_secret_encrypted: sealTotpKey(staffUserId, key), updated_at: sql`now()` })
+		.where('id', '=', staffUserId)
+		.where('totp_enabled_at', 'is', null)
+		.execute();
+	return key;
+}
+
+export async function cancelTotpEnrolment(db: Db, staffUserId: string): Promise<void> {
+	await db
+		.updateTable('staff_user')
+		.set({ totp_secret_encrypted: null, updated_at: sql`now()` })
+		.where('id', '=', staffUserId)
+		.where('totp_enabled_at', 'is', null)
+		.execute();
+}
+
+/**
+ * Turns two-factor on once a code from the pending key is right. Returns the recovery codes to
+ * show once, or null for a wrong code or no enrolment under way.
+ */
+export async function confirmTotpEnrolment(
+	db: Db,
+	user: Pick<StaffUser, 'id' | 'totp_secret_encrypted' | 'totp_enabled_at'>,
+	code: string,
+	now: Date = new Date()
+): Promise<string[] | null> {
+	if (user.totp_enabled_at) return null;
+	const key = readTotpKey(user);
+	if (!key || !verifyTotpCode(key, code)) return null;
+	const recoveryCodes = generateRecoveryCodes();
+	const updated = await db
+		.updateTable('staff_user')
+		.set({
+			totp_enabled_at: now,
+			recovery_code_hashes: recoveryCodes.map(hashRecoveryCode),
+			updated_at: sql`now()`
+		})
+		.where('id', '=', user.id)
+		.where('totp_enabled_at', 'is', null)
+		.where('totp_secret_encrypted', '=', user.totp_secret_encrypted)
+		.executeTakeFirst();
+	return Number(updated.numUpdatedRows) === 1 ? recoveryCodes : null;
+}
+
+export async function disableTotp(db: Db, staffUserId: string): Promise<void> {
+	await db
+		.updateTable('staff_user')
+		.set({
+			totp_secret_encrypted: null,
+			totp_enabled_at: null,
+			recovery_code_hashes: [],
+			updated_at: sql`now()`
+		})
+		.where('id', '=', staffUserId)
+		.execute();
+}
+
+/** New recovery codes replace all the old ones; returned to show once. */
+export async function regenerateRecoveryCodes(db: Db, staffUserId: string): Promise<string[]> {
+	const recoveryCodes = generateRecoveryCodes();
+	await db
+		.updateTable('staff_user')
+		.set({ recovery_code_hashes: recoveryCodes.map(hashRecoveryCode), updated_at: sql`now()` })
+		.where('id', '=', staffUserId)
+		.where('totp_enabled_at', 'is not', null)
+		.execute();
+	return recoveryCodes;
+}
+
+/**
+ * Uses up a recovery code: true once, for a code the account holds. Removing it in the same
+ * statement that finds it means two requests with the same code cannot both succeed.
+ */
+export async function useRecoveryCode(db: Db, staffUserId: string, code: string): Promise<boolean> {
+	const codeHash = hashRecoveryCode(code);
+	const used = await db
+		.updateTable('staff_user')
+		.set({ recovery_code_hashes: sql`array_remove(recovery_code_hashes, ${codeHash})` })
+		.where('id', '=', staffUserId)
+		.where('totp_enabled_at', 'is not', null)
+		.where(sql<boolean>`${codeHash} = any(recovery_code_hashes)`)
+		.executeTakeFirst();
+	return Number(used.numUpdatedRows) === 1;
+}
