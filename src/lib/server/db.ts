@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import type { Database } from './db-schema.ts';
 import { log } from './log.ts';
 
@@ -33,6 +34,15 @@ class ListenedClient extends pg.Client {
 	}
 }
 
+// PostgreSQL streams a query's rows through a cursor (Kysely's `.stream()`); PGlite cannot, so
+// callers that read many rows ask first and page through the rows instead.
+const streamingDatabases = new WeakSet<Kysely<Database>>();
+
+/** Whether `.stream()` works on this database (PostgreSQL: yes; PGlite: no). */
+export function canStream(db: Kysely<Database>): boolean {
+	return streamingDatabases.has(db);
+}
+
 export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> {
 	if (options.databaseUrl) {
 		const pool = new pg.Pool({
@@ -54,7 +64,9 @@ export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> 
 		pool.on('error', (err) =>
 			log.warn({ err: describeError(err) }, 'idle database connection lost')
 		);
-		return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+		streamingDatabases.add(db);
+		return db;
 	}
 	const dataDir = options.pgliteDir ?? './data/pglite';
 	return new Kysely<Database>({
