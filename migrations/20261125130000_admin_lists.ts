@@ -24,6 +24,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 		db
 	);
 
+	// One row per supporter and currency set up for giving (more if they gave in another), so
+	// "total given" can be sorted and ranged through one index, never-givers at 0 included.
 	await db.schema
 		.createTable('supporter_total')
 		.addColumn('supporter_id', 'uuid', (col) =>
@@ -73,7 +75,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 	await sql`create index contribution_received_idx on contribution (received_at desc, id desc)`.execute(
 		db
 	);
-	await sql`create index contribution_amount_idx on contribution (amount_minor, id)`.execute(db);
+	// By amount, for the order and for totals of an amount range: the columns a total needs ride
+	// along, so such a total reads the index alone.
+	await sql`create index contribution_amount_idx on contribution (amount_minor, id) include (currency, status, refunded_minor, received_at, channel, kind)`.execute(
+		db
+	);
+	// A supporter's gifts, newest first (the timeline), carrying what a total needs: the totals
+	// of the gifts of the supporters a search finds read this index alone.
+	await sql`drop index if exists contribution_supporter_idx`.execute(db);
+	await sql`create index contribution_supporter_idx on contribution (supporter_id, received_at desc) include (currency, status, amount_minor, refunded_minor, channel, kind)`.execute(
+		db
+	);
 	await sql`create index contribution_unsettled_idx on contribution (received_at desc, id desc) where status <> 'succeeded'`.execute(
 		db
 	);
@@ -280,8 +292,20 @@ export async function up(db: Kysely<any>): Promise<void> {
 		create function komak_supporter_inserted() returns trigger
 		language plpgsql as $$
 		begin
-			insert into supporter_giving (supporter_id) select id from inserted_rows
+			insert into supporter_giving (supporter_id) select id from inserted_rows order by id
 			on conflict (supporter_id) do nothing;
+			insert into supporter_total (supporter_id, currency)
+			select i.id, c.currency from inserted_rows i cross join currency_setting c order by 1, 2
+			on conflict (supporter_id, currency) do nothing;
+			return null;
+		end $$`.execute(db);
+	await sql`
+		create function komak_currency_setting_inserted() returns trigger
+		language plpgsql as $$
+		begin
+			insert into supporter_total (supporter_id, currency)
+			select s.id, c.currency from supporter s cross join inserted_rows c order by 1, 2
+			on conflict (supporter_id, currency) do nothing;
 			return null;
 		end $$`.execute(db);
 
@@ -297,35 +321,57 @@ export async function up(db: Kysely<any>): Promise<void> {
 	await sql`create trigger supporter_giving_row after insert on supporter
 		referencing new table as inserted_rows
 		for each statement execute function komak_supporter_inserted()`.execute(db);
+	await sql`create trigger supporter_total_rows after insert on currency_setting
+		referencing new table as inserted_rows
+		for each statement execute function komak_currency_setting_inserted()`.execute(db);
 
-	// What is already there.
-	await sql`insert into supporter_giving (supporter_id, last_gift_at, gift_count, channels)
-		select s.id, max(c.received_at), count(c.id),
-			coalesce(array_agg(distinct c.channel order by c.channel) filter (where c.id is not null), '{}')
-		from supporter s
-		left join contribution c on c.supporter_id = s.id and komak_counts(c.status)
-		group by s.id`.execute(db);
-	await sql`insert into supporter_total (supporter_id, currency, total_minor, gift_count)
-		select supporter_id, currency, sum(amount_minor - refunded_minor), count(*)
-		from contribution where komak_counts(status) group by 1, 2`.execute(db);
-	await sql`insert into contribution_daily_total
-			(day, currency, channel, kind, status, shard, gift_count, amount_minor, refunded_minor)
-		select (received_at at time zone 'Europe/Oslo')::date, currency, channel, kind, status, 0,
-			count(*), sum(amount_minor), sum(refunded_minor)
-		from contribution group by 1, 2, 3, 4, 5`.execute(db);
+	// Everything computed again from the gifts: for what is already there, and to repair or
+	// after a bulk load made with the contribution triggers off. Writers wait meanwhile.
+	await sql`
+		create function komak_rebuild_giving_summaries() returns void
+		language plpgsql as $$
+		begin
+			lock table contribution, supporter in share mode;
+			delete from supporter_giving;
+			insert into supporter_giving (supporter_id, last_gift_at, gift_count, channels)
+			select s.id, max(c.received_at), count(c.id),
+				coalesce(array_agg(distinct c.channel order by c.channel) filter (where c.id is not null), '{}')
+			from supporter s
+			left join contribution c on c.supporter_id = s.id and komak_counts(c.status)
+			group by s.id;
+
+			delete from supporter_total;
+			insert into supporter_total (supporter_id, currency, total_minor, gift_count)
+			select supporter_id, currency, sum(amount_minor - refunded_minor), count(*)
+			from contribution where komak_counts(status) group by 1, 2;
+			insert into supporter_total (supporter_id, currency)
+			select s.id, c.currency from supporter s cross join currency_setting c
+			on conflict (supporter_id, currency) do nothing;
+
+			delete from contribution_daily_total;
+			insert into contribution_daily_total
+				(day, currency, channel, kind, status, shard, gift_count, amount_minor, refunded_minor)
+			select (received_at at time zone 'Europe/Oslo')::date, currency, channel, kind, status, 0,
+				count(*), sum(amount_minor), sum(refunded_minor)
+			from contribution group by 1, 2, 3, 4, 5;
+		end $$`.execute(db);
+	await sql`select komak_rebuild_giving_summaries()`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+	await sql`drop trigger if exists supporter_total_rows on currency_setting`.execute(db);
 	await sql`drop trigger if exists supporter_giving_row on supporter`.execute(db);
 	await sql`drop trigger if exists contribution_summaries_delete on contribution`.execute(db);
 	await sql`drop trigger if exists contribution_summaries_update on contribution`.execute(db);
 	await sql`drop trigger if exists contribution_summaries_insert on contribution`.execute(db);
 	for (const fn of [
+		'komak_currency_setting_inserted()',
 		'komak_supporter_inserted()',
 		'komak_contribution_deleted()',
 		'komak_contribution_updated()',
 		'komak_contribution_inserted()',
 		'komak_compact_daily_totals(date)',
+		'komak_rebuild_giving_summaries()',
 		'komak_counts(text)'
 	]) {
 		await sql.raw(`drop function if exists ${fn}`).execute(db);
@@ -342,6 +388,10 @@ export async function down(db: Kysely<any>): Promise<void> {
 		await sql.raw(`drop index if exists ${index}`).execute(db);
 	}
 	await sql`create index contribution_received_idx on contribution (received_at desc)`.execute(db);
+	await sql`drop index if exists contribution_supporter_idx`.execute(db);
+	await sql`create index contribution_supporter_idx on contribution (supporter_id, received_at desc)`.execute(
+		db
+	);
 	for (const table of ['contribution_daily_total', 'supporter_total', 'supporter_giving']) {
 		await db.schema.dropTable(table).ifExists().execute();
 	}
