@@ -8,20 +8,20 @@ import {
 	type ContributionStatus
 } from './contribution.ts';
 import { parseAmount } from './money.ts';
+import type { PageCursor, SortDirection } from './list-cursor.ts';
+
+export { encodeCursor, normaliseSearch, PAGE_SIZE } from './list-cursor.ts';
+export type { PageCursor, SortDirection } from './list-cursor.ts';
 
 // The admin lists' filters, read from the URL (GET forms, so a filtered list is a link staff can
 // share). Pure: a bad value becomes a field error shown beside its filter and the filter is left
 // out; nothing here can make a page fail.
-
-export const PAGE_SIZE = 50;
 
 export const supporterSorts = ['name', 'created', 'last_gift', 'total'] as const;
 export type SupporterSort = (typeof supporterSorts)[number];
 
 export const contributionSorts = ['received', 'amount'] as const;
 export type ContributionSort = (typeof contributionSorts)[number];
-
-export type SortDirection = 'asc' | 'desc';
 
 /** Which direction a column sorts in when its header is first chosen. */
 export const defaultDirections: Record<SupporterSort | ContributionSort, SortDirection> = {
@@ -32,17 +32,6 @@ export const defaultDirections: Record<SupporterSort | ContributionSort, SortDir
 	received: 'desc',
 	amount: 'desc'
 };
-
-/** Where a keyset page starts: after (next page) or before (previous page) a row's sort key. */
-export interface PageCursor {
-	sort: string;
-	direction: SortDirection;
-	/** `after` pages forward from the row, `before` back towards the first page. */
-	side: 'after' | 'before';
-	/** The row's sort value: text, a number, or microseconds since 1970 for timestamps. */
-	value: string | number | null;
-	id: string;
-}
 
 export type FilterErrorCode =
 	| 'invalid_choice'
@@ -138,13 +127,6 @@ const cursorSchema = z.object({
 	id: z.uuid()
 });
 
-export function encodeCursor(cursor: PageCursor): string {
-	const bytes = new TextEncoder().encode(JSON.stringify(cursor));
-	let binary = '';
-	for (const byte of bytes) binary += String.fromCharCode(byte);
-	return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
 export function decodeCursor(text: string): PageCursor | null {
 	if (text.length > 1000 || !/^[\w-]+$/.test(text)) return null;
 	try {
@@ -155,11 +137,6 @@ export function decodeCursor(text: string): PageCursor | null {
 	} catch {
 		return null;
 	}
-}
-
-/** Search text as the queries compare it: trimmed, lower case, single spaces. */
-export function normaliseSearch(text: string): string {
-	return text.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 function pick<T extends string>(options: readonly T[], value: string): T | undefined {
