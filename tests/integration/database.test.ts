@@ -33,6 +33,7 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 				'audit_log',
 				'checkout_attempt',
 				'contribution',
+				'contribution_daily_total',
 				'currency_setting',
 				'import_batch',
 				'import_mapping',
@@ -43,7 +44,9 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 				'staff_setup_token',
 				'staff_user',
 				'stripe_event',
-				'supporter'
+				'supporter',
+				'supporter_giving',
+				'supporter_total'
 			]);
 			expect(await migrateToLatest(test.db)).toEqual([]);
 		}

@@ -201,6 +201,35 @@ export interface ImportMappingTable {
 	updated_at: Timestamp;
 }
 
+// Kept up to date by triggers on contribution (migration 20261125130000_admin_lists); read-only
+// for the app. Only gifts that count (succeeded; partially refunded net of the refund) are in them.
+export interface SupporterGivingTable {
+	supporter_id: string;
+	last_gift_at: Date | null;
+	gift_count: Generated<number>;
+	channels: Generated<Channel[]>;
+}
+
+export interface SupporterTotalTable {
+	supporter_id: string;
+	currency: string;
+	total_minor: Generated<number>;
+	gift_count: Generated<number>;
+}
+
+/** Every gift of a day (Europe/Oslo), whatever its status, by currency, channel, kind and status. */
+export interface ContributionDailyTotalTable {
+	day: ColumnType<string, string, string>;
+	currency: string;
+	channel: Channel;
+	kind: ContributionKind;
+	status: ContributionStatus;
+	shard: number;
+	gift_count: Generated<number>;
+	amount_minor: Generated<number>;
+	refunded_minor: Generated<number>;
+}
+
 export interface Database {
 	organisation: OrganisationTable;
 	currency_setting: CurrencySettingTable;
@@ -216,6 +245,9 @@ export interface Database {
 	audit_log: AuditLogTable;
 	import_batch: ImportBatchTable;
 	import_mapping: ImportMappingTable;
+	supporter_giving: SupporterGivingTable;
+	supporter_total: SupporterTotalTable;
+	contribution_daily_total: ContributionDailyTotalTable;
 }
 
 export type Supporter = Selectable<SupporterTable>;

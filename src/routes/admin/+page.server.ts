@@ -1,0 +1,9 @@
+import { requireStaff } from '$lib/server/auth/guard';
+import { loadDashboard } from '$lib/server/dashboard';
+import { getDatabase } from '$lib/server/database';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireStaff(event, 'viewer');
+	return { dashboard: await loadDashboard(getDatabase()) };
+};

@@ -1,0 +1,34 @@
+import { parseContributionFilters } from '$lib/admin-filters';
+import { hasRole, requireStaff } from '$lib/server/auth/guard';
+import {
+	contributionTotals,
+	listContributions,
+	resolveContributionSearch
+} from '$lib/server/contribution-list';
+import { getDatabase } from '$lib/server/database';
+import { findSupporterName, listCurrencyCodes } from '$lib/server/supporter-list';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const staff = requireStaff(event, 'viewer');
+	const db = getDatabase();
+	const { filters, values, errors } = parseContributionFilters(event.url.searchParams);
+	const search = await resolveContributionSearch(db, filters.q);
+	const [list, totals, currencies, supporter] = await Promise.all([
+		listContributions(db, filters, { search }),
+		contributionTotals(db, filters, { search }),
+		listCurrencyCodes(db),
+		filters.supporterId ? findSupporterName(db, filters.supporterId) : undefined
+	]);
+	return {
+		filters,
+		values,
+		errors,
+		currencies,
+		list,
+		totals,
+		supporter,
+		// Bulk personal data: staff and admins only.
+		canExport: hasRole(staff, 'staff')
+	};
+};

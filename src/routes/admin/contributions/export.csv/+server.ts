@@ -1,0 +1,26 @@
+import { parseContributionFilters } from '$lib/admin-filters';
+import { requireStaff } from '$lib/server/auth/guard';
+import { getDatabase } from '$lib/server/database';
+import { contributionsCsv, csvStream, exportFileName, recordExport } from '$lib/server/exports';
+import type { RequestHandler } from './$types';
+
+// Every contribution the list's filters select, as CSV. Bulk financial and personal data, so
+// staff or admin only, and recorded in the audit log.
+export const GET: RequestHandler = async (event) => {
+	const staff = requireStaff(event, 'staff');
+	const db = getDatabase();
+	const { filters } = parseContributionFilters(event.url.searchParams);
+	await recordExport(db, {
+		staffUserId: staff.id,
+		list: 'contributions',
+		query: event.url.search,
+		requestId: event.locals.requestId
+	});
+	return new Response(csvStream(contributionsCsv(db, filters)), {
+		headers: {
+			'content-type': 'text/csv; charset=utf-8',
+			'content-disposition': `attachment; filename="${exportFileName('contributions')}"`,
+			'cache-control': 'no-store'
+		}
+	});
+};

@@ -1,0 +1,30 @@
+import { parseSupporterFilters } from '$lib/admin-filters';
+import { requireStaff } from '$lib/server/auth/guard';
+import { getDatabase } from '$lib/server/database';
+import { csvStream, exportFileName, recordExport, supportersCsv } from '$lib/server/exports';
+import { findOrganisation } from '$lib/server/organisation';
+import type { RequestHandler } from './$types';
+
+// Every supporter the list's filters select, with their totals, as CSV. Bulk personal data, so
+// staff or admin only, and recorded in the audit log.
+export const GET: RequestHandler = async (event) => {
+	const staff = requireStaff(event, 'staff');
+	const db = getDatabase();
+	const organisation = await findOrganisation(db);
+	const { filters } = parseSupporterFilters(event.url.searchParams, {
+		defaultCurrency: organisation.default_currency
+	});
+	await recordExport(db, {
+		staffUserId: staff.id,
+		list: 'supporters',
+		query: event.url.search,
+		requestId: event.locals.requestId
+	});
+	return new Response(csvStream(supportersCsv(db, filters)), {
+		headers: {
+			'content-type': 'text/csv; charset=utf-8',
+			'content-disposition': `attachment; filename="${exportFileName('supporters')}"`,
+			'cache-control': 'no-store'
+		}
+	});
+};
