@@ -34,7 +34,14 @@ const addForm = z.object({
 	password: z.string().default('')
 });
 
-const changeForm = z.object({ id: z.string().catch(''), role: z.string().catch('') });
+// An id that is not a uuid names no account: 404, never a database error.
+const changeForm = z.object({ id: z.uuid().catch(''), role: z.string().catch('') });
+
+function readChangeForm(form: FormData) {
+	const parsed = changeForm.parse(Object.fromEntries(form));
+	if (!parsed.id) error(404, 'No such staff account');
+	return parsed;
+}
 
 export const load: PageServerLoad = async (event) => {
 	const me = requireStaff(event, 'admin');
@@ -108,7 +115,7 @@ export const actions = {
 
 	role: async (event) => {
 		const me = requireStaff(event, 'admin');
-		const parsed = changeForm.parse(Object.fromEntries(await event.request.formData()));
+		const parsed = readChangeForm(await event.request.formData());
 		if (!isStaffRole(parsed.role)) {
 			return fail(400, {
 				form: 'row' as const,
@@ -130,7 +137,7 @@ export const actions = {
 
 async function setDisabled(event: RequestEvent, isDisabled: boolean) {
 	const me = requireStaff(event, 'admin');
-	const { id } = changeForm.parse(Object.fromEntries(await event.request.formData()));
+	const { id } = readChangeForm(await event.request.formData());
 	const action = isDisabled ? 'staff.disable' : 'staff.enable';
 	const result = await changeAccount(event, me.id, action, (trx) =>
 		setStaffDisabled(trx, id, isDisabled)
