@@ -61,6 +61,15 @@ describe.each(engines)('gifts staff record by hand ($name)', ({ create, availabl
 			expect(first.ok).toBe(true);
 			const again = await recordManualGift(test.db, transfer, context());
 			expect(again).toMatchObject({ ok: false, reason: 'already_recorded' });
+			// Typed in again for a walk-in with no email: refused, and no stray supporter is left.
+			const countSupporters = async () =>
+				(await test.db.selectFrom('supporter').select('id').execute()).length;
+			const supporters = await countSupporters();
+			const walkIn = { ...transfer, supporter: { name: 'Zarmina A.', email: null } };
+			expect(await recordManualGift(test.db, walkIn, context())).toMatchObject({
+				reason: 'already_recorded'
+			});
+			expect(await countSupporters()).toBe(supporters);
 
 			const gifts = await test.db
 				.selectFrom('contribution')

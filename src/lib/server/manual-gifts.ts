@@ -33,7 +33,28 @@ const editableFields = (c: Contribution) => ({
 	void_reason: c.void_reason
 });
 
+/** Thrown to roll back a transaction whose work turned out to be unwanted. */
+class Refusal {
+	constructor(outcome: RecordGiftOutcome) {
+		this.outcome = outcome;
+	}
+	outcome: RecordGiftOutcome;
+}
+
 export async function recordManualGift(
+	db: Kysely<Database>,
+	gift: GiftEntry,
+	context: StaffContext
+): Promise<RecordGiftOutcome> {
+	try {
+		return await recordManualGiftOnce(db, gift, context);
+	} catch (error) {
+		if (error instanceof Refusal) return error.outcome;
+		throw error;
+	}
+}
+
+async function recordManualGiftOnce(
 	db: Kysely<Database>,
 	gift: GiftEntry,
 	context: StaffContext
@@ -76,7 +97,9 @@ export async function recordManualGift(
 			note: gift.note,
 			recorded_by: context.staffUserId
 		});
-		if (!isNew) return { ok: false, reason: 'already_recorded', existingId: contribution.id };
+		// A gift already recorded leaves nothing behind, not even the supporter made for it.
+		if (!isNew)
+			throw new Refusal({ ok: false, reason: 'already_recorded', existingId: contribution.id });
 		await recordAudit(trx, {
 			staffUserId: context.staffUserId,
 			requestId: context.requestId,
