@@ -74,8 +74,14 @@ export function supporterSortKey(filters: SupporterFilters): SortKey {
 /** The last gift as its index has it: never is before every date. */
 const lastGift = sql`coalesce(g.last_gift_at, '-infinity'::timestamptz)`;
 
-/** Every filter but the page: shared by the list, its count and the CSV export. */
-export function supporterConditions(filters: SupporterFilters): RawBuilder<SqlBool>[] {
+/**
+ * Every filter but the page: shared by the list and the CSV export. `totalRange` replaces the
+ * total-given condition when the caller has resolved it (see `resolveTotalRange`).
+ */
+export function supporterConditions(
+	filters: SupporterFilters,
+	totalRange?: RawBuilder<SqlBool>
+): RawBuilder<SqlBool>[] {
 	const conditions: RawBuilder<SqlBool>[] = [sql<SqlBool>`s.merged_into is null`];
 	const search = supporterSearchCondition(filters.q);
 	if (search) conditions.push(search);
@@ -92,7 +98,8 @@ export function supporterConditions(filters: SupporterFilters): RawBuilder<SqlBo
 	if (filters.lastGiftTo)
 		conditions.push(sql<SqlBool>`${lastGift} < ${endOfDay(filters.lastGiftTo)}`);
 	const { totalMinMinor: min, totalMaxMinor: max, currency } = filters;
-	if (min !== null || max !== null) {
+	if (totalRange) conditions.push(totalRange);
+	else if (min !== null || max !== null) {
 		// Every supporter has a total in each currency set up (0 if they never gave in it), so the
 		// amount index answers the range, never-givers included when it starts at 0.
 		const atMost = max !== null ? sql`and total_minor <= ${max}` : sql``;
@@ -115,9 +122,12 @@ function needsGiving(filters: SupporterFilters): boolean {
 export function filteredSupporters(
 	db: Db,
 	filters: SupporterFilters,
-	{ withGiving = false }: { withGiving?: boolean } = {}
+	{
+		withGiving = false,
+		totalRange
+	}: { withGiving?: boolean; totalRange?: RawBuilder<SqlBool> } = {}
 ) {
-	const conditions = supporterConditions(filters);
+	const conditions = supporterConditions(filters, totalRange);
 	return db
 		.selectFrom('supporter as s')
 		.$if(withGiving || needsGiving(filters), (query) =>
@@ -129,6 +139,31 @@ export function filteredSupporters(
 			)
 		)
 		.where(sql<SqlBool>`${sql.join(conditions, sql` and `)}`);
+}
+
+/**
+ * The supporters whose total lies in the range, looked up first when there are at most 5,000 of
+ * them. PostgreSQL misjudges such ranges (the zero totals of currencies people did not give in
+ * crowd its statistics: it expected 58,000 supporters where 229 gave up to 100 NOK), and would
+ * then scan everyone; a list of ids it counts right.
+ */
+async function resolveTotalRange(
+	db: Db,
+	filters: SupporterFilters
+): Promise<RawBuilder<SqlBool> | undefined> {
+	const { totalMinMinor: min, totalMaxMinor: max, currency } = filters;
+	if (min === null && max === null) return undefined;
+	const rows = await db
+		.selectFrom('supporter_total')
+		.select('supporter_id')
+		.where('currency', '=', currency)
+		.where('total_minor', '>=', min ?? 0)
+		.$if(max !== null, (query) => query.where('total_minor', '<=', max!))
+		.limit(COUNT_LIMIT + 1)
+		.execute();
+	if (rows.length > COUNT_LIMIT) return undefined;
+	if (rows.length === 0) return sql<SqlBool>`false`;
+	return sql<SqlBool>`s.id in (select unnest(${rows.map((row) => row.supporter_id)}::uuid[]))`;
 }
 
 export interface SupporterPage extends Page<SupporterListRow> {
@@ -157,8 +192,9 @@ export async function listSupporters(
 	pageSize = PAGE_SIZE
 ): Promise<SupporterPage> {
 	const isNarrowed = supporterConditions(filters).length > 1;
-	const gathered = isNarrowed ? await gatherPage(db, filters, pageSize) : null;
-	const listed = gathered?.rows ?? (await walkPage(db, filters, pageSize));
+	const totalRange = await resolveTotalRange(db, filters);
+	const gathered = isNarrowed ? await gatherPage(db, filters, pageSize, totalRange) : null;
+	const listed = gathered?.rows ?? (await walkPage(db, filters, pageSize, totalRange));
 	const count =
 		gathered?.count ??
 		(isNarrowed ? cappedCount(COUNT_LIMIT + 1, COUNT_LIMIT) : await countSupporters(db));
@@ -180,7 +216,8 @@ const NEVER = -Number.MAX_SAFE_INTEGER;
 async function gatherPage(
 	db: Db,
 	filters: SupporterFilters,
-	pageSize: number
+	pageSize: number,
+	totalRange: RawBuilder<SqlBool> | undefined
 ): Promise<{ rows: Listed[]; count: CappedCount } | null> {
 	const isBackwards = filters.cursor?.side === 'before';
 	const direction = (filters.direction === 'asc') !== isBackwards ? 'asc' : 'desc';
@@ -195,7 +232,7 @@ async function gatherPage(
 				: sql`coalesce(${filters.cursor.value}::bigint, ${NEVER})`;
 		after = sql<SqlBool>`(${key}, m.id) ${comparison} (${value}, ${filters.cursor.id}::uuid)`;
 	}
-	const matching = filteredSupporters(db, filters)
+	const matching = filteredSupporters(db, filters, { totalRange })
 		.select(['s.id', supporterSortValue(filters).as('sort_value')])
 		.limit(COUNT_LIMIT + 1);
 	const result = await sql<{
@@ -222,10 +259,15 @@ async function gatherPage(
 	};
 }
 
-async function walkPage(db: Db, filters: SupporterFilters, pageSize: number): Promise<Listed[]> {
+async function walkPage(
+	db: Db,
+	filters: SupporterFilters,
+	pageSize: number,
+	totalRange: RawBuilder<SqlBool> | undefined
+): Promise<Listed[]> {
 	const key = supporterSortKey(filters);
 	const page = keysetPage(key, filters.direction, filters.cursor);
-	let query = filteredSupporters(db, filters);
+	let query = filteredSupporters(db, filters, { totalRange });
 	if (page.condition) query = query.where(page.condition);
 	return query
 		.select(['s.id', supporterSortValue(filters).as('sort_value')])
