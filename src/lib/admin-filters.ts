@@ -321,22 +321,6 @@ export function parseContributionFilters(
 	};
 }
 
-/** Whether any filter narrows the list (the search box included). */
-export function hasContributionFilters(filters: ContributionFilters): boolean {
-	return Boolean(
-		filters.q ||
-		filters.channel ||
-		filters.kind ||
-		filters.status ||
-		filters.currency ||
-		filters.from ||
-		filters.to ||
-		filters.amountMinMinor !== null ||
-		filters.amountMaxMinor !== null ||
-		filters.supporterId
-	);
-}
-
 /**
  * The same list in another order or at another page: the current URL's filters with some
  * parameters changed (null removes one). Changing anything but the cursor starts at page one.

@@ -120,7 +120,7 @@ export async function listContributions(
 	filters: ContributionFilters,
 	{ pageSize = PAGE_SIZE, search }: { pageSize?: number; search?: RawBuilder<SqlBool> | null } = {}
 ): Promise<Page<ContributionListRow>> {
-	search ??= await resolveContributionSearch(db, filters.q);
+	if (search === undefined) search = await resolveContributionSearch(db, filters.q);
 	const key = sortKey(filters);
 	const page = keysetPage(key, filters.direction, filters.cursor);
 	const conditions = contributionConditions(filters, search);
@@ -224,7 +224,7 @@ async function totalsFromGifts(
 	filters: ContributionFilters,
 	search?: RawBuilder<SqlBool> | null
 ): Promise<TotalsRow[]> {
-	search ??= await resolveContributionSearch(db, filters.q);
+	if (search === undefined) search = await resolveContributionSearch(db, filters.q);
 	const conditions = contributionConditions(filters, search);
 	// The supporters are not needed to add up: the conditions are all on the gifts.
 	return db

@@ -78,7 +78,7 @@ const lastGift = sql`coalesce(g.last_gift_at, '-infinity'::timestamptz)`;
  * Every filter but the page: shared by the list and the CSV export. `totalRange` replaces the
  * total-given condition when the caller has resolved it (see `resolveTotalRange`).
  */
-export function supporterConditions(
+function supporterConditions(
 	filters: SupporterFilters,
 	totalRange?: RawBuilder<SqlBool>
 ): RawBuilder<SqlBool>[] {
@@ -210,7 +210,7 @@ export async function listSupporters(
 	return { ...page, rows: await describe(db, page.rows), count };
 }
 
-/** Microseconds since 1970 of no gift at all: before any real date, after null has no order. */
+/** "No gift yet" as microseconds since 1970: earlier than any real date (null would not sort). */
 const NEVER = -Number.MAX_SAFE_INTEGER;
 
 async function gatherPage(
