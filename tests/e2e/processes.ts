@@ -67,10 +67,14 @@ export async function startApp(env: Record<string, string>, port?: number): Prom
 	port ??= await freePort();
 	let output = '';
 	const url = `http://localhost:${port}`;
-	const app = spawn(process.execPath, [path.resolve('scripts/start.ts')], {
-		env: { ...process.env, PORT: String(port), ORIGIN: url, LOG_LEVEL: 'info', ...env },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
+	const app = spawn(
+		process.execPath,
+		['--max-semi-space-size=16', path.resolve('scripts/start.ts')],
+		{
+			env: { ...process.env, PORT: String(port), ORIGIN: url, LOG_LEVEL: 'info', ...env },
+			stdio: ['ignore', 'pipe', 'pipe']
+		}
+	);
 	app.stdout!.on('data', (chunk) => (output += chunk));
 	app.stderr!.on('data', (chunk) => (output += chunk));
 	const stop = async () => {
