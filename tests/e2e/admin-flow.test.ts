@@ -79,3 +79,35 @@ test('staff record a bank transfer and find it everywhere staff look', async ({ 
 	expect(lines[1]).toContain('USD');
 	expect(lines[1]).toContain(name);
 });
+
+test('every admin screen passes axe: English on a phone, bokmål on a desk', async ({ page }) => {
+	test.skip(!hasPostgres, 'staff accounts are written into the PostgreSQL the test server uses');
+	test.setTimeout(90_000);
+	await signInAs(page, 'admin', { next: '/admin' });
+	const screens = [
+		'/admin',
+		'/admin/supporters',
+		'/admin/contributions',
+		'/admin/contributions/new',
+		'/admin/imports',
+		'/admin/settings',
+		'/admin/staff',
+		'/admin/audit',
+		'/admin/account'
+	];
+	const found: string[] = [];
+	for (const [locale, width] of [
+		['en', 390],
+		['nb', 1280]
+	] as const) {
+		await page.goto(`/language/${locale}?to=/admin`);
+		await page.setViewportSize({ width, height: 900 });
+		for (const screen of screens) {
+			await page.goto(screen);
+			await expect(page.locator('html')).toHaveAttribute('lang', locale);
+			const { violations } = await new AxeBuilder({ page }).analyze();
+			for (const v of violations) found.push(`${screen} in ${locale} at ${width}px: ${v.id}`);
+		}
+	}
+	expect(found).toEqual([]);
+});
