@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import type { GiftEntry } from '../gift-entry.ts';
 import { recordAudit } from './audit.ts';
+import { supporterSearchCondition } from './supporter-search.ts';
 import { recordContribution, updateContributionsByPayment } from './contributions.ts';
 import type { Contribution, Database } from './db-schema.ts';
 import { findOrCreateSupporterByEmail } from './supporters.ts';
@@ -268,19 +269,16 @@ export async function refundCardGift(
 	return { ok: true, refundedMinor: charge.amount_refunded };
 }
 
-/** Supporters for the gift form's picker: by name, email, phone or reference. */
+/** Supporters for the gift form's picker, found the way the supporter list finds them. */
 export async function findSupporterCandidates(db: Kysely<Database>, text: string, limit = 10) {
-	const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+	const matches = supporterSearchCondition(text, 'supporter');
+	if (!matches) return [];
 	return db
 		.selectFrom('supporter')
 		.select(['id', 'name', 'email', 'phone', 'reference'])
 		.where('merged_into', 'is', null)
 		.where('erased_at', 'is', null)
-		.where(
-			sql<string>`lower(coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || coalesce(phone, '') || ' ' || coalesce(reference, ''))`,
-			'like',
-			pattern
-		)
+		.where(matches)
 		.orderBy('name')
 		.limit(limit)
 		.execute();

@@ -3,6 +3,7 @@ import type { Database, Supporter } from './db-schema.ts';
 import { totalsBySupporter, type CurrencyTotal } from './contributions.ts';
 import { recordAudit } from './audit.ts';
 import { isSupporterId, type StaffActor } from './supporter-profile.ts';
+import { supporterSearchCondition } from './supporter-search.ts';
 import {
 	combineSupporters,
 	type MergeRefusal,
@@ -32,19 +33,14 @@ export async function findMergeCandidates(
 	exceptId: string,
 	limit = 20
 ): Promise<MergeCandidate[]> {
-	const words = query.trim().toLowerCase();
-	if (words === '' || !isSupporterId(exceptId)) return [];
-	const pattern = `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+	const matches = supporterSearchCondition(query, 'supporter');
+	if (!matches || !isSupporterId(exceptId)) return [];
 	return (
 		db
 			.selectFrom('supporter')
 			.select(['id', 'name', 'email', 'phone', 'reference'])
-			// The same expression as the trigram index supporter_search_trgm_idx.
-			.where(
-				sql<string>`lower(coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || coalesce(phone, '') || ' ' || coalesce(reference, ''))`,
-				'like',
-				pattern
-			)
+			// Found the way the supporter list finds them (the trigram index's own expression).
+			.where(matches)
 			.where('id', '<>', exceptId)
 			.where('merged_into', 'is', null)
 			.where('erased_at', 'is', null)
