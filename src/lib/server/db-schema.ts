@@ -23,6 +23,9 @@ export interface OrganisationTable {
 	bic: Generated<string>;
 	vipps_number: Generated<string>;
 	contact_email: Generated<string>;
+	tax_report_enabled: Generated<boolean>;
+	tax_report_threshold_minor: Generated<number>;
+	organisation_number: Generated<string>;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
 }
@@ -96,6 +99,9 @@ export interface ContributionTable {
 	recorded_by: string | null;
 	import_batch_id: string | null;
 	void_reason: string | null;
+	receipt_number: number | null;
+	/** Staff ticked "send receipt" for a hand-recorded or imported gift. */
+	receipt_requested: Generated<boolean>;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
 }
@@ -230,6 +236,42 @@ export interface ContributionDailyTotalTable {
 	refunded_minor: Generated<number>;
 }
 
+export type EmailStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+/** A file made when the message is sent, named by what it shows. */
+export type EmailAttachment =
+	| { type: 'receipt'; contributionId: string }
+	| { type: 'statement'; supporterId: string; year: number };
+
+export interface EmailMessageTable {
+	id: Generated<string>;
+	kind: string;
+	to_address: string;
+	supporter_id: string | null;
+	locale: Generated<string>;
+	subject: string;
+	text_body: string;
+	html_body: string;
+	attachments: ColumnType<EmailAttachment[], string | undefined, string>;
+	dedupe_key: string | null;
+	status: Generated<EmailStatus>;
+	attempts: Generated<number>;
+	next_attempt_at: Timestamp;
+	locked_until: Date | null;
+	last_error: string | null;
+	sent_at: Date | null;
+	created_at: CreatedAt;
+}
+
+export interface SupporterTaxIdentityTable {
+	supporter_id: string;
+	kind: 'fnr' | 'dnr';
+	identifier_sealed: string;
+	last_digits: string;
+	consented_at: Timestamp;
+	updated_at: Timestamp;
+}
+
 export interface Database {
 	organisation: OrganisationTable;
 	currency_setting: CurrencySettingTable;
@@ -248,6 +290,8 @@ export interface Database {
 	supporter_giving: SupporterGivingTable;
 	supporter_total: SupporterTotalTable;
 	contribution_daily_total: ContributionDailyTotalTable;
+	email_message: EmailMessageTable;
+	supporter_tax_identity: SupporterTaxIdentityTable;
 }
 
 export type Supporter = Selectable<SupporterTable>;
@@ -258,3 +302,4 @@ export type NewContribution = Insertable<ContributionTable>;
 export type RecurringPlan = Selectable<RecurringPlanTable>;
 export type StaffUser = Selectable<StaffUserTable>;
 export type StaffSession = Selectable<StaffSessionTable>;
+export type EmailMessage = Selectable<EmailMessageTable>;
