@@ -272,6 +272,20 @@ export interface SupporterTaxIdentityTable {
 	updated_at: Timestamp;
 }
 
+export interface StatementRunTable {
+	id: Generated<string>;
+	year: number;
+	status: Generated<'running' | 'finished'>;
+	total: Generated<number>;
+	processed: Generated<number>;
+	queued: Generated<number>;
+	last_supporter_id: string | null;
+	started_by: string | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+	finished_at: Date | null;
+}
+
 export interface Database {
 	organisation: OrganisationTable;
 	currency_setting: CurrencySettingTable;
@@ -292,6 +306,7 @@ export interface Database {
 	contribution_daily_total: ContributionDailyTotalTable;
 	email_message: EmailMessageTable;
 	supporter_tax_identity: SupporterTaxIdentityTable;
+	statement_run: StatementRunTable;
 }
 
 export type Supporter = Selectable<SupporterTable>;
