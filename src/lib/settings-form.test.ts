@@ -37,7 +37,10 @@ const dawat: OrganisationSettings = {
 			maximumMinor: 1_000_000,
 			cardFeeFixedMinor: 30
 		}
-	]
+	],
+	organisationNumber: '974760673',
+	taxReportEnabled: true,
+	taxReportThresholdMinor: 50_000
 };
 
 describe('the settings form', () => {
@@ -71,5 +74,24 @@ describe('the settings form', () => {
 		expect(readSettings(values)).toMatchObject({ errors: { defaultCurrency: 'required' } });
 		const fine = readSettings({ ...values, defaultCurrency: 'EUR' });
 		expect(fine.ok && fine.settings.cardFeeBasisPoints).toBe(290);
+	});
+
+	it('checks the organisation number and needs it for the tax report', () => {
+		const values = settingsToValues(dawat);
+		expect(values).toMatchObject({ organisationNumber: '974 760 673', taxReportThreshold: '500' });
+		expect(readSettings({ ...values, organisationNumber: '974 760 674' })).toMatchObject({
+			errors: { organisationNumber: 'organisation_number_invalid' }
+		});
+		expect(readSettings({ ...values, organisationNumber: '' })).toMatchObject({
+			errors: { organisationNumber: 'required' }
+		});
+		const off = readSettings({ ...values, organisationNumber: '', taxReportEnabled: '' });
+		expect(off.ok && off.settings).toMatchObject({
+			organisationNumber: '',
+			taxReportEnabled: false
+		});
+		expect(readSettings({ ...values, taxReportThreshold: 'lots' })).toMatchObject({
+			errors: { taxReportThreshold: 'amount_invalid' }
+		});
 	});
 });

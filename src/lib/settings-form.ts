@@ -1,5 +1,6 @@
 import { locales, type Locale } from './locales.ts';
 import { parseAmount, supportedCurrencies, toInputString } from './money.ts';
+import { formatOrganisationNumber, normaliseOrganisationNumber } from './organisation-number.ts';
 
 // The organisation settings form (admin only). Pure: the server reads every submission with it.
 
@@ -11,7 +12,8 @@ export type SettingsErrorCode =
 	| 'percent_invalid'
 	| 'range_invalid'
 	| 'presets_invalid'
-	| 'no_currency';
+	| 'no_currency'
+	| 'organisation_number_invalid';
 
 export interface CurrencySettings {
 	currency: string;
@@ -34,6 +36,11 @@ export interface OrganisationSettings {
 	vippsNumber: string;
 	appealTexts: Partial<Record<Locale, { title?: string; body?: string }>>;
 	currencies: CurrencySettings[];
+	/** Nine digits, or '' when not given; required once the tax report is on. */
+	organisationNumber: string;
+	taxReportEnabled: boolean;
+	/** The least a supporter must give in NOK in a year to be in the tax report, in øre. */
+	taxReportThresholdMinor: number;
 }
 
 export type SettingsValues = Record<string, string>;
@@ -53,7 +60,10 @@ export function settingsToValues(settings: OrganisationSettings): SettingsValues
 		bankAccountNumber: settings.bankAccountNumber,
 		iban: settings.iban,
 		bic: settings.bic,
-		vippsNumber: settings.vippsNumber
+		vippsNumber: settings.vippsNumber,
+		organisationNumber: formatOrganisationNumber(settings.organisationNumber),
+		taxReportEnabled: settings.taxReportEnabled ? 'on' : '',
+		taxReportThreshold: toInputString(settings.taxReportThresholdMinor, 'NOK')
 	};
 	for (const locale of locales) {
 		values[`appealTitle_${locale}`] = settings.appealTexts[locale]?.title ?? '';
@@ -158,6 +168,19 @@ export function readSettings(form: FormData | Record<string, string>): SettingsR
 		});
 	}
 	if (!currencies.some((c) => c.isEnabled)) errors.currencies = 'no_currency';
+
+	// Norwegian tax deduction: the organisation number is on every receipt once given, and the
+	// tax report cannot be made without it.
+	const taxReportEnabled = get('taxReportEnabled') === 'on';
+	values.taxReportEnabled = taxReportEnabled ? 'on' : '';
+	const organisationNumberText = text('organisationNumber', { max: 30 });
+	const organisationNumber = organisationNumberText
+		? normaliseOrganisationNumber(organisationNumberText)
+		: '';
+	if (organisationNumber === null) errors.organisationNumber = 'organisation_number_invalid';
+	else if (taxReportEnabled && !organisationNumber) errors.organisationNumber = 'required';
+	const threshold = parseAmount(text('taxReportThreshold'), 'NOK');
+	if (!threshold.ok || threshold.amountMinor < 0) errors.taxReportThreshold = 'amount_invalid';
 	if (!currencies.some((c) => c.isEnabled && c.currency === defaultCurrency))
 		errors.defaultCurrency = 'required';
 
@@ -171,7 +194,10 @@ export function readSettings(form: FormData | Record<string, string>): SettingsR
 			cardFeeBasisPoints,
 			...bank,
 			appealTexts,
-			currencies
+			currencies,
+			organisationNumber: organisationNumber ?? '',
+			taxReportEnabled,
+			taxReportThresholdMinor: threshold.ok ? threshold.amountMinor : 0
 		}
 	};
 }

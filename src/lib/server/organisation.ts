@@ -53,6 +53,9 @@ export async function loadSettings(db: Db): Promise<OrganisationSettings> {
 		bic: organisation.bic,
 		vippsNumber: organisation.vipps_number,
 		appealTexts: organisation.appeal_texts,
+		organisationNumber: organisation.organisation_number,
+		taxReportEnabled: organisation.tax_report_enabled,
+		taxReportThresholdMinor: organisation.tax_report_threshold_minor,
 		currencies: supportedCurrencies.map((currency) => {
 			const row = currencies.find((c) => c.currency === currency);
 			return {
@@ -88,6 +91,9 @@ export async function saveSettings(
 				bic: settings.bic,
 				vipps_number: settings.vippsNumber,
 				appeal_texts: JSON.stringify(settings.appealTexts),
+				organisation_number: settings.organisationNumber,
+				tax_report_enabled: settings.taxReportEnabled,
+				tax_report_threshold_minor: settings.taxReportThresholdMinor,
 				updated_at: sql`now()`
 			})
 			.where('id', '=', 1)

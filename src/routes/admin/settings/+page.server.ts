@@ -23,7 +23,8 @@ function errorText(code: SettingsErrorCode): string {
 		percent_invalid: m.admin_settings_error_percent,
 		range_invalid: m.admin_settings_error_range,
 		presets_invalid: m.admin_settings_error_presets,
-		no_currency: m.admin_settings_error_no_currency
+		no_currency: m.admin_settings_error_no_currency,
+		organisation_number_invalid: m.statements_tax_error_organisation_number
 	}[code]();
 }
 
