@@ -9,6 +9,7 @@ import { closeDatabase, getDatabase, prepareDatabase } from '$lib/server/databas
 import { databaseOptionsFromEnv } from '$lib/server/db';
 import { log } from '$lib/server/log';
 import { holdPgliteDirectory } from '$lib/server/pglite-lock';
+import { resumeStatementRuns } from '$lib/server/statement-runs';
 
 export const init: ServerInit = async () => {
 	await prepareDatabase();
@@ -16,6 +17,8 @@ export const init: ServerInit = async () => {
 	// So that `npm run staff:create` refuses to open the embedded database while we hold it.
 	if (!databaseUrl) holdPgliteDirectory(pgliteDir ?? './data/pglite');
 	await announceFirstRunSetup(getDatabase(), process.env.ORIGIN ?? 'http://localhost:3000');
+	// Bulk statement sends that a restart interrupted carry on in the background.
+	await resumeStatementRuns(getDatabase());
 	// adapter-node emits this after SIGTERM/SIGINT, once open requests have drained.
 	process.once('sveltekit:shutdown', async (reason) => {
 		log.info({ reason }, 'shutting down');

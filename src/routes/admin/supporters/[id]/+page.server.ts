@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { hasRole, requireStaff } from '$lib/server/auth/guard';
 import { getDatabase } from '$lib/server/database';
+import { listStatementYears } from '$lib/server/statements';
 import { loadSupporterProfile, stripeCustomerUrl } from '$lib/server/supporter-profile';
 import type { PageServerLoad } from './$types';
 
@@ -18,6 +19,7 @@ export const load: PageServerLoad = async (event) => {
 	const done = event.url.searchParams.get('done');
 	return {
 		...profile,
+		statementYears: await listStatementYears(getDatabase(), profile.supporter.id),
 		stripeCustomerUrl: customerId
 			? stripeCustomerUrl(customerId, process.env.STRIPE_SECRET_KEY)
 			: null,

@@ -1,0 +1,59 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
+import { hasRole, requireStaff } from '$lib/server/auth/guard';
+import { getDatabase } from '$lib/server/database';
+import {
+	countStatementRecipients,
+	driveStatementRun,
+	listGivingYears,
+	listStatementRuns,
+	resumeStatementRuns,
+	startStatementRun
+} from '$lib/server/statement-runs';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const staff = requireStaff(event, 'staff');
+	const db = getDatabase();
+	// A run left unfinished by a restart carries on as soon as someone looks.
+	await resumeStatementRuns(db);
+	const years = await listGivingYears(db);
+	const asked = Number(event.url.searchParams.get('year'));
+	// Last year's statements are the ones sent in January.
+	const lastYear = new Date().getFullYear() - 1;
+	const year = years.includes(asked) ? asked : years.includes(lastYear) ? lastYear : years[0];
+	return {
+		years,
+		year: year ?? null,
+		recipients: year ? await countStatementRecipients(db, year) : 0,
+		runs: await listStatementRuns(db),
+		canSeeTaxReport: hasRole(staff, 'admin'),
+		started: event.url.searchParams.has('started')
+	};
+};
+
+export const actions = {
+	start: async (event) => {
+		const staff = requireStaff(event, 'staff');
+		const db = getDatabase();
+		const year = Number((await event.request.formData()).get('year'));
+		if (!(await listGivingYears(db)).includes(year))
+			return fail(400, { year, error: m.statements_error_year() });
+		const result = await startStatementRun(db, year, {
+			staffUserId: staff.id,
+			requestId: event.locals.requestId
+		});
+		if (!result.ok)
+			return fail(400, {
+				year,
+				error:
+					result.reason === 'already_running'
+						? m.statements_error_running({ year })
+						: m.statements_error_nobody({ year })
+			});
+		driveStatementRun(db, result.runId).catch((error) =>
+			event.locals.log.error({ err: error, runId: result.runId }, 'statement run stopped')
+		);
+		redirect(303, `/admin/statements?year=${year}&started`);
+	}
+} satisfies Actions;
