@@ -263,6 +263,10 @@ describe.each(engines)(
 					'ps'
 				);
 				expect(statement.filename).toBe('statement-2026.pdf');
+				// Pashto reads back in order, the joined lam-alef (لا) included.
+				const pashto = await pdfText((await renderReceiptPdf(db, gift.id, 'ps'))!.content);
+				expect(pashto).toContain('ستاسو د ملاتړ مننه');
+				expect(pashto).toContain('2026-000123');
 			}
 		);
 

@@ -1,4 +1,4 @@
-import { textDirection, type Locale } from '../../locales.ts';
+import { intlLocale, textDirection, type Locale } from '../../locales.ts';
 import { m } from '../../paraglide/messages.js';
 import { drawLine, drawParagraph, wrapText, createDocument, type TextStyle } from './pdf-text.ts';
 import { documentDate, leftToRight } from './labels.ts';
@@ -175,6 +175,7 @@ export class DocumentFrame {
 	async finish(issuedOn: Date): Promise<Uint8Array> {
 		const { doc } = this;
 		const range = doc.bufferedPageRange();
+		const count = new Intl.NumberFormat(intlLocale(this.locale));
 		for (let i = range.start; i < range.start + range.count; i++) {
 			doc.switchToPage(i);
 			const footer = [
@@ -182,7 +183,10 @@ export class DocumentFrame {
 					{ date: documentDate(issuedOn, this.locale) },
 					{ locale: this.locale }
 				),
-				m.documents_page({ page: i + 1, pages: range.count }, { locale: this.locale })
+				m.documents_page(
+					{ page: count.format(i + 1), pages: count.format(range.count) },
+					{ locale: this.locale }
+				)
 			].join('  ·  ');
 			// Drawing below the bottom margin would make pdfkit start a new page.
 			const bottom = doc.page.margins.bottom;
@@ -198,6 +202,7 @@ export class DocumentFrame {
 			});
 			doc.page.margins.bottom = bottom;
 		}
+		readLigaturesInReadingOrder(doc);
 		const chunks: Buffer[] = [];
 		doc.on('data', (chunk: Buffer) => chunks.push(chunk));
 		const done = new Promise<Uint8Array>((resolve, reject) => {
@@ -206,5 +211,28 @@ export class DocumentFrame {
 		});
 		doc.end();
 		return done;
+	}
+}
+
+type EmbeddedFonts = { _fontFamilies?: Record<string, { unicode?: number[][] }> };
+
+/**
+ * A PDF reader copies right-to-left text by turning each line's characters back into reading
+ * order, one glyph's characters at a time taken as they are mapped. pdfkit maps a joined glyph
+ * such as lam-alef (لا) to its letters in reading order, so a reader would give them back as
+ * "ال". Mapping Arabic-script ligatures the other way round makes copied text come out right.
+ * (pdfkit keeps the map on the font it embeds, written when the document ends.)
+ */
+function readLigaturesInReadingOrder(doc: PDFKit.PDFDocument) {
+	// The same font is listed under its registered and its PostScript name: flip each map once.
+	const fonts = new Set(Object.values((doc as unknown as EmbeddedFonts)._fontFamilies ?? {}));
+	for (const font of fonts) {
+		font.unicode?.forEach((codePoints, glyph) => {
+			if (
+				codePoints?.length > 1 &&
+				codePoints.every((c) => /\p{Script=Arabic}/u.test(String.fromCodePoint(c)))
+			)
+				font.unicode![glyph] = [...codePoints].reverse();
+		});
 	}
 }
