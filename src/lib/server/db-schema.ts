@@ -317,4 +317,5 @@ export type NewContribution = Insertable<ContributionTable>;
 export type RecurringPlan = Selectable<RecurringPlanTable>;
 export type StaffUser = Selectable<StaffUserTable>;
 export type StaffSession = Selectable<StaffSessionTable>;
+export type CheckoutAttempt = Selectable<CheckoutAttemptTable>;
 export type EmailMessage = Selectable<EmailMessageTable>;

@@ -51,6 +51,26 @@ export async function findOrCreateStripeSupporter(
 		locale
 	}: { customerId: string | null; email: string | null; name?: string; locale?: string }
 ): Promise<Supporter> {
+	const preferredLocale = isLocale(locale) ? locale : undefined;
+	if (customerId && email) {
+		// One statement, one round trip (this runs for every card gift): the supporter already
+		// linked to the customer, else the one with this email (filled in), else a new one.
+		const { rows } = await sql<Supporter>`
+			with known as (
+				select * from supporter where stripe_customer_id = ${customerId}
+			), found_or_created as (
+				insert into supporter (email, name, stripe_customer_id, preferred_locale)
+				select ${email.trim()}, ${name ?? ''}, ${customerId}, ${preferredLocale ?? 'en'}
+				where not exists (select from known)
+				on conflict (lower(email)) where email is not null do update set
+					name = case when supporter.name = '' then excluded.name else supporter.name end,
+					stripe_customer_id = coalesce(supporter.stripe_customer_id, excluded.stripe_customer_id),
+					updated_at = now()
+				returning *
+			)
+			select * from known union all select * from found_or_created`.execute(db);
+		return rows[0];
+	}
 	if (customerId) {
 		const known = await db
 			.selectFrom('supporter')
@@ -59,7 +79,6 @@ export async function findOrCreateStripeSupporter(
 			.executeTakeFirst();
 		if (known) return known;
 	}
-	const preferredLocale = isLocale(locale) ? locale : undefined;
 	if (email) {
 		return findOrCreateSupporterByEmail(db, {
 			email,

@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type Stripe from 'stripe';
 import type { PlanStatus } from '../../contribution.ts';
 import { recordContribution, updateContributionsByPayment } from '../contributions.ts';
-import type { Database } from '../db-schema.ts';
+import type { CheckoutAttempt, Database } from '../db-schema.ts';
 import { findPlanByExternalId, upsertPlan } from '../plans.ts';
 import { findOrCreateStripeSupporter } from '../supporters.ts';
 import {
@@ -83,14 +83,15 @@ const fetchSubscription = (stripe: Stripe, id: string) =>
 async function applySubscription(
 	trx: Trx,
 	subscription: Stripe.Subscription,
-	failureReason?: string | null
+	failureReason?: string | null,
+	knownAttempt?: CheckoutAttempt
 ) {
 	const status = planStatus(subscription);
 	const existing = await findPlanByExternalId(trx, 'card', subscription.id);
 	if (!status && !existing) return null;
 	let supporterId = existing?.supporter_id;
 	if (!supporterId) {
-		const attempt = await attemptOf(trx, subscription.metadata);
+		const attempt = knownAttempt ?? (await attemptOf(trx, subscription.metadata));
 		const customer = typeof subscription.customer === 'object' ? subscription.customer : null;
 		const supporter = await findOrCreateStripeSupporter(trx, {
 			customerId: idOf(subscription.customer),
@@ -128,8 +129,18 @@ async function fetchInvoice(
 	invoiceId: string,
 	outcome: 'succeeded' | 'failed'
 ): Promise<InvoiceFacts | null> {
-	const invoice = await stripe.invoices.retrieve(invoiceId, { expand: ['payments'] });
-	return invoiceFacts(stripe, invoice, outcome);
+	// One request brings the invoice with its payments and its subscription (with the customer a
+	// new supporter is made from); only the payment's fee needs a second one.
+	const invoice = await stripe.invoices.retrieve(invoiceId, {
+		expand: ['payments', 'parent.subscription_details.subscription.customer']
+	});
+	const subscription = invoice.parent?.subscription_details?.subscription;
+	return invoiceFacts(
+		stripe,
+		invoice,
+		outcome,
+		typeof subscription === 'object' && subscription ? subscription : undefined
+	);
 }
 
 /** What a monthly invoice needs from Stripe besides itself; a subscription in hand is reused. */
@@ -149,9 +160,13 @@ async function invoiceFacts(
 }
 
 /** Every paid (or failed) monthly invoice is one contribution, keyed by the invoice id. */
-async function applyInvoice(trx: Trx, { invoice, subscription, payment, outcome }: InvoiceFacts) {
+async function applyInvoice(
+	trx: Trx,
+	{ invoice, subscription, payment, outcome }: InvoiceFacts,
+	attempt?: CheckoutAttempt
+) {
 	const failure = outcome === 'failed' ? (payment.failureReason ?? 'payment_failed') : undefined;
-	const plan = await applySubscription(trx, subscription, failure);
+	const plan = await applySubscription(trx, subscription, failure, attempt);
 	if (!plan) return;
 	await recordContribution(trx, {
 		supporter_id: plan.supporter_id,
@@ -188,9 +203,10 @@ const checkoutPaid: Handler = async (stripe, event) => {
 				? await invoiceFacts(stripe, session.invoice, 'succeeded', subscription ?? undefined)
 				: null;
 		return async (trx) => {
-			await settleAttempt(trx, session.metadata, 'completed');
-			if (subscription) await applySubscription(trx, subscription);
-			if (invoice) await applyInvoice(trx, invoice);
+			const attempt = await settleAttempt(trx, session.metadata, 'completed');
+			// The invoice's subscription is the session's: applying the invoice mirrors it too.
+			if (invoice) await applyInvoice(trx, invoice, attempt);
+			else if (subscription) await applySubscription(trx, subscription, undefined, attempt);
 		};
 	}
 	if (session.mode !== 'payment' || !session.payment_intent) return nothing;
