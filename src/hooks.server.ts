@@ -9,6 +9,7 @@ import { closeDatabase, getDatabase, prepareDatabase } from '$lib/server/databas
 import { databaseOptionsFromEnv } from '$lib/server/db';
 import { log } from '$lib/server/log';
 import { holdPgliteDirectory } from '$lib/server/pglite-lock';
+import { authenticateSupporter } from '$lib/server/self-service/handle';
 
 export const init: ServerInit = async () => {
 	await prepareDatabase();
@@ -31,6 +32,8 @@ const requestContext: Handle = async ({ event, resolve }) => {
 	event.locals.log = log.child({ requestId: event.locals.requestId });
 	event.locals.staff = null;
 	event.locals.staffSessionId = null;
+	event.locals.supporter = null;
+	event.locals.supporterSessionId = null;
 	const response = await resolve(event);
 	response.headers.set('x-request-id', event.locals.requestId);
 	event.locals.log.info(
@@ -90,7 +93,13 @@ const localisation: Handle = ({ event, resolve }) => {
 	});
 };
 
-export const handle = sequence(requestContext, securityHeaders, authenticateStaff, localisation);
+export const handle = sequence(
+	requestContext,
+	securityHeaders,
+	authenticateStaff,
+	authenticateSupporter,
+	localisation
+);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (status !== 404) event.locals.log?.error({ err: error, status }, 'unhandled error');
