@@ -42,6 +42,25 @@ test.describe('My giving', () => {
 		await page.goto(link);
 		await page.getByRole('button', { name: 'ادامه' }).click();
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('کمک‌های من');
+		// Another giver's monthly gift is not there for this supporter, to read or to change.
+		const other = await submitGift(card(), {
+			frequency: 'monthly',
+			amount_NOK: '300',
+			name: 'Farid',
+			email: 'farid@example.org'
+		});
+		await fake.completeCheckout(new URL(other.location!).pathname.split('/').at(-1)!);
+		const [{ id: otherPlan }] = await query<{ id: string }>(
+			databaseUrl,
+			"select p.id from recurring_plan p join supporter s on s.id = p.supporter_id where s.email = 'farid@example.org'"
+		);
+		expect((await page.request.get(`${app.url}/my/plans/${otherPlan}`)).status()).toBe(404);
+		const pause = await page.request.post(`${app.url}/my/plans/${otherPlan}?/pause`, {
+			headers: { origin: app.url },
+			form: {}
+		});
+		expect(pause.status()).toBe(404);
+
 		await page.getByRole('link', { name: /تغییر یا توقف موقت/ }).click();
 
 		await page.getByLabel('مبلغ تازه در هر ماه').fill('۲۵۰');
@@ -67,6 +86,12 @@ test.describe('My giving', () => {
 		expect(plans).toEqual([
 			{ status: 'canceled', amount_minor: '25000', cancellation_comment: 'سفر طولانی' }
 		]);
+		const [{ status: otherStatus }] = await query<{ status: string }>(
+			databaseUrl,
+			'select status from recurring_plan where id = $1',
+			[otherPlan]
+		);
+		expect(otherStatus).toBe('active');
 		await context.close();
 	});
 });

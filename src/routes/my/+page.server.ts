@@ -40,9 +40,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		gifts,
 		plans,
 		years,
-		tax: organisation.tax_report_enabled
-			? { identity: taxIdentity, thresholdMinor: organisation.tax_report_threshold_minor }
-			: null,
+		// A number given while the report was on can still be seen and removed after it is off.
+		tax:
+			organisation.tax_report_enabled || taxIdentity
+				? { identity: taxIdentity, thresholdMinor: organisation.tax_report_threshold_minor }
+				: null,
 		notice: notice as Notice | null
 	};
 };
