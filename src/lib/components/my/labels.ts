@@ -28,6 +28,7 @@ export function giftStatusLabel(status: ContributionStatus): string {
 		refunded: m.my_gift_status_refunded,
 		partially_refunded: m.my_gift_status_partially_refunded,
 		disputed: m.my_gift_status_disputed,
+		// Never listed on /my (staff voided it as a mistake); named like an unpaid gift if ever.
 		voided: m.my_gift_status_failed
 	}[status]();
 }
