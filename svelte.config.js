@@ -16,7 +16,8 @@ const config = {
 				'img-src': ['self', 'data:'],
 				'font-src': ['self'],
 				'connect-src': ['self'],
-				'form-action': ['self', 'https://checkout.stripe.com'],
+				// Checkout for gifts, the customer portal for a monthly giver's card (/my).
+				'form-action': ['self', 'https://checkout.stripe.com', 'https://billing.stripe.com'],
 				'frame-ancestors': ['none'],
 				'base-uri': ['self'],
 				'object-src': ['none']

@@ -10,6 +10,7 @@ import { databaseOptionsFromEnv } from '$lib/server/db';
 import { log } from '$lib/server/log';
 import { holdPgliteDirectory } from '$lib/server/pglite-lock';
 import { resumeStatementRuns } from '$lib/server/statement-runs';
+import { authenticateSupporter } from '$lib/server/self-service/handle';
 
 export const init: ServerInit = async () => {
 	await prepareDatabase();
@@ -34,6 +35,8 @@ const requestContext: Handle = async ({ event, resolve }) => {
 	event.locals.log = log.child({ requestId: event.locals.requestId });
 	event.locals.staff = null;
 	event.locals.staffSessionId = null;
+	event.locals.supporter = null;
+	event.locals.supporterSessionId = null;
 	const response = await resolve(event);
 	response.headers.set('x-request-id', event.locals.requestId);
 	event.locals.log.info(
@@ -93,7 +96,13 @@ const localisation: Handle = ({ event, resolve }) => {
 	});
 };
 
-export const handle = sequence(requestContext, securityHeaders, authenticateStaff, localisation);
+export const handle = sequence(
+	requestContext,
+	securityHeaders,
+	authenticateStaff,
+	authenticateSupporter,
+	localisation
+);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (status !== 404) event.locals.log?.error({ err: error, status }, 'unhandled error');

@@ -87,7 +87,14 @@ const emailSchema = z.email();
 
 /** The amount field: the typed "other amount" wins over a preset choice. */
 function validateAmount(values: DonationFormValues, rules: AmountRules): FieldError | number {
-	const typed = values.customAmount || values.amount;
+	return validateAmountText(values.customAmount || values.amount, rules);
+}
+
+/** An amount as typed, in minor units, or why it cannot be taken in this currency. */
+export function validateAmountText(
+	typed: string,
+	rules: Pick<AmountRules, 'currency' | 'minimumMinor' | 'maximumMinor'>
+): FieldError | number {
 	const parsed = parseAmount(typed, rules.currency);
 	if (!parsed.ok) {
 		if (parsed.reason === 'empty') return { code: 'amount_required' };

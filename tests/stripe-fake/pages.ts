@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Stripe from 'stripe';
 import { completeCheckout } from './checkout.ts';
-import { flushDeliveries } from './events.ts';
+import { emit, flushDeliveries } from './events.ts';
 import { escapeHtml, readBody, sendHtml } from './http.ts';
-import type { FakeState } from './state.ts';
+import { newId } from './objects.ts';
+import { changedFields, snapshot, type FakeState } from './state.ts';
 import { updateSubscription } from './subscriptions.ts';
 
 /** Currencies whose amounts Stripe counts in whole units rather than hundredths. */
@@ -108,6 +109,30 @@ async function pay(state: FakeState, req: IncomingMessage, res: ServerResponse, 
 	res.end();
 }
 
+/** A deep link to changing the card: one button that saves "a new card" as the default. */
+function cardUpdatePage(session: Stripe.BillingPortal.Session): string {
+	return page(
+		'Update your card',
+		`<h1>Update your card</h1><p>A new test Visa card will be saved as your default.</p><form method="post" action="/portal/${escapeHtml(session.id)}/card"><button type="submit">Save card</button></form>`
+	);
+}
+
+/** Where the portal goes after a flow: the flow's redirect, else the portal's home page. */
+function afterFlow(session: Stripe.BillingPortal.Session): string {
+	return session.flow?.after_completion.redirect?.return_url ?? `/portal/${session.id}`;
+}
+
+function saveNewCard(state: FakeState, session: Stripe.BillingPortal.Session) {
+	const customer = state.objects.customers.get(session.customer);
+	if (!customer) return;
+	const before = snapshot(customer);
+	customer.invoice_settings = {
+		...customer.invoice_settings,
+		default_payment_method: newId('pm_')
+	};
+	emit(state, 'customer.updated', customer, { previous: changedFields(before, customer) });
+}
+
 function portalPage(state: FakeState, session: Stripe.BillingPortal.Session): string {
 	const subscriptions = [...state.objects.subscriptions.values()].filter(
 		(s) => s.customer === session.customer
@@ -144,11 +169,18 @@ export async function handlePage(
 		else sendHtml(res, 200, checkoutPage(state, session));
 		return true;
 	}
-	const portalMatch = /^\/portal\/([^/]+)(?:\/cancel\/([^/]+))?$/.exec(path);
+	const portalMatch = /^\/portal\/([^/]+)(?:\/cancel\/([^/]+)|\/(card))?$/.exec(path);
 	if (portalMatch) {
 		const session = state.objects.portalSessions.get(portalMatch[1]);
 		if (!session) {
 			sendHtml(res, 404, page('Not found', '<h1>No such portal session</h1>'));
+		} else if (method === 'POST' && portalMatch[3]) {
+			saveNewCard(state, session);
+			await flushDeliveries(state);
+			res.writeHead(303, { Location: afterFlow(session) });
+			res.end();
+		} else if (method === 'GET' && session.flow?.type === 'payment_method_update') {
+			sendHtml(res, 200, cardUpdatePage(session));
 		} else if (method === 'POST' && portalMatch[2]) {
 			// The portal's default: cancel at the end of the period the donor has paid for.
 			const subscription = state.objects.subscriptions.get(portalMatch[2]);

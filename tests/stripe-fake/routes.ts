@@ -6,6 +6,7 @@ import {
 	int,
 	invalid,
 	mergeMetadata,
+	missing,
 	noSuch,
 	requireStr,
 	str,
@@ -150,15 +151,85 @@ function createRefund(state: FakeState, { params, request }: ApiRequest) {
 	return refund;
 }
 
+function urlParam(value: unknown, param: string): string | undefined {
+	const url = str(value, param);
+	if (url !== undefined && !URL.canParse(url))
+		throw invalid('Not a valid URL', param, 'url_invalid');
+	return url;
+}
+
+const flowTypes = ['payment_method_update', 'subscription_cancel'] as const;
+const afterCompletionTypes = ['hosted_confirmation', 'portal_homepage', 'redirect'] as const;
+
+/**
+ * `flow_data`, a deep link into one task of the portal. Only the flows Komak could use are
+ * known: changing the card, and cancelling one subscription of this customer.
+ */
+function portalFlow(
+	state: FakeState,
+	data: Form<Stripe.BillingPortal.SessionCreateParams.FlowData>,
+	customerId: string
+): Stripe.BillingPortal.Session.Flow {
+	const type = requireStr(data.type, 'flow_data[type]');
+	if (!(flowTypes as readonly string[]).includes(type)) {
+		throw invalid(
+			`Invalid flow_data[type]: must be one of ${flowTypes.join(', ')}`,
+			'flow_data[type]'
+		);
+	}
+	const after = data.after_completion;
+	const afterType = after
+		? requireStr(after.type, 'flow_data[after_completion][type]')
+		: 'portal_homepage';
+	if (!(afterCompletionTypes as readonly string[]).includes(afterType)) {
+		throw invalid(
+			`Invalid flow_data[after_completion][type]: must be one of ${afterCompletionTypes.join(', ')}`,
+			'flow_data[after_completion][type]'
+		);
+	}
+	const redirectParam = 'flow_data[after_completion][redirect][return_url]';
+	const redirectUrl = urlParam(after?.redirect?.return_url, redirectParam);
+	if (afterType === 'redirect' && !redirectUrl) throw missing(redirectParam);
+	let subscriptionCancel: Stripe.BillingPortal.Session.Flow.SubscriptionCancel | null = null;
+	if (type === 'subscription_cancel') {
+		const param = 'flow_data[subscription_cancel][subscription]';
+		const id = requireStr(data.subscription_cancel?.subscription, param);
+		const subscription = state.objects.subscriptions.get(id);
+		if (!subscription || subscription.customer !== customerId)
+			throw noSuch('subscription', id, param);
+		subscriptionCancel = { retention: null, subscription: id };
+	}
+	return {
+		after_completion: {
+			type: afterType as Stripe.BillingPortal.Session.Flow.AfterCompletion.Type,
+			redirect: afterType === 'redirect' ? { return_url: redirectUrl! } : null,
+			hosted_confirmation:
+				afterType === 'hosted_confirmation'
+					? {
+							custom_message:
+								str(
+									after?.hosted_confirmation?.custom_message,
+									'flow_data[after_completion][hosted_confirmation][custom_message]'
+								) ?? null
+						}
+					: null
+		},
+		customer_update: null,
+		subscription_cancel: subscriptionCancel,
+		subscription_pause: null,
+		subscription_update: null,
+		subscription_update_confirm: null,
+		type: type as Stripe.BillingPortal.Session.Flow.Type
+	};
+}
+
 function createPortalSession(state: FakeState, { params }: ApiRequest) {
 	const p = params as Form<Stripe.BillingPortal.SessionCreateParams>;
 	const customer = findCustomer(state, requireStr(p.customer, 'customer'), 'customer');
-	const returnUrl = str(p.return_url, 'return_url');
-	if (returnUrl !== undefined && !URL.canParse(returnUrl)) {
-		throw invalid('Not a valid URL', 'return_url', 'url_invalid');
-	}
+	const returnUrl = urlParam(p.return_url, 'return_url');
 	const locale = (str(p.locale, 'locale') ?? null) as Stripe.BillingPortal.Session.Locale | null;
 	const session = newPortalSession(customer.id, returnUrl ?? null, locale, state.url);
+	if (p.flow_data !== undefined) session.flow = portalFlow(state, p.flow_data, customer.id);
 	state.objects.portalSessions.set(session.id, session);
 	return session;
 }
@@ -228,7 +299,7 @@ export const routes: Route[] = [
 	route(
 		'POST',
 		'/v1/billing_portal/sessions',
-		['customer', 'locale', 'return_url'],
+		['customer', 'flow_data', 'locale', 'return_url'],
 		createPortalSession
 	),
 	route(

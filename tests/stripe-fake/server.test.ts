@@ -360,7 +360,7 @@ describe('the Stripe fake, driven by the real SDK', () => {
 		expect((await stripe.events.retrieve(newestFirst[0])).id).toBe(newestFirst[0]);
 	});
 
-	it('opens a customer portal and expires checkout sessions', async () => {
+	it('opens a customer portal, also straight at changing the card, and expires checkout sessions', async () => {
 		const customer = [...fake.objects.customers.values()][0];
 		const portal = await stripe.billingPortal.sessions.create({
 			customer: customer.id,
@@ -370,6 +370,44 @@ describe('the Stripe fake, driven by the real SDK', () => {
 		expect(await (await fetch(portal.url)).text()).toContain(
 			'href="http://localhost:3000/account"'
 		);
+
+		const cardFlow = await stripe.billingPortal.sessions.create({
+			customer: customer.id,
+			flow_data: {
+				type: 'payment_method_update',
+				after_completion: {
+					type: 'redirect',
+					redirect: { return_url: 'http://localhost:3000/my/plans/1' }
+				}
+			}
+		});
+		expect(cardFlow.flow).toMatchObject({
+			type: 'payment_method_update',
+			after_completion: {
+				type: 'redirect',
+				redirect: { return_url: 'http://localhost:3000/my/plans/1' }
+			}
+		});
+		expect(await (await fetch(cardFlow.url)).text()).toContain('Update your card');
+		const saved = await fetch(`${cardFlow.url}/card`, { method: 'POST', redirect: 'manual' });
+		expect(saved.headers.get('location')).toBe('http://localhost:3000/my/plans/1');
+		expect((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({
+			invoice_settings: { default_payment_method: expect.stringMatching(/^pm_/) }
+		});
+		await expect(
+			stripe.billingPortal.sessions.create({
+				customer: customer.id,
+				flow_data: { type: 'payment_method_update', after_completion: { type: 'redirect' } }
+			})
+		).rejects.toMatchObject({
+			code: 'parameter_missing',
+			param: 'flow_data[after_completion][redirect][return_url]'
+		});
+		await expect(
+			stripe.subscriptions.update(subscription.id, {
+				cancellation_details: { comment: 'x'.repeat(5001) }
+			})
+		).rejects.toMatchObject({ statusCode: 400, param: 'cancellation_details[comment]' });
 
 		const session = await stripe.checkout.sessions.create(oneOff);
 		const expired = await stripe.checkout.sessions.expire(session.id);

@@ -33,6 +33,40 @@ export const subscriptionCancelParams = ['cancellation_details', 'invoice_now', 
 
 const intervals = ['day', 'week', 'month', 'year'];
 
+const cancellationFeedback = [
+	'customer_service',
+	'low_quality',
+	'missing_features',
+	'other',
+	'switched_service',
+	'too_complex',
+	'too_expensive',
+	'unused'
+];
+
+/** `cancellation_details[comment]` and `[feedback]` as given ('' clears), checked as Stripe does. */
+function cancellationDetailsParams(
+	details: Form<Stripe.SubscriptionUpdateParams.CancellationDetails> | '' | undefined
+) {
+	if (details === undefined || details === '') return { comment: undefined, feedback: undefined };
+	const comment = str(details.comment, 'cancellation_details[comment]');
+	if (comment !== undefined && comment.length > 5000) {
+		throw invalid(
+			'This value must be 5000 characters or fewer.',
+			'cancellation_details[comment]',
+			'string_too_long'
+		);
+	}
+	const feedback = str(details.feedback, 'cancellation_details[feedback]');
+	if (feedback && !cancellationFeedback.includes(feedback)) {
+		throw invalid(
+			`Invalid cancellation_details[feedback]: must be one of ${cancellationFeedback.join(', ')}`,
+			'cancellation_details[feedback]'
+		);
+	}
+	return { comment, feedback };
+}
+
 export function findSubscription(state: FakeState, id: string): Stripe.Subscription {
 	const subscription = state.objects.subscriptions.get(id);
 	if (!subscription) throw noSuch('subscription', id);
@@ -279,8 +313,7 @@ export function updateSubscription(
 		details.reason = cancelAt === null ? null : 'cancellation_requested';
 	}
 	if (p.cancellation_details !== undefined) {
-		const comment = str(p.cancellation_details.comment, 'cancellation_details[comment]');
-		const feedback = str(p.cancellation_details.feedback, 'cancellation_details[feedback]');
+		const { comment, feedback } = cancellationDetailsParams(p.cancellation_details);
 		if (comment !== undefined) details.comment = comment || null;
 		if (feedback !== undefined) details.feedback = (feedback || null) as typeof details.feedback;
 	}
@@ -321,8 +354,7 @@ export function cancelSubscription(
 			code: 'resource_missing'
 		});
 	}
-	const comment = str(p.cancellation_details?.comment, 'cancellation_details[comment]');
-	const feedback = str(p.cancellation_details?.feedback, 'cancellation_details[feedback]');
+	const { comment, feedback } = cancellationDetailsParams(p.cancellation_details);
 	const at = now();
 	const current = subscription.cancellation_details;
 	Object.assign(subscription, {

@@ -74,6 +74,8 @@ export interface RecurringPlanTable {
 	cancel_at_period_end: Generated<boolean>;
 	current_period_end: Date | null;
 	last_failure_reason: string | null;
+	/** What the supporter wrote when cancelling (Stripe's cancellation_details.comment). */
+	cancellation_comment: string | null;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
 }
@@ -286,6 +288,22 @@ export interface StatementRunTable {
 	finished_at: Date | null;
 }
 
+export interface SupporterSignInTokenTable {
+	token_hash: Uint8Array;
+	supporter_id: string;
+	expires_at: Date;
+	used_at: Date | null;
+	created_at: CreatedAt;
+}
+
+export interface SupporterSessionTable {
+	id: string;
+	supporter_id: string;
+	secret_hash: Uint8Array;
+	last_verified_at: Timestamp;
+	created_at: CreatedAt;
+}
+
 export interface Database {
 	organisation: OrganisationTable;
 	currency_setting: CurrencySettingTable;
@@ -307,6 +325,8 @@ export interface Database {
 	email_message: EmailMessageTable;
 	supporter_tax_identity: SupporterTaxIdentityTable;
 	statement_run: StatementRunTable;
+	supporter_sign_in_token: SupporterSignInTokenTable;
+	supporter_session: SupporterSessionTable;
 }
 
 export type Supporter = Selectable<SupporterTable>;

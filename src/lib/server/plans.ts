@@ -16,6 +16,8 @@ export interface PlanState {
 	cancelAtPeriodEnd: boolean;
 	currentPeriodEnd: Date | null;
 	lastFailureReason?: string | null;
+	/** Why the supporter cancelled, in their words; a later copy without one keeps it. */
+	cancellationComment?: string | null;
 }
 
 /** Creates or brings up to date the plan mirrored from a provider's subscription. */
@@ -34,7 +36,11 @@ export async function upsertPlan(db: Db, plan: PlanState): Promise<RecurringPlan
 	};
 	return db
 		.insertInto('recurring_plan')
-		.values({ ...values, last_failure_reason: plan.lastFailureReason ?? null })
+		.values({
+			...values,
+			last_failure_reason: plan.lastFailureReason ?? null,
+			cancellation_comment: plan.cancellationComment ?? null
+		})
 		.onConflict((oc) =>
 			oc.columns(['channel', 'external_id']).doUpdateSet({
 				amount_minor: plan.amountMinor,
@@ -51,6 +57,7 @@ export async function upsertPlan(db: Db, plan: PlanState): Promise<RecurringPlan
 						: plan.status === 'active'
 							? null
 							: sql`recurring_plan.last_failure_reason`,
+				cancellation_comment: sql`coalesce(excluded.cancellation_comment, recurring_plan.cancellation_comment)`,
 				updated_at: sql`now()`
 			})
 		)

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './db-schema.ts';
 import { recordAudit } from './audit.ts';
 import { isSupporterId, type StaffActor } from './supporter-profile.ts';
+import { endSupporterAccess } from './self-service/session.ts';
 
 // Erasure on a supporter's request (GDPR article 17): their personal data goes, their gifts and
 // plans stay with every amount, because the accounts must still add up. What is removed:
@@ -13,6 +14,8 @@ import { isSupporterId, type StaffActor } from './supporter-profile.ts';
 //   new record rather than join an erased one;
 // - the dedication on each of their gifts (the gift's note, staff's bookkeeping, stays);
 // - name, email and dedication on their checkout attempts;
+// - their fødselsnummer or D-nummer for the tax deduction, and their sessions and sign-in links
+//   on /my;
 // - earlier audit entries about them keep who did what and when, with the personal values
 //   replaced by "[erased]"; the erasure's own entry holds only counts and ids.
 
@@ -103,6 +106,15 @@ export async function eraseSupporter(
 			.where('supporter_id', 'in', ids)
 			.where('dedication', '<>', '')
 			.execute();
+		const removedTaxIdentities = Number(
+			(
+				await trx
+					.deleteFrom('supporter_tax_identity')
+					.where('supporter_id', 'in', ids)
+					.executeTakeFirst()
+			).numDeletedRows
+		);
+		await endSupporterAccess(trx, ids);
 		const clearedAttempts =
 			emails.length === 0
 				? 0
@@ -147,6 +159,7 @@ export async function eraseSupporter(
 			after: {
 				erased: true,
 				checkoutAttemptsCleared: clearedAttempts,
+				taxIdentitiesRemoved: removedTaxIdentities,
 				auditEntriesRedacted: entries.length
 			}
 		});

@@ -113,7 +113,8 @@ async function applySubscription(
 		canceledAt: date(subscription.canceled_at),
 		cancelAtPeriodEnd: subscription.cancel_at_period_end,
 		currentPeriodEnd: date(item?.current_period_end),
-		lastFailureReason: failureReason
+		lastFailureReason: failureReason,
+		cancellationComment: subscription.cancellation_details?.comment || null
 	});
 }
 

@@ -1,0 +1,94 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
+import { parseNorwegianId, type NorwegianIdProblem } from '$lib/norwegian-id';
+import { getDatabase } from '$lib/server/database';
+import { findOrganisation } from '$lib/server/organisation';
+import { linkRequestAction } from '$lib/server/self-service/forms';
+import { listGivingYears, listOwnGifts, listOwnPlans } from '$lib/server/self-service/giving';
+import { requireSupporter } from '$lib/server/self-service/handle';
+import {
+	findTaxIdentity,
+	removeTaxIdentity,
+	saveTaxIdentity
+} from '$lib/server/self-service/tax-identity';
+import type { Actions, PageServerLoad } from './$types';
+
+const notices = ['tax_saved', 'tax_removed'] as const;
+type Notice = (typeof notices)[number];
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const supporter = locals.supporter;
+	if (!supporter) {
+		// A payment-failed email links here with the address filled in.
+		return {
+			isSignedIn: false as const,
+			prefilledEmail: (url.searchParams.get('email') ?? '').trim().slice(0, 254)
+		};
+	}
+	const db = getDatabase();
+	const [organisation, gifts, plans, years, taxIdentity] = await Promise.all([
+		findOrganisation(db),
+		listOwnGifts(db, supporter.id),
+		listOwnPlans(db, supporter.id),
+		listGivingYears(db, supporter.id),
+		findTaxIdentity(db, supporter.id)
+	]);
+	const notice = notices.find((n) => n === url.searchParams.get('done')) ?? null;
+	return {
+		isSignedIn: true as const,
+		email: supporter.email,
+		gifts,
+		plans,
+		years,
+		// A number given while the report was on can still be seen and removed after it is off.
+		tax:
+			organisation.tax_report_enabled || taxIdentity
+				? { identity: taxIdentity, thresholdMinor: organisation.tax_report_threshold_minor }
+				: null,
+		notice: notice as Notice | null
+	};
+};
+
+function taxProblemText(problem: NorwegianIdProblem): string {
+	return {
+		empty: m.my_tax_error_empty,
+		not_digits: m.my_tax_error_not_digits,
+		length: m.my_tax_error_length,
+		date: m.my_tax_error_date,
+		check_digits: m.my_tax_error_check_digits
+	}[problem]();
+}
+
+async function requireTaxReport() {
+	const organisation = await findOrganisation(getDatabase());
+	if (!organisation.tax_report_enabled) error(404, 'Not found');
+}
+
+export const actions = {
+	request: linkRequestAction,
+
+	tax: async (event) => {
+		const supporter = requireSupporter(event);
+		await requireTaxReport();
+		const formData = await event.request.formData();
+		const typed = String(formData.get('identifier') ?? '').slice(0, 40);
+		const hasConsent = formData.get('consent') === 'on';
+		const parsed = parseNorwegianId(typed);
+		const errors: { identifier?: string; consent?: string } = {};
+		if (!parsed.ok) errors.identifier = taxProblemText(parsed.problem);
+		if (!hasConsent) errors.consent = m.my_tax_error_consent();
+		if (!parsed.ok || !hasConsent) {
+			return fail(400, { tax: { identifier: typed, hasConsent, errors } });
+		}
+		await saveTaxIdentity(getDatabase(), supporter.id, parsed);
+		event.locals.log.info({ supporterId: supporter.id }, 'tax identity given on /my');
+		redirect(303, '/my?done=tax_saved#tax');
+	},
+
+	taxRemove: async (event) => {
+		const supporter = requireSupporter(event);
+		await removeTaxIdentity(getDatabase(), supporter.id);
+		event.locals.log.info({ supporterId: supporter.id }, 'tax identity removed on /my');
+		redirect(303, '/my?done=tax_removed#tax');
+	}
+} satisfies Actions;

@@ -1,0 +1,40 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
+import { changeSearchParams, type RequestedChange } from '$lib/plan-change';
+import type { PlanChangeOutcome } from '$lib/server/self-service/plan-changes';
+import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
+
+// What the plan pages' actions share: Stripe's client when card giving is on, and the answer to
+// each outcome (a 404 for a plan that is not the supporter's own, a message when Stripe fails,
+// else back to the plan's page saying what was asked).
+
+export function stripeOrNull() {
+	return isCardPaymentConfigured() ? getStripe() : null;
+}
+
+export function stripeUnavailable() {
+	return fail(503, { errors: { form: m.my_error_stripe() } });
+}
+
+export function answer(
+	event: { locals: App.Locals },
+	planId: string,
+	outcome: PlanChangeOutcome,
+	change: RequestedChange
+) {
+	if (outcome.ok) redirect(303, `/my/plans/${planId}?${changeSearchParams(change)}`);
+	return refusal(event, outcome);
+}
+
+/** The answer to a change that did not happen. */
+export function refusal(
+	event: { locals: App.Locals },
+	outcome: Exclude<PlanChangeOutcome, { ok: true }>
+) {
+	if (outcome.reason === 'stripe_failed') {
+		event.locals.log.error({ err: outcome.error }, 'Stripe refused or failed a plan change');
+		return fail(502, { errors: { form: m.my_error_stripe() } });
+	}
+	if (outcome.reason === 'not_found') error(404, 'Not found');
+	return fail(409, { errors: { form: m.my_error_not_possible() } });
+}
