@@ -60,6 +60,21 @@ test.describe('My giving', () => {
 			form: {}
 		});
 		expect(pause.status()).toBe(404);
+		// Their own receipt and statement download as PDFs; the other giver's receipt does not.
+		const gifts = await query<{ id: string; email: string; year: number }>(
+			databaseUrl,
+			`select c.id, s.email, extract(year from c.received_at at time zone 'Europe/Oslo')::int as year
+			from contribution c join supporter s on s.id = c.supporter_id`
+		);
+		const own = gifts.find((g) => g.email === email)!;
+		const others = gifts.find((g) => g.email !== email)!;
+		const receipt = await page.request.get(`${app.url}/my/receipts/${own.id}`);
+		expect(receipt.headers()['content-type']).toBe('application/pdf');
+		expect((await receipt.body()).subarray(0, 5).toString()).toBe('%PDF-');
+		expect((await page.request.get(`${app.url}/my/receipts/${others.id}`)).status()).toBe(404);
+		const statement = await page.request.get(`${app.url}/my/statements/${own.year}`);
+		expect(statement.headers()['content-type']).toBe('application/pdf');
+		expect((await page.request.get(`${app.url}/my/statements/1999`)).status()).toBe(404);
 
 		await page.getByRole('link', { name: /تغییر یا توقف موقت/ }).click();
 
