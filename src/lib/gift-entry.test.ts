@@ -22,6 +22,11 @@ describe('a gift typed in by staff', () => {
 		});
 	});
 
+	it('sends a receipt only when the tick is in the form', () => {
+		expect(read({ sendReceipt: 'yes' })).toMatchObject({ ok: true, gift: { sendReceipt: true } });
+		expect(read({})).toMatchObject({ ok: true, gift: { sendReceipt: false } });
+	});
+
 	it('never takes a card gift by hand: those come from Stripe', () => {
 		expect(read({ channel: 'card' })).toMatchObject({ ok: false, errors: { channel: 'required' } });
 	});

@@ -42,6 +42,8 @@ export interface GiftEntryValues {
 	supporterName: string;
 	supporterEmail: string;
 	reason: string;
+	/** The "send receipt" tick: any value when ticked, empty when not. */
+	sendReceipt: string;
 }
 
 export interface GiftEntry {
@@ -53,6 +55,8 @@ export interface GiftEntry {
 	note: string;
 	supporter: { id: string } | { name: string; email: string | null };
 	reason: string;
+	/** Staff want the supporter emailed a receipt (when they have an address). */
+	sendReceipt: boolean;
 }
 
 export type GiftEntryResult =
@@ -85,7 +89,8 @@ export function readGiftEntry(
 		supporterId: get('supporterId'),
 		supporterName: get('supporterName'),
 		supporterEmail: get('supporterEmail'),
-		reason: get('reason')
+		reason: get('reason'),
+		sendReceipt: get('sendReceipt')
 	};
 	const errors: Partial<Record<GiftField, GiftErrorCode>> = {};
 
@@ -139,7 +144,8 @@ export function readGiftEntry(
 			reference: values.reference || null,
 			note: values.note,
 			supporter,
-			reason: values.reason
+			reason: values.reason,
+			sendReceipt: values.sendReceipt !== ''
 		}
 	};
 }

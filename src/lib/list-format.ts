@@ -2,6 +2,7 @@ import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { FilterErrorCode } from './admin-filters.ts';
 import type { Channel, ContributionKind, ContributionStatus } from './contribution.ts';
+import { declineReason } from './decline-reasons.ts';
 import { intlLocale } from './locales.ts';
 import { formatMoney } from './money.ts';
 
@@ -95,4 +96,21 @@ export function formatCappedCount(count: { value: number; isMore: boolean }): st
 	return count.isMore
 		? m.lists_count_more_than({ count: formatCount(count.value) })
 		: formatCount(count.value);
+}
+
+/** A card decline code (as Stripe gives it) in words for staff; empty when there is none. */
+export function declineReasonName(code: string | null): string {
+	const reason = declineReason(code);
+	if (!reason) return '';
+	return {
+		insufficient_funds: m.failed_payment_reason_insufficient_funds,
+		expired_card: m.failed_payment_reason_expired_card,
+		incorrect_details: m.failed_payment_reason_incorrect_details,
+		limit_exceeded: m.failed_payment_reason_limit_exceeded,
+		authentication_required: m.failed_payment_reason_authentication_required,
+		card_not_supported: m.failed_payment_reason_card_not_supported,
+		temporary_problem: m.failed_payment_reason_temporary_problem,
+		card_blocked: m.failed_payment_reason_card_blocked,
+		declined: m.failed_payment_reason_declined
+	}[reason]();
 }

@@ -518,12 +518,15 @@ describe.each(engines)(
 			});
 			expect(dashboard.attention).toMatchObject({
 				pastDueCount: 1,
+				pastDueByCurrency: [{ currency: 'NOK', count: 1, amountMinor: 20000 }],
 				pastDuePlans: [
 					{ supporterId: ids.ola, amountMinor: 20000, lastFailureReason: 'Your card was declined.' }
 				],
 				failedSince: '2026-05-16',
-				failedCount: 1,
-				failedGifts: [{ supporterId: ids.ola, amountMinor: 20000, currency: 'NOK' }]
+				// Ola's failed gift of June was a one-off: the list is of monthly payments.
+				failedCount: 0,
+				failedByCurrency: [],
+				failedPayments: []
 			});
 		});
 

@@ -446,4 +446,68 @@ describe.each(engines)('imports on $name', ({ create, available }) => {
 		expect(detail).toMatchObject({ newSupporterCount: 1, createdCount: 6 });
 		expect(detail?.contributions).toHaveLength(6);
 	});
+
+	it.skipIf(!available)(
+		'asks for receipts when staff tick it, only for new gifts of supporters with an email',
+		async () => {
+			const receipts = async (references: string[]) =>
+				Object.fromEntries(
+					(
+						await db
+							.selectFrom('contribution')
+							.select(['external_reference', 'receipt_requested'])
+							.where('external_reference', 'in', references)
+							.execute()
+					).map((row) => [row.external_reference, row.receipt_requested])
+				);
+			const mapping = { date: 0, amount: 1, reference: 2, name: 3, email: 4 };
+			const header = 'Date,Amount,Transaction ID,Name,Email';
+			const earlier = '2025-06-01,200.00,RC-0,Laila Ahmadi,';
+			const unticked = await commitImport(db, {
+				format: 'bank_csv',
+				fileName: 'no-receipts.csv',
+				content: [header, earlier].join('\n'),
+				mapping,
+				staffUserId,
+				choices: { 2: ids.laila }
+			});
+			expect(unticked).toMatchObject({ ok: true, createdCount: 1 });
+			expect(await receipts(['RC-0'])).toEqual({ 'RC-0': false });
+
+			const ticked = await commitImport(db, {
+				format: 'bank_csv',
+				fileName: 'receipts.csv',
+				content: [
+					header,
+					earlier,
+					'2025-06-02,200.00,RC-1,Laila Ahmadi,',
+					'2025-06-03,200.00,RC-2,Øyvind Berg,',
+					'2025-06-04,200.00,RC-3,Nadia Karimi,nadia.karimi@example.org',
+					'2025-06-05,200.00,RC-4,Kontant innsamling,'
+				].join('\n'),
+				mapping,
+				staffUserId,
+				choices: { 3: ids.laila, 4: ids.oyvind, 5: 'new', 6: 'new' },
+				sendReceipts: true
+			});
+			expect(ticked).toMatchObject({ ok: true, createdCount: 4, duplicateCount: 1 });
+			// Laila and the newcomer have addresses; Øyvind and the collection box do not. RC-0 was
+			// recorded before, without a receipt, and stays as it was.
+			expect(await receipts(['RC-0', 'RC-1', 'RC-2', 'RC-3', 'RC-4'])).toEqual({
+				'RC-0': false,
+				'RC-1': true,
+				'RC-2': false,
+				'RC-3': true,
+				'RC-4': false
+			});
+			if (ticked.ok) {
+				const audit = await db
+					.selectFrom('audit_log')
+					.select('after')
+					.where('entity_id', '=', ticked.batchId)
+					.executeTakeFirstOrThrow();
+				expect(audit.after).toMatchObject({ sendReceipts: true });
+			}
+		}
+	);
 });

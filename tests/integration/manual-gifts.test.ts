@@ -145,6 +145,50 @@ describe.each(engines)('gifts staff record by hand ($name)', ({ create, availabl
 			]);
 		}
 	);
+
+	it.skipIf(!available)(
+		'asks for a receipt when staff tick it and the supporter has an email address',
+		async () => {
+			const record = async (fields: Record<string, string>) => {
+				const outcome = await recordManualGift(test.db, gift(fields), context());
+				if (!outcome.ok) throw new Error(outcome.reason);
+				return outcome.contribution;
+			};
+			const newcomer = await record({
+				supporterName: 'Parwana Safi',
+				supporterEmail: 'parwana@example.no',
+				reference: 'RCPT-1',
+				sendReceipt: 'yes'
+			});
+			expect(newcomer.receipt_requested).toBe(true);
+			// The same supporter picked from the list, ticked and not.
+			const known = { supporterId: newcomer.supporter_id };
+			expect(
+				(await record({ ...known, reference: 'RCPT-2', sendReceipt: 'yes' })).receipt_requested
+			).toBe(true);
+			expect((await record({ ...known, reference: 'RCPT-3' })).receipt_requested).toBe(false);
+			// No address, no receipt, ticked or not.
+			const walkIn = await record({
+				supporterName: 'Walk-in',
+				reference: 'RCPT-4',
+				sendReceipt: 'yes'
+			});
+			expect(walkIn.receipt_requested).toBe(false);
+			const again = await record({
+				supporterId: walkIn.supporter_id,
+				reference: 'RCPT-5',
+				sendReceipt: 'yes'
+			});
+			expect(again.receipt_requested).toBe(false);
+			const stored = await test.db
+				.selectFrom('contribution')
+				.select(['external_reference', 'receipt_requested'])
+				.where('external_reference', 'like', 'RCPT-%')
+				.orderBy('external_reference')
+				.execute();
+			expect(stored.map((row) => row.receipt_requested)).toEqual([true, true, false, false, false]);
+		}
+	);
 });
 
 describe('refunding a card gift through Stripe', () => {

@@ -66,7 +66,9 @@ beforeAll(async () => {
 				String(req.headers['stripe-signature']),
 				webhookSecret
 			);
-			const { outcome } = await receiveStripeEvent(current!.db, stripe, event, payload);
+			const { outcome } = await receiveStripeEvent(current!.db, stripe, event, {
+				rawPayload: payload
+			});
 			res.writeHead(outcome === 'failed' ? 500 : 200).end();
 		} catch {
 			res.writeHead(400).end();

@@ -36,19 +36,29 @@ export interface PastDuePlan {
 	channel: Channel;
 	amountMinor: number;
 	currency: string;
+	/** Stripe's decline code (see decline-reasons.ts for it in words). */
 	lastFailureReason: string | null;
-	updatedAt: Date;
+	/** Its first failed payment since it was last paid; its last change when none is recorded. */
+	failingSince: Date;
 }
 
-export interface FailedGift {
+export interface FailedPayment {
 	id: string;
 	supporterId: string;
 	supporterName: string;
 	supporterIsErased: boolean;
-	channel: Channel;
 	amountMinor: number;
 	currency: string;
 	receivedAt: Date;
+	/** The plan's decline code, while it has one. */
+	failureReason: string | null;
+}
+
+/** How many, and how much, in one currency: currencies are never added together. */
+export interface CurrencyCount {
+	currency: string;
+	count: number;
+	amountMinor: number;
 }
 
 export interface Dashboard {
@@ -68,11 +78,14 @@ export interface Dashboard {
 	newSupportersThisMonth: number;
 	attention: {
 		pastDueCount: number;
+		/** Past-due plans per currency, with what they would give a month. */
+		pastDueByCurrency: CurrencyCount[];
 		pastDuePlans: PastDuePlan[];
-		/** Failed gifts since this date (30 days back). */
+		/** Failed monthly payments since this date (30 days back). */
 		failedSince: string;
 		failedCount: number;
-		failedGifts: FailedGift[];
+		failedByCurrency: CurrencyCount[];
+		failedPayments: FailedPayment[];
 	};
 }
 
@@ -145,7 +158,7 @@ export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard
 			.where('merged_into', 'is', null)
 			.executeTakeFirstOrThrow(),
 		pastDuePlans(db),
-		failedGifts(db, failedSince, today)
+		failedPayments(db, failedSince, today)
 	]);
 
 	const currencies = new Map<string, CurrencyDashboard>();
@@ -201,6 +214,20 @@ export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard
 	};
 }
 
+const countOf = (rows: CurrencyCount[]) => rows.reduce((sum, row) => sum + row.count, 0);
+
+// When a plan started failing: its first failed payment after its last paid one. A plan has a
+// payment a month, found through contribution_plan_idx, and this runs for ten plans at most.
+const failingSince = sql<Date | null>`(
+	select min(c.received_at) from contribution c
+	where c.recurring_plan_id = p.id and c.status = 'failed'
+		and c.received_at >= coalesce((
+			select max(paid.received_at) from contribution paid
+			where paid.recurring_plan_id = p.id
+				and paid.status not in ('failed', 'pending', 'voided')
+		), '-infinity'::timestamptz)
+)`;
+
 async function pastDuePlans(db: Db) {
 	const latest = db
 		.selectFrom('recurring_plan')
@@ -210,7 +237,7 @@ async function pastDuePlans(db: Db) {
 		.orderBy('id')
 		.limit(ATTENTION_ROWS)
 		.as('p');
-	const [rows, total] = await Promise.all([
+	const [rows, byCurrency] = await Promise.all([
 		db
 			.selectFrom(latest)
 			.innerJoin('supporter as s', 's.id', 'p.supporter_id')
@@ -223,19 +250,27 @@ async function pastDuePlans(db: Db) {
 				'p.amount_minor',
 				'p.currency',
 				'p.last_failure_reason',
-				'p.updated_at'
+				'p.updated_at',
+				failingSince.as('failing_since')
 			])
 			.orderBy('p.updated_at', 'desc')
 			.orderBy('p.id')
 			.execute(),
 		db
 			.selectFrom('recurring_plan')
-			.select(sql<number>`count(*)::bigint`.as('count'))
+			.select([
+				'currency',
+				sql<number>`count(*)::bigint`.as('count'),
+				sql<number>`sum(amount_minor)::bigint`.as('amountMinor')
+			])
 			.where('status', '=', 'past_due')
-			.executeTakeFirstOrThrow()
+			.groupBy('currency')
+			.orderBy('currency')
+			.execute()
 	]);
 	return {
-		pastDueCount: total.count,
+		pastDueCount: countOf(byCurrency),
+		pastDueByCurrency: byCurrency,
 		pastDuePlans: rows.map((row) => ({
 			id: row.id,
 			supporterId: row.supporter_id,
@@ -245,27 +280,30 @@ async function pastDuePlans(db: Db) {
 			amountMinor: row.amount_minor,
 			currency: row.currency,
 			lastFailureReason: row.last_failure_reason,
-			updatedAt: row.updated_at
+			failingSince: row.failing_since ?? row.updated_at
 		}))
 	};
 }
 
-async function failedGifts(db: Db, since: string, today: string) {
-	const [rows, total] = await Promise.all([
+/** Monthly payments that failed and were not paid on a later try. */
+async function failedPayments(db: Db, since: string, today: string) {
+	const [rows, byCurrency] = await Promise.all([
 		db
 			.selectFrom('contribution as c')
 			.innerJoin('supporter as s', 's.id', 'c.supporter_id')
+			.leftJoin('recurring_plan as p', 'p.id', 'c.recurring_plan_id')
 			.select([
 				'c.id',
 				'c.supporter_id',
 				's.name',
 				sql<boolean>`s.erased_at is not null`.as('is_erased'),
-				'c.channel',
 				'c.amount_minor',
 				'c.currency',
-				'c.received_at'
+				'c.received_at',
+				'p.last_failure_reason'
 			])
 			.where('c.status', '=', 'failed')
+			.where('c.kind', '=', 'monthly')
 			.where('c.received_at', '>=', startOfDay(since))
 			.orderBy('c.received_at', 'desc')
 			.orderBy('c.id', 'desc')
@@ -273,22 +311,31 @@ async function failedGifts(db: Db, since: string, today: string) {
 			.execute(),
 		db
 			.selectFrom('contribution_daily_total')
-			.select(sql<number>`coalesce(sum(gift_count), 0)::bigint`.as('count'))
+			.select([
+				'currency',
+				sql<number>`sum(gift_count)::bigint`.as('count'),
+				sql<number>`sum(amount_minor)::bigint`.as('amountMinor')
+			])
 			.where('status', '=', 'failed')
+			.where('kind', '=', 'monthly')
 			.where(sql<SqlBool>`day between ${since}::date and ${today}::date`)
-			.executeTakeFirstOrThrow()
+			.groupBy('currency')
+			.having(sql<SqlBool>`sum(gift_count) > 0`)
+			.orderBy('currency')
+			.execute()
 	]);
 	return {
-		failedCount: total.count,
-		failedGifts: rows.map((row) => ({
+		failedCount: countOf(byCurrency),
+		failedByCurrency: byCurrency,
+		failedPayments: rows.map((row) => ({
 			id: row.id,
 			supporterId: row.supporter_id,
 			supporterName: row.name,
 			supporterIsErased: row.is_erased,
-			channel: row.channel,
 			amountMinor: row.amount_minor,
 			currency: row.currency,
-			receivedAt: row.received_at
+			receivedAt: row.received_at,
+			failureReason: row.last_failure_reason
 		}))
 	};
 }

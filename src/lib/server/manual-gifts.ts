@@ -62,6 +62,7 @@ async function recordManualGiftOnce(
 ): Promise<RecordGiftOutcome> {
 	return db.transaction().execute(async (trx) => {
 		let supporterId: string;
+		let email: string | null = null;
 		if ('id' in gift.supporter) {
 			const found = await trx
 				.selectFrom('supporter')
@@ -70,13 +71,14 @@ async function recordManualGiftOnce(
 				.executeTakeFirst();
 			if (!found) return { ok: false, reason: 'unknown_supporter' } as const;
 			supporterId = found.merged_into ?? found.id;
+			if (gift.sendReceipt) email = await emailOf(trx, supporterId);
 		} else if (gift.supporter.email) {
-			supporterId = (
-				await findOrCreateSupporterByEmail(trx, {
-					email: gift.supporter.email,
-					name: gift.supporter.name
-				})
-			).id;
+			const supporter = await findOrCreateSupporterByEmail(trx, {
+				email: gift.supporter.email,
+				name: gift.supporter.name
+			});
+			supporterId = supporter.id;
+			email = supporter.email;
 		} else {
 			supporterId = (
 				await trx
@@ -96,7 +98,9 @@ async function recordManualGiftOnce(
 			received_at: receivedAt(gift.receivedOn),
 			external_reference: gift.reference,
 			note: gift.note,
-			recorded_by: context.staffUserId
+			recorded_by: context.staffUserId,
+			// The mail worker issues the receipt from this; without an address there is no one to send to.
+			receipt_requested: gift.sendReceipt && email !== null
 		});
 		// A gift already recorded leaves nothing behind, not even the supporter made for it.
 		if (!isNew)
@@ -107,10 +111,25 @@ async function recordManualGiftOnce(
 			action: 'contribution.record',
 			entityType: 'contribution',
 			entityId: contribution.id,
-			after: { ...editableFields(contribution), supporter_id: supporterId }
+			after: {
+				...editableFields(contribution),
+				supporter_id: supporterId,
+				receipt_requested: contribution.receipt_requested
+			}
 		});
 		return { ok: true, contribution };
 	});
+}
+
+/** A supporter's email address, unless they have none or were erased. */
+async function emailOf(db: Kysely<Database>, supporterId: string): Promise<string | null> {
+	const supporter = await db
+		.selectFrom('supporter')
+		.select('email')
+		.where('id', '=', supporterId)
+		.where('erased_at', 'is', null)
+		.executeTakeFirst();
+	return supporter?.email ?? null;
 }
 
 /** Only gifts staff typed in may be changed by hand; Stripe's and imports' belong to their source. */

@@ -23,6 +23,8 @@ export interface CommitImportInput extends ImportFileInput {
 	requestId?: string | null;
 	/** Per line: a supporter's id, 'new' or 'skip'. A line without a choice takes the suggestion. */
 	choices: Record<number, ImportChoice>;
+	/** Staff ticked "send receipts": each new gift whose supporter has an email gets one. */
+	sendReceipts?: boolean;
 }
 
 export interface ImportOutcome {
@@ -156,18 +158,19 @@ export async function commitImport(
 						.filter((choice) => choice !== NEW_SUPPORTER && choice !== SKIP_ROW)
 				)
 			];
-			const existing = new Set(
+			// The chosen supporters that exist, with their email addresses (for receipts).
+			const existing = new Map(
 				chosenIds.length === 0
 					? []
 					: (
 							await trx
 								.selectFrom('supporter')
-								.select('id')
+								.select(['id', 'email'])
 								.where('id', 'in', chosenIds)
 								.where('merged_into', 'is', null)
 								.where('erased_at', 'is', null)
 								.execute()
-						).map((s) => s.id)
+						).map((s) => [s.id, s.email])
 			);
 			const unknown = parsed.rows.filter((row) => {
 				const choice = choiceFor(row);
@@ -181,6 +184,7 @@ export async function commitImport(
 				parsed.rows.map((row) => row.transactionReference)
 			);
 			const newSupporters = new Map<string, { supporter: Supporter; isNew: boolean }>();
+			const emails = new Map(existing);
 			const supportersWithGifts = new Set<string>();
 			let createdCount = 0;
 			let duplicateCount = 0;
@@ -201,11 +205,13 @@ export async function commitImport(
 					if (!created) {
 						created = await createSupporter(trx, row);
 						newSupporters.set(key, created);
+						emails.set(created.supporter.id, created.supporter.email);
 					}
 					supporterId = created.supporter.id;
 				}
+				supporterId ??= choice;
 				const { isNew } = await recordContribution(trx, {
-					supporter_id: supporterId ?? choice,
+					supporter_id: supporterId,
 					channel,
 					kind: 'one_off',
 					amount_minor: row.amountMinor,
@@ -219,11 +225,13 @@ export async function commitImport(
 					payment_reference: row.kid,
 					note: row.message,
 					recorded_by: input.staffUserId,
-					import_batch_id: batch.id
+					import_batch_id: batch.id,
+					// A gift recorded before keeps what was decided then (the row is not changed).
+					receipt_requested: input.sendReceipts === true && Boolean(emails.get(supporterId))
 				});
 				if (isNew) {
 					createdCount++;
-					supportersWithGifts.add(supporterId ?? choice);
+					supportersWithGifts.add(supporterId);
 				} else duplicateCount++;
 			}
 
@@ -260,6 +268,7 @@ export async function commitImport(
 					format: input.format,
 					fileName: input.fileName,
 					fileSha256,
+					sendReceipts: input.sendReceipts === true,
 					...result,
 					skippedInFile: parsed.skipped
 				},

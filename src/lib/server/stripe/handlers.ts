@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import type { PlanStatus } from '../../contribution.ts';
 import { recordContribution, updateContributionsByPayment } from '../contributions.ts';
 import type { CheckoutAttempt, Database } from '../db-schema.ts';
+import { queuePaymentFailedEmail } from '../mail/payment-failed-email.ts';
 import { findPlanByExternalId, upsertPlan } from '../plans.ts';
 import { findOrCreateStripeSupporter } from '../supporters.ts';
 import {
@@ -21,7 +22,15 @@ import {
 
 type Trx = Transaction<Database>;
 export type ApplyChanges = (trx: Trx) => Promise<void>;
-type Handler = (stripe: Stripe, event: Stripe.Event) => Promise<ApplyChanges>;
+export interface EventContext {
+	/** The site's public origin, for links in the emails an event queues. */
+	origin: string;
+}
+type Handler = (
+	stripe: Stripe,
+	event: Stripe.Event,
+	context: EventContext
+) => Promise<ApplyChanges>;
 
 const nothing: ApplyChanges = async () => {};
 const upper = (currency: string) => currency.toUpperCase();
@@ -160,15 +169,18 @@ async function invoiceFacts(
 	return { invoice, subscription, payment, outcome };
 }
 
+/** A failed payment whose invoice Stripe still wants paid: not paid since, voided or forgiven. */
+const isStillOwed = ({ invoice, outcome }: InvoiceFacts) =>
+	outcome === 'failed' && invoice.status === 'open';
+
 /** Every paid (or failed) monthly invoice is one contribution, keyed by the invoice id. */
-async function applyInvoice(
-	trx: Trx,
-	{ invoice, subscription, payment, outcome }: InvoiceFacts,
-	attempt?: CheckoutAttempt
-) {
-	const failure = outcome === 'failed' ? (payment.failureReason ?? 'payment_failed') : undefined;
+async function applyInvoice(trx: Trx, facts: InvoiceFacts, attempt?: CheckoutAttempt) {
+	const { invoice, subscription, payment, outcome } = facts;
+	// A failure reported after the invoice got paid after all (events come in any order) is
+	// history: the plan then follows the subscription and its decline reason is cleared.
+	const failure = isStillOwed(facts) ? (payment.failureReason ?? 'payment_failed') : undefined;
 	const plan = await applySubscription(trx, subscription, failure, attempt);
-	if (!plan) return;
+	if (!plan) return null;
 	await recordContribution(trx, {
 		supporter_id: plan.supporter_id,
 		recurring_plan_id: plan.id,
@@ -185,6 +197,7 @@ async function applyInvoice(
 		is_anonymous: subscription.metadata?.is_anonymous === 'true',
 		dedication: subscription.metadata?.dedication ?? ''
 	});
+	return plan;
 }
 
 const checkoutPaid: Handler = async (stripe, event) => {
@@ -258,9 +271,23 @@ const checkoutFailed =
 
 const invoiceOutcome =
 	(outcome: 'succeeded' | 'failed'): Handler =>
-	async (stripe, event) => {
+	async (stripe, event, { origin }) => {
 		const facts = await fetchInvoice(stripe, (event.data.object as Stripe.Invoice).id!, outcome);
-		return facts ? (trx) => applyInvoice(trx, facts) : nothing;
+		if (!facts) return nothing;
+		return async (trx) => {
+			const plan = await applyInvoice(trx, facts);
+			// The supporter hears of a failed payment while it can still be put right.
+			if (!plan || !isStillOwed(facts) || plan.status === 'canceled') return;
+			await queuePaymentFailedEmail(trx, {
+				supporterId: plan.supporter_id,
+				invoiceId: facts.invoice.id!,
+				amountMinor: facts.invoice.amount_due,
+				currency: upper(facts.invoice.currency),
+				declineCode: plan.last_failure_reason,
+				nextAttemptAt: date(facts.invoice.next_payment_attempt),
+				origin
+			});
+		};
 	};
 
 const subscriptionChanged: Handler = async (stripe, event) => {

@@ -3,6 +3,15 @@ import type Stripe from 'stripe';
 import type { Database } from '../db-schema.ts';
 import { handlers } from './handlers.ts';
 
+export interface ReceiveOptions {
+	/** The body as Stripe sent it, stored as is; without it the event is serialised again. */
+	rawPayload?: string;
+	/** The site's public origin, for links in emails; by default ORIGIN, as `npm start` sets it. */
+	origin?: string;
+}
+
+const configuredOrigin = () => process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`;
+
 export type EventOutcome = 'processed' | 'duplicate' | 'ignored' | 'failed';
 
 /**
@@ -16,8 +25,7 @@ export async function receiveStripeEvent(
 	db: Kysely<Database>,
 	stripe: Stripe,
 	event: Stripe.Event,
-	/** The body as Stripe sent it, stored as is; without it the event is serialised again. */
-	rawPayload?: string
+	{ rawPayload, origin = configuredOrigin() }: ReceiveOptions = {}
 ): Promise<{ outcome: EventOutcome; error?: unknown }> {
 	const row = {
 		id: event.id,
@@ -46,7 +54,7 @@ export async function receiveStripeEvent(
 	if (stored?.status === 'processed') return { outcome: 'duplicate' };
 
 	try {
-		const applyChanges = await handle(stripe, event);
+		const applyChanges = await handle(stripe, event, { origin });
 		const outcome = await db.transaction().execute(async (trx) => {
 			// One statement stores the event as done, or else locks the stored row (waiting for
 			// a delivery in flight elsewhere to finish) and says how far that one got. If the

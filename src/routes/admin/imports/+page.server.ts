@@ -11,7 +11,13 @@ import {
 	readUploadedText
 } from '$lib/server/imports/import-file';
 import { previewImport } from '$lib/server/imports/preview';
-import { readChoices, readFileName, readFormat, readMapping } from './import-form.server';
+import {
+	readChoices,
+	readFileName,
+	readFormat,
+	readMapping,
+	readSendReceipts
+} from './import-form.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -55,11 +61,16 @@ async function readImportRequest(form: FormData) {
 export const actions = {
 	preview: async (event) => {
 		requireStaff(event, 'staff');
-		const request = await readImportRequest(await event.request.formData());
+		const form = await event.request.formData();
+		const request = await readImportRequest(form);
 		if ('failure' in request) return request.failure;
 		const { format, fileName, content, mapping } = request;
 		const preview = await previewImport(getDatabase(), { format, fileName, content, mapping });
-		return { preview, fileContent: encodeImportFile(content) };
+		return {
+			preview,
+			fileContent: encodeImportFile(content),
+			sendReceipts: readSendReceipts(form)
+		};
 	},
 
 	commit: async (event) => {
@@ -74,7 +85,8 @@ export const actions = {
 			...input,
 			staffUserId: staff.id,
 			requestId: event.locals.requestId,
-			choices: readChoices(form)
+			choices: readChoices(form),
+			sendReceipts: readSendReceipts(form)
 		});
 		if (result.ok) {
 			event.locals.log.info(
@@ -96,6 +108,7 @@ export const actions = {
 		return fail(400, {
 			preview: await previewImport(db, input),
 			fileContent: encodeImportFile(content),
+			sendReceipts: readSendReceipts(form),
 			commitError
 		});
 	}

@@ -35,6 +35,11 @@ export function readMapping(form: FormData): CsvMapping | undefined {
 	return mapping;
 }
 
+/** The "send receipts" tick on the preview; off unless staff tick it. */
+export function readSendReceipts(form: FormData): boolean {
+	return form.get('send-receipts') === 'yes';
+}
+
 /** Each row's choice (`choice-<line>`): a supporter id, 'new' or 'skip'; checked by commitImport. */
 export function readChoices(form: FormData): Record<number, ImportChoice> {
 	const choices: Record<number, ImportChoice> = {};

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readChoices, readFileName, readFormat, readMapping } from './import-form.server';
+import {
+	readChoices,
+	readFileName,
+	readFormat,
+	readMapping,
+	readSendReceipts
+} from './import-form.server';
 
 const form = (entries: [string, string][]) => {
 	const data = new FormData();
@@ -8,6 +14,11 @@ const form = (entries: [string, string][]) => {
 };
 
 describe('the import forms', () => {
+	it('send receipts only when the tick was posted', () => {
+		expect(readSendReceipts(form([['send-receipts', 'yes']]))).toBe(true);
+		expect(readSendReceipts(form([['format', 'camt053']]))).toBe(false);
+	});
+
 	it('read only the known formats', () => {
 		expect(readFormat(form([['format', 'camt053']]))).toBe('camt053');
 		expect(readFormat(form([['format', 'pdf']]))).toBeNull();

@@ -8,7 +8,7 @@ import type { RequestHandler } from './$types';
 // Stripe's webhook: the raw body is verified against STRIPE_WEBHOOK_SECRET (default 5-minute
 // tolerance) before anything is stored. 2xx means handled (or already handled); 5xx asks Stripe to
 // deliver again.
-export const POST: RequestHandler = async ({ request, locals }) => {
+export const POST: RequestHandler = async ({ request, locals, url }) => {
 	const secret = process.env.STRIPE_WEBHOOK_SECRET;
 	if (!secret || !isCardPaymentConfigured()) {
 		locals.log.error(
@@ -26,7 +26,10 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 		locals.log.warn({ err: error }, 'Stripe webhook with a bad signature refused');
 		return text('Invalid signature', { status: 400 });
 	}
-	const { outcome, error } = await receiveStripeEvent(getDatabase(), stripe, event, payload);
+	const { outcome, error } = await receiveStripeEvent(getDatabase(), stripe, event, {
+		rawPayload: payload,
+		origin: url.origin
+	});
 	const log = locals.log.child({ stripeEvent: event.id, type: event.type, outcome });
 	if (outcome === 'failed') {
 		log.error({ err: error }, 'Stripe event failed; Stripe will retry');
