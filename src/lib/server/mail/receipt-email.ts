@@ -1,0 +1,114 @@
+import type { Channel, ContributionKind } from '../../contribution.ts';
+import {
+	intlLocale,
+	isLocale,
+	isolateDirection,
+	textDirection,
+	type Locale
+} from '../../locales.ts';
+import { formatMoney } from '../../money.ts';
+import { m } from '../../paraglide/messages.js';
+import { formatReceiptDate } from '../../receipt-date.ts';
+import { formatReceiptNumber } from '../../receipt-number.ts';
+import { renderEmail, type RenderedEmail } from './layout.ts';
+
+// The thank-you receipt for one gift, in the supporter's language, as HTML and plain text. The
+// receipt issuer (receipts.ts) queues it; the receipt PDF can show the same facts
+// (`receiptFacts`), so the two never say different things.
+
+export interface ReceiptGift {
+	receiptNumber: number;
+	amountMinor: number;
+	currency: string;
+	receivedAt: Date;
+	channel: Channel;
+	kind: ContributionKind;
+}
+
+export interface ReceiptOrganisation {
+	name: string;
+	contactEmail: string;
+	/** The Norwegian organisation number (organisasjonsnummer), or '' when none is set. */
+	organisationNumber: string;
+}
+
+const channelNames: Record<Channel, (inputs: object, options: { locale: Locale }) => string> = {
+	card: m.mail_channel_card,
+	bank_transfer: m.mail_channel_bank_transfer,
+	vipps: m.mail_channel_vipps,
+	cash: m.mail_channel_cash,
+	other: m.mail_channel_other
+};
+
+/** "Card", "Bankoverføring", "بانکي لېږد"… */
+export function channelLabel(channel: Channel, locale: Locale): string {
+	return channelNames[channel]({}, { locale });
+}
+
+/** A supported locale, or English for anything else. */
+function asLocale(locale: string): Locale {
+	return isLocale(locale) ? locale : 'en';
+}
+
+/** Numbers and addresses stay whole, left to right, inside Pashto and Dari text. */
+function keepLeftToRight(text: string, locale: Locale): string {
+	return textDirection(locale) === 'rtl' ? isolateDirection(text) : text;
+}
+
+/**
+ * The receipt's facts as label and value pairs, in the supporter's language: receipt number,
+ * amount, date, how it was paid, and who received it (name, organisation number, contact).
+ */
+export function receiptFacts(
+	gift: ReceiptGift,
+	organisation: ReceiptOrganisation,
+	localeTag: string
+): [string, string][] {
+	const locale = asLocale(localeTag);
+	const o = { locale };
+	const ltr = (text: string) => keepLeftToRight(text, locale);
+	const facts: [string, string][] = [
+		[m.mail_receipt_number({}, o), ltr(formatReceiptNumber(gift.receiptNumber, gift.receivedAt))],
+		[
+			m.mail_receipt_amount({}, o),
+			formatMoney(gift.amountMinor, gift.currency, intlLocale(locale))
+		],
+		[m.mail_receipt_date({}, o), formatReceiptDate(gift.receivedAt, locale)],
+		[m.mail_receipt_channel({}, o), channelLabel(gift.channel, locale)],
+		[m.mail_receipt_recipient({}, o), organisation.name]
+	];
+	if (organisation.organisationNumber)
+		facts.push([m.mail_receipt_organisation_number({}, o), ltr(organisation.organisationNumber)]);
+	if (organisation.contactEmail)
+		facts.push([m.mail_receipt_contact({}, o), ltr(organisation.contactEmail)]);
+	return facts;
+}
+
+/** The receipt email for one gift. `supporterName` may be '' (the heading then names no one). */
+export function buildReceiptEmail(
+	gift: ReceiptGift,
+	organisation: ReceiptOrganisation,
+	supporterName: string,
+	localeTag: string
+): RenderedEmail {
+	const locale = asLocale(localeTag);
+	const o = { locale };
+	const number = formatReceiptNumber(gift.receiptNumber, gift.receivedAt);
+	const paragraphs = [m.mail_receipt_body({ organisation: organisation.name }, o)];
+	if (gift.kind === 'monthly') paragraphs.push(m.mail_receipt_monthly({}, o));
+	paragraphs.push(m.mail_receipt_attached({}, o));
+	const name = supporterName.trim();
+	return renderEmail({
+		locale,
+		subject: m.mail_receipt_subject({ number: keepLeftToRight(number, locale) }, o),
+		heading: name ? m.mail_receipt_heading_named({ name }, o) : m.mail_receipt_heading({}, o),
+		paragraphs,
+		facts: receiptFacts(gift, organisation, locale),
+		footer: [
+			m.mail_footer_receipt({ organisation: organisation.name }, o),
+			...(organisation.contactEmail
+				? [m.mail_footer_contact({ email: keepLeftToRight(organisation.contactEmail, locale) }, o)]
+				: [])
+		]
+	});
+}
