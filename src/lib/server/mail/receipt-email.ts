@@ -1,20 +1,20 @@
 import type { Channel, ContributionKind } from '../../contribution.ts';
-import {
-	intlLocale,
-	isLocale,
-	isolateDirection,
-	textDirection,
-	type Locale
-} from '../../locales.ts';
-import { formatMoney } from '../../money.ts';
+import { textDirection, type Locale } from '../../locales.ts';
+import { formatOrganisationNumber } from '../../organisation-number.ts';
 import { m } from '../../paraglide/messages.js';
-import { formatReceiptDate } from '../../receipt-date.ts';
 import { formatReceiptNumber } from '../../receipt-number.ts';
+import {
+	asLocale,
+	channelName,
+	documentDate,
+	documentMoney,
+	leftToRight
+} from '../documents/labels.ts';
 import { renderEmail, type RenderedEmail } from './layout.ts';
 
 // The thank-you receipt for one gift, in the supporter's language, as HTML and plain text. The
-// receipt issuer (receipts.ts) queues it; the receipt PDF can show the same facts
-// (`receiptFacts`), so the two never say different things.
+// receipt issuer (receipts.ts) queues it with the receipt PDF attached; both use the documents'
+// words and formats, so the email and the PDF never say different things.
 
 export interface ReceiptGift {
 	receiptNumber: number;
@@ -28,31 +28,13 @@ export interface ReceiptGift {
 export interface ReceiptOrganisation {
 	name: string;
 	contactEmail: string;
-	/** The Norwegian organisation number (organisasjonsnummer), or '' when none is set. */
+	/** The Norwegian organisation number (nine digits), or '' when none is set. */
 	organisationNumber: string;
-}
-
-const channelNames: Record<Channel, (inputs: object, options: { locale: Locale }) => string> = {
-	card: m.mail_channel_card,
-	bank_transfer: m.mail_channel_bank_transfer,
-	vipps: m.mail_channel_vipps,
-	cash: m.mail_channel_cash,
-	other: m.mail_channel_other
-};
-
-/** "Card", "Bankoverføring", "بانکي لېږد"… */
-export function channelLabel(channel: Channel, locale: Locale): string {
-	return channelNames[channel]({}, { locale });
-}
-
-/** A supported locale, or English for anything else. */
-function asLocale(locale: string): Locale {
-	return isLocale(locale) ? locale : 'en';
 }
 
 /** Numbers and addresses stay whole, left to right, inside Pashto and Dari text. */
 function keepLeftToRight(text: string, locale: Locale): string {
-	return textDirection(locale) === 'rtl' ? isolateDirection(text) : text;
+	return textDirection(locale) === 'rtl' ? leftToRight(text) : text;
 }
 
 /**
@@ -68,17 +50,20 @@ export function receiptFacts(
 	const o = { locale };
 	const ltr = (text: string) => keepLeftToRight(text, locale);
 	const facts: [string, string][] = [
-		[m.mail_receipt_number({}, o), ltr(formatReceiptNumber(gift.receiptNumber, gift.receivedAt))],
 		[
-			m.mail_receipt_amount({}, o),
-			formatMoney(gift.amountMinor, gift.currency, intlLocale(locale))
+			m.documents_receipt_number({}, o),
+			ltr(formatReceiptNumber(gift.receiptNumber, gift.receivedAt))
 		],
-		[m.mail_receipt_date({}, o), formatReceiptDate(gift.receivedAt, locale)],
-		[m.mail_receipt_channel({}, o), channelLabel(gift.channel, locale)],
+		[m.documents_amount({}, o), documentMoney(gift.amountMinor, gift.currency, locale)],
+		[m.documents_received_on({}, o), documentDate(gift.receivedAt, locale)],
+		[m.documents_channel({}, o), channelName(gift.channel, locale)],
 		[m.mail_receipt_recipient({}, o), organisation.name]
 	];
 	if (organisation.organisationNumber)
-		facts.push([m.mail_receipt_organisation_number({}, o), ltr(organisation.organisationNumber)]);
+		facts.push([
+			m.mail_receipt_organisation_number({}, o),
+			ltr(formatOrganisationNumber(organisation.organisationNumber))
+		]);
 	if (organisation.contactEmail)
 		facts.push([m.mail_receipt_contact({}, o), ltr(organisation.contactEmail)]);
 	return facts;

@@ -23,8 +23,6 @@ export interface MailWorkerOptions {
 	receiptsPerTick?: number;
 	/** How long a claimed message stays the claimer's; far longer than one delivery may take. */
 	claimMinutes?: number;
-	/** Makes a message's files (default: the receipt and statement PDFs of attachments.ts). */
-	renderAttachment?: typeof renderAttachment;
 }
 
 export interface TickResult {
@@ -145,15 +143,14 @@ function messageIdFor(message: EmailMessage, sender: Sender): string {
 
 async function deliver(
 	db: Kysely<Database>,
-	options: MailWorkerOptions & { transport: MailTransport },
+	transport: MailTransport,
 	message: EmailMessage,
 	sender: Sender
 ): Promise<void> {
-	const render = options.renderAttachment ?? renderAttachment;
 	const attachments = [];
 	for (const attachment of message.attachments)
-		attachments.push(await render(db, attachment, message.locale));
-	await options.transport.send({
+		attachments.push(await renderAttachment(db, attachment, message.locale));
+	await transport.send({
 		...sender,
 		to: message.to_address,
 		subject: message.subject,
@@ -192,7 +189,7 @@ export async function runMailTick(
 			if (message.attempts > MAX_ATTEMPTS)
 				throw new Error(`Gave up after ${MAX_ATTEMPTS} attempts`);
 			if (sender instanceof Error) throw sender;
-			await deliver(db, { ...options, transport }, message, sender);
+			await deliver(db, transport, message, sender);
 			await markSent(db, message);
 			result.sent += 1;
 			log.info({ emailMessageId: message.id, kind: message.kind }, 'mail sent');
