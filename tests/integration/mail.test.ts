@@ -10,7 +10,11 @@ import { listOutbox, sendAgain } from '../../src/lib/server/mail/outbox-admin.ts
 import { queueEmail } from '../../src/lib/server/mail/outbox.ts';
 import { issueDueReceipts } from '../../src/lib/server/mail/receipts.ts';
 import { createSmtpTransport, type MailTransport } from '../../src/lib/server/mail/transport.ts';
-import { runMailTick, type MailWorkerOptions } from '../../src/lib/server/mail/worker.ts';
+import {
+	runMailTick,
+	startMailWorker,
+	type MailWorkerOptions
+} from '../../src/lib/server/mail/worker.ts';
 import { migrateToLatest, migrationsFolder } from '../../src/lib/server/migrate.ts';
 import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
@@ -389,6 +393,29 @@ describe.each(engines)('mail ($name)', ({ name: engine, create, available }) => 
 		const rows = await test.db.selectFrom('email_message').select(['status', 'attempts']).execute();
 		expect(rows.every((row) => row.status === 'sent' && row.attempts === 1)).toBe(true);
 	});
+
+	it.skipIf(!available)(
+		'the running worker sends what is queued, and once stopped takes nothing more',
+		async () => {
+			for (let n = 1; n <= 3; n++) await queueEmail(test.db, testMessage(n));
+			const running = startMailWorker(test.db, {
+				transport: createSmtpTransport(smtp.url),
+				intervalMs: 20
+			});
+			await smtp.waitForMessages(3);
+			await running.stop();
+			const late = (await queueEmail(test.db, testMessage(4)))!;
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			const rows = await test.db
+				.selectFrom('email_message')
+				.select(['id', 'status'])
+				.orderBy('created_at')
+				.execute();
+			expect(rows.map((row) => row.status)).toEqual(['sent', 'sent', 'sent', 'queued']);
+			expect(rows.at(-1)!.id).toBe(late);
+			expect(smtp.messages).toHaveLength(3);
+		}
+	);
 
 	it.skipIf(!available)(
 		'keeps mail in the outbox without a mail server; staff can send it once there is one',
