@@ -47,13 +47,16 @@ let isShuttingDown = false;
 function shutdown(reason: string) {
 	if (isShuttingDown) return;
 	isShuttingDown = true;
+	const emit = process.emit as (event: string, ...args: unknown[]) => boolean;
+	// The app's mail worker stops taking new messages while requests drain.
+	emit.call(process, 'komak:draining', reason);
 	// Keep-alive connections would hold close() open: drop the idle ones, let busy ones finish.
 	server.closeIdleConnections();
 	const forceClose = setTimeout(() => server.closeAllConnections(), shutdownTimeoutSeconds * 1000);
 	server.close(() => {
 		clearTimeout(forceClose);
-		// The app's hook closes the database pool on this event (as with adapter-node's entry).
-		const emit = process.emit as (event: string, ...args: unknown[]) => boolean;
+		// The app's hook stops the mail worker and closes the database pool on this event (as with
+		// adapter-node's entry).
 		emit.call(process, 'sveltekit:shutdown', reason);
 	});
 }

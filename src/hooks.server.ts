@@ -8,6 +8,7 @@ import { announceFirstRunSetup } from '$lib/server/auth/setup';
 import { closeDatabase, getDatabase, prepareDatabase } from '$lib/server/database';
 import { databaseOptionsFromEnv } from '$lib/server/db';
 import { log } from '$lib/server/log';
+import { mailWorkerOptionsFromEnv, startMailWorker } from '$lib/server/mail/worker';
 import { holdPgliteDirectory } from '$lib/server/pglite-lock';
 import { resumeStatementRuns } from '$lib/server/statement-runs';
 import { authenticateSupporter } from '$lib/server/self-service/handle';
@@ -20,9 +21,14 @@ export const init: ServerInit = async () => {
 	await announceFirstRunSetup(getDatabase(), process.env.ORIGIN ?? 'http://localhost:3000');
 	// Bulk statement sends that a restart interrupted carry on in the background.
 	await resumeStatementRuns(getDatabase());
+	const mailWorker = startMailWorker(getDatabase(), mailWorkerOptionsFromEnv());
+	// scripts/start.ts emits this as soon as it is told to stop: no new mail is taken meanwhile.
+	process.once('komak:draining', () => void mailWorker.stop());
 	// adapter-node emits this after SIGTERM/SIGINT, once open requests have drained.
 	process.once('sveltekit:shutdown', async (reason) => {
 		log.info({ reason }, 'shutting down');
+		// The message being sent is finished and marked before the pool closes.
+		await mailWorker.stop();
 		await closeDatabase();
 	});
 };
@@ -58,7 +64,8 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	const headers = response.headers;
 	headers.set('x-content-type-options', 'nosniff');
 	headers.set('referrer-policy', 'strict-origin-when-cross-origin');
-	headers.set('x-frame-options', 'DENY');
+	// A page that is meant to be framed by the admin (an email preview) says so itself.
+	if (!headers.has('x-frame-options')) headers.set('x-frame-options', 'DENY');
 	headers.set('cross-origin-opener-policy', 'same-origin');
 	headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(self)');
 	if (event.url.protocol === 'https:')

@@ -17,6 +17,7 @@ let otherSupporterId = '';
 let giftId = '';
 let cardGiftId = '';
 let batchId = '';
+let emailId = '';
 
 /** Pages (GET) with the least role that may open them; ids are filled in once seeded. */
 const pages: [() => string, StaffRole][] = [
@@ -41,7 +42,10 @@ const pages: [() => string, StaffRole][] = [
 	[() => `/admin/imports/${batchId}`, 'staff'],
 	[() => '/admin/settings', 'admin'],
 	[() => '/admin/staff', 'admin'],
-	[() => '/admin/audit', 'admin']
+	[() => '/admin/audit', 'admin'],
+	[() => '/admin/outbox', 'admin'],
+	[() => `/admin/outbox/${emailId}`, 'admin'],
+	[() => `/admin/outbox/${emailId}/preview`, 'admin']
 ];
 
 /** Form actions (POST) with the least role that may use them. */
@@ -61,7 +65,8 @@ const actions: [() => string, StaffRole][] = [
 	[() => '/admin/settings?/save', 'admin'],
 	[() => '/admin/staff?/add', 'admin'],
 	[() => '/admin/staff?/role', 'admin'],
-	[() => '/admin/staff?/disable', 'admin']
+	[() => '/admin/staff?/disable', 'admin'],
+	[() => `/admin/outbox/${emailId}?/sendAgain`, 'admin']
 ];
 
 const cookies: Partial<Record<Who, string>> = {};
@@ -80,7 +85,8 @@ async function databaseState() {
 			(select md5(coalesce(string_agg(u::text, '|' order by id), '')) from staff_user u) as staff,
 			(select md5(o::text) from organisation o) as organisation,
 			(select md5(coalesce(string_agg(c::text, '|' order by currency), '')) from currency_setting c) as currencies,
-			(select count(*) from import_batch) as imports`
+			(select count(*) from import_batch) as imports,
+			(select md5(coalesce(string_agg(e::text, '|' order by id), '')) from email_message e) as emails`
 	);
 	return state;
 }
@@ -113,11 +119,20 @@ test.describe('who may open which admin page and use which action', () => {
 		);
 		[{ id: giftId }, { id: cardGiftId }] = await query<{ id: string }>(
 			url,
-			`insert into contribution (supporter_id, channel, kind, amount_minor, currency, status, external_reference, payment_reference, recorded_by)
-			 values ($1, 'bank_transfer', 'one_off', 50000, 'NOK', 'succeeded', $2, null, $3),
-			        ($1, 'card', 'one_off', 25000, 'NOK', 'succeeded', $4, $4, null)
+			// Past gifts to the mail worker (no receipt due), so it writes nothing while the matrix
+			// compares the database before and after each refused action.
+			`insert into contribution (supporter_id, channel, kind, amount_minor, currency, status, external_reference, payment_reference, recorded_by, receipt_skip_reason)
+			 values ($1, 'bank_transfer', 'one_off', 50000, 'NOK', 'succeeded', $2, null, $3, 'before_receipts'),
+			        ($1, 'card', 'one_off', 25000, 'NOK', 'succeeded', $4, $4, null, 'before_receipts')
 			 returning id`,
 			[supporterId, `MATRIX-${suffix}`, staff.id, `pi_matrix_${suffix}`]
+		);
+		[{ id: emailId }] = await query<{ id: string }>(
+			url,
+			`insert into email_message (kind, to_address, subject, text_body, html_body, status, attempts, last_error)
+			 values ('receipt', $1, 'Matrix receipt', 'Thank you', '<p>Thank you</p>', 'failed', 7, '451 Try again later')
+			 returning id`,
+			[`matrix-${suffix}@example.no`]
 		);
 		for (const role of ['viewer', 'staff', 'admin'] as const) {
 			cookies[role] = (await staffSessionCookie(role)).cookie;

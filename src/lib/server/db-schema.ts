@@ -104,6 +104,8 @@ export interface ContributionTable {
 	receipt_number: number | null;
 	/** Staff ticked "send receipt" for a hand-recorded or imported gift. */
 	receipt_requested: Generated<boolean>;
+	/** Why a gift that would have a receipt has none (see migration 20261126090000). */
+	receipt_skip_reason: 'before_receipts' | 'no_email' | null;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
 }
@@ -238,7 +240,8 @@ export interface ContributionDailyTotalTable {
 	refunded_minor: Generated<number>;
 }
 
-export type EmailStatus = 'queued' | 'sending' | 'sent' | 'failed';
+/** `kept`: held in the outbox because no mail server (SMTP_URL) is set; not sent by itself. */
+export type EmailStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'kept';
 
 /** A file made when the message is sent, named by what it shows. */
 export type EmailAttachment =

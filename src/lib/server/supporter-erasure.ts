@@ -16,6 +16,7 @@ import { endSupporterAccess } from './self-service/session.ts';
 // - name, email and dedication on their checkout attempts;
 // - their fødselsnummer or D-nummer for the tax deduction, and their sessions and sign-in links
 //   on /my;
+// - the messages to them in the mail queue (the outbox), sent or not;
 // - earlier audit entries about them keep who did what and when, with the personal values
 //   replaced by "[erased]"; the erasure's own entry holds only counts and ids.
 
@@ -128,6 +129,21 @@ export async function eraseSupporter(
 						).numUpdatedRows
 					);
 
+		// Their mail (receipts, sign-in links) names and addresses them: it goes from the outbox.
+		const deletedEmails = Number(
+			(
+				await trx
+					.deleteFrom('email_message')
+					.where((eb) =>
+						eb.or([
+							eb('supporter_id', 'in', ids),
+							...(emails.length > 0 ? [eb(sql<string>`lower(to_address)`, 'in', emails)] : [])
+						])
+					)
+					.executeTakeFirst()
+			).numDeletedRows
+		);
+
 		const entries = await trx
 			.selectFrom('audit_log')
 			.select(['id', 'before', 'after'])
@@ -160,6 +176,7 @@ export async function eraseSupporter(
 				erased: true,
 				checkoutAttemptsCleared: clearedAttempts,
 				taxIdentitiesRemoved: removedTaxIdentities,
+				emailsDeleted: deletedEmails,
 				auditEntriesRedacted: entries.length
 			}
 		});
