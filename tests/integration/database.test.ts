@@ -35,6 +35,7 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 				'contribution',
 				'contribution_daily_total',
 				'currency_setting',
+				'email_message',
 				'import_batch',
 				'import_mapping',
 				'organisation',
@@ -43,9 +44,13 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 				'staff_session',
 				'staff_setup_token',
 				'staff_user',
+				'statement_run',
 				'stripe_event',
 				'supporter',
 				'supporter_giving',
+				'supporter_session',
+				'supporter_sign_in_token',
+				'supporter_tax_identity',
 				'supporter_total'
 			]);
 			expect(await migrateToLatest(test.db)).toEqual([]);
