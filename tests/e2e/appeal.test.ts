@@ -207,3 +207,18 @@ test('responses carry a request id and a content security policy', async ({ requ
 	expect(response.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
 	expect(response.headers()['x-content-type-options']).toBe('nosniff');
 });
+
+test('what a supporter types before the page has loaded its script is kept', async ({ page }) => {
+	// A slow phone: the form is there before its script, and people start typing at once.
+	await page.route('**/_app/**/*.js', async (route) => {
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		await route.continue();
+	});
+	await page.goto('/', { waitUntil: 'commit' });
+	await page.getByLabel('Email').fill('early@example.org');
+	await page.getByLabel('Your name').fill('Early Bird');
+	// Once the script runs, the card button names the amount: the page is live.
+	await expect(page.getByRole('button', { name: /^Give .+ by card$/ })).toBeVisible();
+	await expect(page.getByLabel('Email')).toHaveValue('early@example.org');
+	await expect(page.getByLabel('Your name')).toHaveValue('Early Bird');
+});
