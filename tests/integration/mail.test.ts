@@ -8,6 +8,7 @@ import { recordContribution } from '../../src/lib/server/contributions.ts';
 import type { Database, NewContribution } from '../../src/lib/server/db-schema.ts';
 import { listOutbox, sendAgain } from '../../src/lib/server/mail/outbox-admin.ts';
 import { queueEmail } from '../../src/lib/server/mail/outbox.ts';
+import { queuePaymentFailedEmail } from '../../src/lib/server/mail/payment-failed-email.ts';
 import { issueDueReceipts } from '../../src/lib/server/mail/receipts.ts';
 import { createSmtpTransport, type MailTransport } from '../../src/lib/server/mail/transport.ts';
 import {
@@ -17,6 +18,7 @@ import {
 } from '../../src/lib/server/mail/worker.ts';
 import { migrateToLatest, migrationsFolder } from '../../src/lib/server/migrate.ts';
 import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
+import { requestSignInLink } from '../../src/lib/server/self-service/sign-in-link.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
 import { eraseSupporter } from '../../src/lib/server/supporter-erasure.ts';
 import { startSmtpServer, type TestSmtpServer } from '../smtp.ts';
@@ -456,6 +458,64 @@ describe.each(engines)('mail ($name)', ({ name: engine, create, available }) => 
 			await eraseSupporter(test.db, supporter.id, context);
 			const left = await listOutbox(test.db);
 			expect(left.messages.map((row) => row.kind)).toEqual(['test', 'test']);
+		}
+	);
+
+	it.skipIf(!available)(
+		'mails sign-in links and failed-payment notes in bokmål, and in Dari written right to left',
+		async () => {
+			const kari = await addSupporter(test.db, { email: 'kari.link@example.no', locale: 'nb' });
+			const zarmina = await addSupporter(test.db, {
+				name: 'زرمینه',
+				email: 'zarmina.link@example.org',
+				locale: 'fa-AF'
+			});
+			const origin = 'https://give.dawatmedia.no';
+			for (const supporter of [kari, zarmina]) {
+				await requestSignInLink(test.db, {
+					email: supporter.email!,
+					clientAddress: `192.0.2.${supporterCount}`,
+					origin,
+					minimumAnswerMs: 0
+				});
+				await queuePaymentFailedEmail(test.db, {
+					supporterId: supporter.id,
+					invoiceId: `in_link_test_${supporter.id}`,
+					amountMinor: 20_000,
+					currency: 'NOK',
+					declineCode: 'insufficient_funds',
+					nextAttemptAt: null,
+					origin
+				});
+			}
+			expect(await drain(test.db, worker())).toMatchObject({ sent: 4, failed: 0 });
+			const mailTo = (address: string, subject: RegExp) =>
+				smtp.messages.find((mail) => mail.to.includes(address) && subject.test(mail.subject))!;
+
+			const norwegianLink = mailTo('kari.link@example.no', /Innloggingslenken/);
+			expect(norwegianLink.subject).toBe('Innloggingslenken din hos Dawat Media Center');
+			expect(norwegianLink.text).toContain('Logg inn på Mine gaver');
+			expect(norwegianLink.text).toMatch(
+				/Logg inn: https:\/\/give\.dawatmedia\.no\/my\/sign-in\?token=[a-z2-7]{32}/
+			);
+			expect(norwegianLink.html).toContain('<html lang="nb" dir="ltr">');
+			const dariLink = mailTo('zarmina.link@example.org', /لینک ورود/);
+			expect(dariLink.subject).toBe('لینک ورود شما برای Dawat Media Center');
+			expect(dariLink.text).toContain('ورود به «کمک‌های من»');
+			expect(dariLink.text).toMatch(/https:\/\/give\.dawatmedia\.no\/my\/sign-in\?token=/);
+			expect(dariLink.html).toContain('<html lang="fa-AF" dir="rtl">');
+
+			const norwegianFailure = mailTo('kari.link@example.no', /gikk ikke gjennom/);
+			expect(norwegianFailure.text).toMatch(/Denne månedens betaling på 200\s+kr gikk ikke/);
+			expect(norwegianFailure.text).toContain('Det var ikke nok penger tilgjengelig på kortet.');
+			expect(norwegianFailure.text).toContain(
+				`Oppdater kortet mitt: ${origin}/my?email=kari.link%40example.no`
+			);
+			const dariFailure = mailTo('zarmina.link@example.org', /پرداخت نشد/);
+			expect(dariFailure.subject).toBe('کمک ماهوار شما به Dawat Media Center پرداخت نشد');
+			expect(dariFailure.text).toContain('پول کافی در کارت موجود نبود.');
+			expect(dariFailure.text).toContain('کارت خود را تازه کنید');
+			expect(dariFailure.html).toContain('<html lang="fa-AF" dir="rtl">');
 		}
 	);
 });
