@@ -1,10 +1,23 @@
 // npm run stripe:sync [-- --since 2026-11-01]: recovers Stripe events that never reached the
 // webhook (an outage, a wrong secret) and handles each one not yet handled, exactly once.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createDatabase, databaseOptionsFromEnv, describeDatabase } from '../src/lib/server/db.ts';
-import { migrateToLatest } from '../src/lib/server/migrate.ts';
-import { createStripeClient } from '../src/lib/server/stripe/client.ts';
-import { syncStripeEvents } from '../src/lib/server/stripe/sync.ts';
+
+// The handlers write emails (a failed monthly payment) with the compiled messages in
+// src/lib/paraglide, which a build or `npm run check` makes; in a fresh clone they are made here.
+if (!existsSync(new URL('../src/lib/paraglide/messages.js', import.meta.url))) {
+	const { compile } = await import('@inlang/paraglide-js');
+	await compile({
+		project: new URL('../project.inlang', import.meta.url).pathname,
+		outdir: new URL('../src/lib/paraglide', import.meta.url).pathname,
+		strategy: ['cookie', 'custom-pageLanguage', 'preferredLanguage', 'baseLocale']
+	});
+}
+const { createDatabase, databaseOptionsFromEnv, describeDatabase } =
+	await import('../src/lib/server/db.ts');
+const { migrateToLatest } = await import('../src/lib/server/migrate.ts');
+const { createStripeClient } = await import('../src/lib/server/stripe/client.ts');
+const { syncStripeEvents } = await import('../src/lib/server/stripe/sync.ts');
 
 const { values } = parseArgs({ options: { since: { type: 'string' } } });
 const since = values.since ? new Date(values.since) : undefined;
@@ -31,6 +44,12 @@ try {
 	for (const failure of report.failed)
 		console.log(`    ${failure.id} ${failure.type}: ${failure.error}`);
 	if (report.failed.length > 0) process.exitCode = 1;
+} catch (error) {
+	// Stripe unreachable, a wrong key, the database away: one line that says which, not a stack.
+	const message = error instanceof Error ? error.message : String(error);
+	console.error(`stripe:sync stopped before finishing: ${message}`);
+	console.error('Nothing was lost: events already handled stay handled; run it again.');
+	process.exitCode = 1;
 } finally {
 	await db.destroy();
 }
