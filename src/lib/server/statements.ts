@@ -62,6 +62,19 @@ async function findDocumentSupporter(
 	};
 }
 
+/** What a statement line and a receipt show of a gift. */
+const giftColumns = [
+	'id',
+	'received_at',
+	'channel',
+	'kind',
+	'amount_minor',
+	'refunded_minor',
+	'currency',
+	'status',
+	'receipt_number'
+] as const;
+
 /** A supporter's statement for a year, or undefined when there is no such (unmerged) supporter. */
 export async function loadStatement(
 	db: Db,
@@ -74,17 +87,7 @@ export async function loadStatement(
 	const { from, to } = yearBounds(year);
 	const rows = await db
 		.selectFrom('contribution')
-		.select([
-			'id',
-			'received_at',
-			'channel',
-			'kind',
-			'amount_minor',
-			'refunded_minor',
-			'currency',
-			'status',
-			'receipt_number'
-		])
+		.select(giftColumns)
 		.where('supporter_id', '=', supporterId)
 		.where('status', 'in', statementStatuses)
 		.where('received_at', '>=', from)
@@ -130,18 +133,7 @@ export async function loadReceipt(db: Db, contributionId: string): Promise<Recei
 	if (!uuidShape.test(contributionId)) return undefined;
 	const row = await db
 		.selectFrom('contribution')
-		.select([
-			'id',
-			'supporter_id',
-			'received_at',
-			'channel',
-			'kind',
-			'amount_minor',
-			'refunded_minor',
-			'currency',
-			'status',
-			'receipt_number'
-		])
+		.select(['supporter_id', ...giftColumns])
 		.where('id', '=', contributionId)
 		.where('status', 'in', statementStatuses)
 		.executeTakeFirst();
