@@ -24,6 +24,9 @@ const config = {
 			}
 		},
 		csrf: { trustedOrigins: [] },
+		// The server tells the browser which page a link leads to, so supporters' phones are not
+		// sent the whole route list (every admin page included) with the appeal.
+		router: { resolution: 'server' },
 		typescript: {
 			// Type-check the scripts, migrations and benchmark that run on Node directly, too.
 			config: (tsconfig) => {

@@ -1,6 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
+import { getLocale } from '$lib/paraglide/runtime';
 import { readDonationForm, validateDonation, type DonationFormValues } from '$lib/donation-form';
+import { fieldErrorText } from '$lib/form-errors';
+import { otherWaysWords } from '$lib/other-ways';
 import { toInputString } from '$lib/money';
 import { getDatabase } from '$lib/server/database';
 import { findOrganisation, listEnabledCurrencies } from '$lib/server/organisation';
@@ -52,10 +55,21 @@ function initialValues(
 
 export const load: PageServerLoad = async ({ url }) => {
 	const { organisation, currencies } = await loadAppealSettings();
+	// The page's words in its one language, chosen here: the browser is then not sent the default
+	// appeal in all four languages (a language change reloads the page).
+	const texts = organisation.appeal_texts[getLocale()] ?? {};
 	return {
+		appeal: {
+			title: texts.title || m.appeal_title(),
+			body: texts.body || m.appeal_body({ organisation: organisation.name }),
+			promise: m.appeal_promise(),
+			skipToForm: m.skip_to_form(),
+			pageTitle: m.page_title({ organisation: organisation.name }),
+			description: m.meta_description()
+		},
+		otherWays: otherWaysWords(organisation.name, organisation.vipps_number),
 		organisation: {
 			name: organisation.name,
-			appealTexts: organisation.appeal_texts,
 			cardFeeBasisPoints: organisation.card_fee_basis_points,
 			bankName: organisation.bank_name,
 			bankAccountNumber: organisation.bank_account_number,
@@ -81,7 +95,13 @@ export const actions = {
 			currencies,
 			cardFeeBasisPoints: organisation.card_fee_basis_points
 		});
-		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
+		if (!result.ok) {
+			// Worded here, so the page's script carries no error texts in four languages.
+			const errors = Object.fromEntries(
+				Object.entries(result.errors).map(([field, error]) => [field, fieldErrorText(error)])
+			);
+			return fail(400, { values: result.values, errors });
+		}
 
 		// Without Stripe the supporter is sent to the bank and Vipps details, never to a dead end.
 		if (!isCardPaymentConfigured()) {
