@@ -222,3 +222,14 @@ test('what a supporter types before the page has loaded its script is kept', asy
 	await expect(page.getByLabel('Email')).toHaveValue('early@example.org');
 	await expect(page.getByLabel('Your name')).toHaveValue('Early Bird');
 });
+
+test('the page runs within its content security policy', async ({ page }) => {
+	const violations: string[] = [];
+	page.on('console', (message) => {
+		if (/Content Security Policy/.test(message.text())) violations.push(message.text());
+	});
+	await page.goto('/');
+	// Once the script runs, the card button names the amount: the page is live.
+	await expect(page.getByRole('button', { name: /^Give .+ by card$/ })).toBeVisible();
+	expect(violations).toEqual([]);
+});
