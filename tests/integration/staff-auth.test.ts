@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { generateTOTP } from '@oslojs/otp';
+import { generateHOTP, generateTOTP } from '@oslojs/otp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/lib/server/migrate.ts';
 import { lockedText } from '../../src/lib/server/auth/forms.ts';
@@ -356,17 +356,14 @@ describe.each(engines)('staff sign-in on $name', ({ create, available }) => {
 	);
 
 	it.skipIf(!available)(
-		'asks an account with TOTP for a code, accepts a right one, and locks after 5 wrong ones',
+		'asks an account with TOTP for a code, accepts a right one once, and locks after 5 wrong ones',
 		async () => {
 			const user = await addStaff();
 			const key = await beginTotpEnrolment(test.db, user.id);
 			const enrolling = (await findStaffById(test.db, user.id))!;
 			expect(await confirmTotpEnrolment(test.db, enrolling, '000000')).toBeNull();
-			const recoveryCodes = await confirmTotpEnrolment(
-				test.db,
-				enrolling,
-				generateTOTP(key, 30, 6)
-			);
+			const enrolmentCode = generateTOTP(key, 30, 6);
+			const recoveryCodes = await confirmTotpEnrolment(test.db, enrolling, enrolmentCode);
 			expect(recoveryCodes).toHaveLength(10);
 			const stored = (await findStaffById(test.db, user.id))!;
 			expect(stored.totp_secret_encrypted).toMatch(/^v1\./);
@@ -389,11 +386,36 @@ describe.each(engines)('staff sign-in on $name', ({ create, available }) => {
 				ok: false,
 				reason: 'wrong'
 			});
-			expect(
-				await verifySecondFactor(test.db, { ...second, code: generateTOTP(key, 30, 6) })
-			).toEqual({ ok: true, usedRecoveryCode: false });
+			// The code that turned two-factor on is used up; the app's next code signs in, once.
+			expect(await verifySecondFactor(test.db, { ...second, code: enrolmentCode })).toEqual({
+				ok: false,
+				reason: 'wrong'
+			});
+			const nextCode = generateHOTP(key, BigInt(Math.floor(Date.now() / 30_000) + 1), 6);
+			expect(await verifySecondFactor(test.db, { ...second, code: nextCode })).toEqual({
+				ok: true,
+				usedRecoveryCode: false
+			});
 			expect(await validateSessionToken(test.db, signIn.token)).toMatchObject({
 				isFullySignedIn: true
+			});
+			// Seen over a shoulder and typed into another sign-in: refused.
+			const replay = await signInWithPassword(test.db, {
+				email: user.email,
+				password: PASSWORD,
+				clientAddress: '10.0.1.2'
+			});
+			if (!replay.ok) throw new Error('expected a session');
+			expect(
+				await verifySecondFactor(test.db, {
+					...second,
+					sessionId: replay.session.id,
+					clientAddress: '10.0.1.2',
+					code: nextCode
+				})
+			).toEqual({ ok: false, reason: 'wrong' });
+			expect(await validateSessionToken(test.db, replay.token)).toMatchObject({
+				isFullySignedIn: false
 			});
 
 			const again = await signInWithPassword(test.db, {

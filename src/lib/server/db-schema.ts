@@ -155,6 +155,8 @@ export interface StaffUserTable {
 	role: StaffRole;
 	totp_secret_encrypted: string | null;
 	totp_enabled_at: Date | null;
+	/** The time step of the last code used, so that no code is accepted twice. */
+	totp_last_step: number | null;
 	recovery_code_hashes: Generated<string[]>;
 	is_disabled: Generated<boolean>;
 	password_changed_at: Timestamp;

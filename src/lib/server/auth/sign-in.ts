@@ -4,7 +4,13 @@ import { forgiveAttempt, takeAttempt } from './attempts.ts';
 import { verifyAgainstNothing, verifyPasswordHash } from './password.ts';
 import { createSession, markSessionTwoFactorVerified } from './session.ts';
 import { findStaffByEmail, recordSignIn } from './staff.ts';
-import { isTotpCodeShape, readTotpKey, useRecoveryCode, verifyTotpCode } from './totp.ts';
+import {
+	claimTotpStep,
+	isTotpCodeShape,
+	matchTotpStep,
+	readTotpKey,
+	useRecoveryCode
+} from './totp.ts';
 
 // The steps of signing in, apart from HTTP, so the tests can drive them directly.
 
@@ -89,7 +95,9 @@ export async function verifySecondFactor(
 	let isRight = false;
 	if (isTotpCodeShape(code)) {
 		const key = readTotpKey(user);
-		isRight = key !== null && verifyTotpCode(key, code);
+		const step = key ? matchTotpStep(key, code, now.getTime()) : null;
+		// A right code already used (seen over a shoulder, or sent twice) counts as wrong.
+		isRight = step !== null && (await claimTotpStep(db, user.id, step));
 	} else if (code.trim()) {
 		isRight = await useRecoveryCode(db, user.id, code);
 		usedRecoveryCode = isRight;

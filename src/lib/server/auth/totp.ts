@@ -4,7 +4,7 @@ import {
 	encodeBase32UpperCaseNoPadding,
 	encodeHexLowerCase
 } from '@oslojs/encoding';
-import { createTOTPKeyURI, verifyTOTPWithGracePeriod } from '@oslojs/otp';
+import { createTOTPKeyURI, verifyHOTP } from '@oslojs/otp';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, StaffUser } from '../db-schema.ts';
 import { openSecret, sealSecret } from './secret-box.ts';
@@ -16,7 +16,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 // with one step of grace either side for a slow typist or a clock a little off.
 export const TOTP_PERIOD_SECONDS = 30;
 export const TOTP_DIGITS = 6;
-const TOTP_GRACE_SECONDS = 30;
+// One step of grace either side.
+const TOTP_GRACE_STEPS = 1;
 const TOTP_KEY_BYTES = 20;
 export const RECOVERY_CODE_COUNT = 10;
 const TOTP_ISSUER = 'Komak';
@@ -41,16 +42,36 @@ export function isTotpCodeShape(code: string): boolean {
 	return new RegExp(`^\\d{${TOTP_DIGITS}}$`).test(code.replace(/\s/g, ''));
 }
 
-export function verifyTotpCode(key: Uint8Array, code: string): boolean {
+/**
+ * The time step (30-second window) whose code this is, within one step either side of now, or
+ * null for a wrong code. The step lets the caller refuse a code that was already used.
+ */
+export function matchTotpStep(key: Uint8Array, code: string, now = Date.now()): number | null {
 	const digits = code.replace(/\s/g, '');
-	if (!isTotpCodeShape(digits)) return false;
-	return verifyTOTPWithGracePeriod(
-		key,
-		TOTP_PERIOD_SECONDS,
-		TOTP_DIGITS,
-		digits,
-		TOTP_GRACE_SECONDS
-	);
+	if (!isTotpCodeShape(digits)) return null;
+	const current = Math.floor(now / 1000 / TOTP_PERIOD_SECONDS);
+	for (let step = current - TOTP_GRACE_STEPS; step <= current + TOTP_GRACE_STEPS; step++) {
+		if (verifyHOTP(key, BigInt(step), TOTP_DIGITS, digits)) return step;
+	}
+	return null;
+}
+
+export function verifyTotpCode(key: Uint8Array, code: string): boolean {
+	return matchTotpStep(key, code) !== null;
+}
+
+/**
+ * Takes a code's step for the account: true once, false if this or a later step was already used
+ * (two requests with the same code: the row's update lets one through).
+ */
+export async function claimTotpStep(db: Db, staffUserId: string, step: number): Promise<boolean> {
+	const claimed = await db
+		.updateTable('staff_user')
+		.set({ totp_last_step: step })
+		.where('id', '=', staffUserId)
+		.where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+		.executeTakeFirst();
+	return Number(claimed.numUpdatedRows) === 1;
 }
 
 // The sealed key is bound to its account: copied onto another row it does not open.
@@ -122,12 +143,15 @@ export async function confirmTotpEnrolment(
 ): Promise<string[] | null> {
 	if (user.totp_enabled_at) return null;
 	const key = readTotpKey(user);
-	if (!key || !verifyTotpCode(key, code)) return null;
+	const step = key ? matchTotpStep(key, code) : null;
+	if (step === null) return null;
 	const recoveryCodes = generateRecoveryCodes();
 	const updated = await db
 		.updateTable('staff_user')
 		.set({
 			totp_enabled_at: now,
+			// The code that turned it on cannot then sign in.
+			totp_last_step: step,
 			recovery_code_hashes: recoveryCodes.map(hashRecoveryCode),
 			updated_at: sql`now()`
 		})
