@@ -410,13 +410,14 @@ describe.each(engines)('a supporter’s record on $name', ({ name, create, avail
 	describe('erasing a supporter', () => {
 		it.skipIf(!available)('removes every personal field and keeps every amount', async () => {
 			const email = `${unique('erase.me')}@example.com`;
+			const customerId = unique('cus');
 			const { supporter } = await createGivingSupporter(test.db, actor.staffUserId, {
 				name: 'Erase Me',
 				email,
 				phone: '+47 400 00 000',
 				country: 'NO',
 				reference: unique('KID'),
-				stripe_customer_id: unique('cus'),
+				stripe_customer_id: customerId,
 				preferred_locale: 'ps',
 				notes: 'Lives in Bergen.',
 				tags: ['major donor'],
@@ -448,6 +449,35 @@ describe.each(engines)('a supporter’s record on $name', ({ name, create, avail
 					name: 'Erase Me',
 					dedication: 'For the newsroom'
 				})
+				.execute();
+			// Stripe's events as received: one about them (by customer, with their email in another
+			// case), one about somebody else.
+			const storedEvent = (id: string, object: object) => ({
+				id,
+				type: 'checkout.session.completed',
+				stripe_created_at: new Date('2026-11-01T12:00:00Z'),
+				status: 'processed' as const,
+				payload: JSON.stringify({
+					id,
+					type: 'checkout.session.completed',
+					created: 1,
+					data: { object }
+				})
+			});
+			const theirEvent = unique('evt');
+			const otherEvent = unique('evt');
+			await test.db
+				.insertInto('stripe_event')
+				.values([
+					storedEvent(theirEvent, {
+						customer: customerId,
+						customer_details: { email: email.toUpperCase(), name: 'Erase Me' }
+					}),
+					storedEvent(otherEvent, {
+						customer: 'cus_someone_else',
+						customer_details: { name: 'Kari' }
+					})
+				])
 				.execute();
 			const amountsOf = () =>
 				test.db
@@ -498,6 +528,18 @@ describe.each(engines)('a supporter’s record on $name', ({ name, create, avail
 				.where('name', '=', '')
 				.execute();
 			expect(attempt).toContainEqual({ email: '', name: '', dedication: '' });
+			const events = await test.db
+				.selectFrom('stripe_event')
+				.select(['id', 'status', 'payload'])
+				.where('id', 'in', [theirEvent, otherEvent])
+				.orderBy(sql`id = ${otherEvent}`)
+				.execute();
+			expect(events[0]).toEqual({
+				id: theirEvent,
+				status: 'processed',
+				payload: { id: theirEvent, type: 'checkout.session.completed', created: 1, erased: true }
+			});
+			expect(JSON.stringify(events[1].payload)).toContain('Kari');
 
 			// The audit log tells who erased whom and when, and holds none of what was erased.
 			const log = JSON.stringify(

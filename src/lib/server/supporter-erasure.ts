@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './db-schema.ts';
 import { recordAudit } from './audit.ts';
 import { isSupporterId, type StaffActor } from './supporter-profile.ts';
+import { escapeLike } from './keyset.ts';
 import { endSupporterAccess } from './self-service/session.ts';
 
 // Erasure on a supporter's request (GDPR article 17): their personal data goes, their gifts and
@@ -17,6 +18,8 @@ import { endSupporterAccess } from './self-service/session.ts';
 // - their fødselsnummer or D-nummer for the tax deduction, and their sessions and sign-in links
 //   on /my;
 // - the messages to them in the mail queue (the outbox), sent or not;
+// - the body of every stored Stripe event that names their customer id or email (id, type and
+//   time stay, so the event still counts as handled);
 // - earlier audit entries about them keep who did what and when, with the personal values
 //   replaced by "[erased]"; the erasure's own entry holds only counts and ids.
 
@@ -73,12 +76,15 @@ export async function eraseSupporter(
 
 		const records = await trx
 			.selectFrom('supporter')
-			.select(['id', 'email'])
+			.select(['id', 'email', 'stripe_customer_id'])
 			.where((eb) => eb.or([eb('id', '=', id), eb('merged_into', '=', id)]))
 			.forUpdate()
 			.execute();
 		const ids = records.map((r) => r.id);
 		const emails = records.flatMap((r) => (r.email ? [r.email.toLowerCase()] : []));
+		const customerIds = records.flatMap((r) =>
+			r.stripe_customer_id ? [r.stripe_customer_id] : []
+		);
 
 		const scope = await describeErasure(trx, id);
 
@@ -144,6 +150,36 @@ export async function eraseSupporter(
 			).numDeletedRows
 		);
 
+		// Stripe's events as received name the customer and their email. Each one that does keeps
+		// its id, type and time (so a redelivery or stripe:sync still sees it handled) and loses the
+		// rest. A text search over the table: slow on a big table, but erasure is rare.
+		const needles = [...customerIds, ...emails];
+		const scrubbedEvents =
+			needles.length === 0
+				? 0
+				: Number(
+						(
+							await trx
+								.updateTable('stripe_event')
+								.set({
+									payload: sql`jsonb_build_object('id', payload->'id', 'type', payload->'type',
+										'created', payload->'created', 'erased', true)`
+								})
+								.where((eb) =>
+									eb.or(
+										needles.map((needle) =>
+											eb(
+												sql<string>`lower(payload::text)`,
+												'like',
+												`%${escapeLike(needle.toLowerCase())}%`
+											)
+										)
+									)
+								)
+								.executeTakeFirst()
+						).numUpdatedRows
+					);
+
 		const entries = await trx
 			.selectFrom('audit_log')
 			.select(['id', 'before', 'after'])
@@ -177,6 +213,7 @@ export async function eraseSupporter(
 				checkoutAttemptsCleared: clearedAttempts,
 				taxIdentitiesRemoved: removedTaxIdentities,
 				emailsDeleted: deletedEmails,
+				stripeEventsScrubbed: scrubbedEvents,
 				auditEntriesRedacted: entries.length
 			}
 		});
