@@ -9,6 +9,7 @@ import type { Database } from '../src/lib/server/db-schema.ts';
 import { migrateToLatest } from '../src/lib/server/migrate.ts';
 import { upsertPlan } from '../src/lib/server/plans.ts';
 import type { Channel, ContributionStatus, PlanStatus } from '../src/lib/contribution.ts';
+import { afghanFirst, afghanLast, norwegianFirst, norwegianLast } from './sample-names.ts';
 
 const SUPPORTERS = 320;
 const ONE_OFF_GIFTS = 2200;
@@ -27,87 +28,6 @@ function random(): number {
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const chance = (p: number) => random() < p;
 
-const norwegianFirst = [
-	'Ola',
-	'Kari',
-	'Ingrid',
-	'Lars',
-	'Nora',
-	'Emma',
-	'Jakob',
-	'Sofie',
-	'Henrik',
-	'Marte',
-	'Øystein',
-	'Åse',
-	'Bjørn',
-	'Solveig',
-	'Håkon',
-	'Sigrid',
-	'Tore',
-	'Ragnhild',
-	'Eirik',
-	'Live'
-];
-const norwegianLast = [
-	'Hansen',
-	'Johansen',
-	'Olsen',
-	'Larsen',
-	'Andersen',
-	'Pedersen',
-	'Nilsen',
-	'Kristiansen',
-	'Berg',
-	'Haugen',
-	'Hagen',
-	'Bakke',
-	'Søberg',
-	'Løken',
-	'Aasen',
-	'Strand',
-	'Dahl',
-	'Lie'
-];
-const afghanFirst = [
-	'Ahmad',
-	'Mohammad',
-	'Fatima',
-	'Zahra',
-	'Mariam',
-	'Hamid',
-	'Farid',
-	'Nasrin',
-	'Laila',
-	'Shabnam',
-	'Wahid',
-	'Karim',
-	'Sultana',
-	'Omid',
-	'Parwana',
-	'Gulalai',
-	'Nilofar',
-	'Habib',
-	'Soraya',
-	'Rahmatullah'
-];
-const afghanLast = [
-	'Ahmadi',
-	'Karimi',
-	'Rahimi',
-	'Hakimi',
-	'Noori',
-	'Sadat',
-	'Popal',
-	'Durrani',
-	'Yusufzai',
-	'Stanekzai',
-	'Safi',
-	'Wardak',
-	'Haidari',
-	'Mohammadi',
-	'Azizi'
-];
 // Some supporters write their names in Pashto or Dari.
 const scriptNames = [
 	'احمد کریمی',
