@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { m } from '../../paraglide/messages.js';
+import { localPath } from '../http/local-path.ts';
 import { minutesUntil } from './attempts.ts';
 import {
 	checkPasswordRule,
@@ -98,10 +99,8 @@ export function lockedText(retryAt: Date): string {
 
 /** Where to go after signing in: only a path inside the admin, never another site. */
 export function safeNextPath(next: string | null | undefined): string {
-	if (!next) return '/admin';
-	const isInsideAdmin = next === '/admin' || /^\/admin[/?#]/.test(next);
-	const isSignInPage = /^\/admin\/(sign-in|sign-out|setup)(?:[/?#]|$)/.test(next);
-	// eslint-disable-next-line no-control-regex
-	if (!isInsideAdmin || isSignInPage || /[\\\u0000-\u001f]/.test(next)) return '/admin';
-	return next;
+	const path = localPath(next, '/admin');
+	const isInsideAdmin = path === '/admin' || /^\/admin[/?#]/.test(path);
+	const isSignInPage = /^\/admin\/(sign-in|sign-out|setup)(?:[/?#]|$)/.test(path);
+	return isInsideAdmin && !isSignInPage ? path : '/admin';
 }

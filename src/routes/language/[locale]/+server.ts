@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { cookieName } from '$lib/paraglide/runtime';
 import { isLocale } from '$lib/locales';
+import { localPath } from '$lib/server/http/local-path';
 import type { RequestHandler } from './$types';
 
 // The language switcher is a plain link, so it works without JavaScript.
@@ -13,10 +14,5 @@ export const GET: RequestHandler = ({ params, url, cookies }) => {
 		sameSite: 'lax',
 		secure: url.protocol === 'https:'
 	});
-	const back = url.searchParams.get('to') ?? '/';
-	// Only paths on this site, never another origin.
-	redirect(
-		303,
-		back.startsWith('/') && !back.startsWith('//') && !back.startsWith('/\\') ? back : '/'
-	);
+	redirect(303, localPath(url.searchParams.get('to')));
 };
