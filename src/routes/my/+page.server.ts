@@ -12,6 +12,7 @@ import {
 	saveTaxIdentity
 } from '$lib/server/self-service/tax-identity';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 const notices = ['tax_saved', 'tax_removed'] as const;
 type Notice = (typeof notices)[number];
@@ -70,7 +71,7 @@ export const actions = {
 	tax: async (event) => {
 		const supporter = requireSupporter(event);
 		await requireTaxReport();
-		const formData = await event.request.formData();
+		const formData = await readForm(event.request);
 		const typed = String(formData.get('identifier') ?? '').slice(0, 40);
 		const hasConsent = formData.get('consent') === 'on';
 		const parsed = parseNorwegianId(typed);

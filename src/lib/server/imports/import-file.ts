@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { storableText } from '../../storable-text.ts';
 
 /** Files larger than this are refused; a month of a small newsroom's statement is far smaller. */
 export const MAX_IMPORT_FILE_BYTES = 2 * 1024 * 1024;
@@ -14,7 +15,7 @@ export function readUploadedText(bytes: Uint8Array): string {
 	} catch {
 		text = new TextDecoder('windows-1252').decode(bytes);
 	}
-	return text.replace(/^\uFEFF/, '');
+	return storableText(text.replace(/^\uFEFF/, ''));
 }
 
 /**

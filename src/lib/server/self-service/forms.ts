@@ -9,6 +9,7 @@ import {
 	requestSignInLink,
 	SIGN_IN_LINK_MINUTES
 } from './sign-in-link.ts';
+import { readForm } from '../http/form.ts';
 
 // The "send me a link" form, shown on /my and on the page of a link that no longer works.
 
@@ -29,7 +30,7 @@ export interface LinkRequestForm {
 }
 
 export async function linkRequestAction(event: RequestEvent) {
-	const formData = await event.request.formData();
+	const formData = await readForm(event.request);
 	const typed = formData.get('email');
 	const email = typeof typed === 'string' ? typed.trim().slice(0, 320) : '';
 	const parsed = emailSchema().safeParse(email);

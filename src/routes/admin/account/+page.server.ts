@@ -26,6 +26,7 @@ import {
 	totpKeyUri
 } from '$lib/server/auth/totp';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 // Your account: every role may change its own password, sessions and two-factor sign-in.
 
@@ -105,7 +106,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions = {
 	password: async (event) => {
 		const user = await currentAccount(event);
-		const formData = await event.request.formData();
+		const formData = await readForm(event.request);
 		const current = text(formData, 'current_password');
 		const next = text(formData, 'new_password');
 		const errors = {
@@ -162,7 +163,7 @@ export const actions = {
 
 	confirmTwoFactor: async (event) => {
 		const user = await currentAccount(event);
-		const code = text(await event.request.formData(), 'code').trim();
+		const code = text(await readForm(event.request), 'code').trim();
 		const codeError = (message: string) =>
 			fail(400, { form: 'two-factor' as const, errors: { code: message } });
 		if (!code) return codeError(m.auth_error_code_required());
@@ -188,7 +189,7 @@ export const actions = {
 
 	disableTwoFactor: async (event) => {
 		const user = await currentAccount(event);
-		const password = text(await event.request.formData(), 'password');
+		const password = text(await readForm(event.request), 'password');
 		const refusal = password
 			? await passwordRefusal(event, user.email, password)
 			: m.auth_error_password_required();

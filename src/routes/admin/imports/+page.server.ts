@@ -19,6 +19,7 @@ import {
 	readSendReceipts
 } from './import-form.server';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event, 'staff');
@@ -61,7 +62,7 @@ async function readImportRequest(form: FormData) {
 export const actions = {
 	preview: async (event) => {
 		requireStaff(event, 'staff');
-		const form = await event.request.formData();
+		const form = await readForm(event.request);
 		const request = await readImportRequest(form);
 		if ('failure' in request) return request.failure;
 		const { format, fileName, content, mapping } = request;
@@ -75,7 +76,7 @@ export const actions = {
 
 	commit: async (event) => {
 		const staff = requireStaff(event, 'staff');
-		const form = await event.request.formData();
+		const form = await readForm(event.request);
 		const request = await readImportRequest(form);
 		if ('failure' in request) return request.failure;
 		const { format, fileName, content, mapping } = request;

@@ -5,6 +5,7 @@ import { requireStaff } from '$lib/server/auth/guard';
 import { getDatabase } from '$lib/server/database';
 import { loadSettings, saveSettings } from '$lib/server/organisation';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event, 'admin');
@@ -31,7 +32,7 @@ function errorText(code: SettingsErrorCode): string {
 export const actions = {
 	save: async (event) => {
 		const staff = requireStaff(event, 'admin');
-		const result = readSettings(await event.request.formData());
+		const result = readSettings(await readForm(event.request));
 		if (!result.ok) {
 			const errors = Object.fromEntries(
 				Object.entries(result.errors).map(([field, code]) => [field, errorText(code)])

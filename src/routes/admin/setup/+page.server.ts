@@ -8,6 +8,7 @@ import { createSession, setSessionCookie } from '$lib/server/auth/session';
 import { completeSetup, isSetupTokenUsable } from '$lib/server/auth/setup';
 import { recordSignIn } from '$lib/server/auth/staff';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 const setupForm = z.object({
 	name: nameField(),
@@ -28,7 +29,7 @@ export const actions = {
 	default: async (event) => {
 		const { request, url, locals } = event;
 		const token = url.searchParams.get('token') ?? '';
-		const formData = await request.formData();
+		const formData = await readForm(request);
 		const values = echo(formData, ['name', 'email']);
 		const parsed = parseForm(setupForm, formData);
 		const errors = {

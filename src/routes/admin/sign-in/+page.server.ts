@@ -14,6 +14,7 @@ import { findSessionAwaitingSecondFactor } from '$lib/server/auth/handle';
 import { setSessionCookie } from '$lib/server/auth/session';
 import { signInWithPassword } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 const signInForm = z.object({ email: emailField(), password: enteredPasswordField() });
 
@@ -30,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions = {
 	default: async (event) => {
 		const { request, url, locals, getClientAddress } = event;
-		const formData = await request.formData();
+		const formData = await readForm(request);
 		const next = safeNextPath(url.searchParams.get('next'));
 		const values = echo(formData, ['email']);
 		const parsed = parseForm(signInForm, formData);

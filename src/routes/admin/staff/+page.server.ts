@@ -23,6 +23,7 @@ import {
 	type StaffChangeResult
 } from '$lib/server/auth/staff';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 const roleField = () =>
 	z.string().refine(isStaffRole, { error: () => m.auth_error_role_unknown() });
@@ -73,7 +74,7 @@ function refusal(id: string, result: Exclude<StaffChangeResult, { ok: true }>) {
 export const actions = {
 	add: async (event) => {
 		const me = requireStaff(event, 'admin');
-		const formData = await event.request.formData();
+		const formData = await readForm(event.request);
 		const values = echo(formData, ['name', 'email', 'role']);
 		const parsed = parseForm(addForm, formData);
 		const broken = checkPasswordRule(String(formData.get('password') ?? ''), values.email);
@@ -115,7 +116,7 @@ export const actions = {
 
 	role: async (event) => {
 		const me = requireStaff(event, 'admin');
-		const parsed = readChangeForm(await event.request.formData());
+		const parsed = readChangeForm(await readForm(event.request));
 		if (!isStaffRole(parsed.role)) {
 			return fail(400, {
 				form: 'row' as const,
@@ -137,7 +138,7 @@ export const actions = {
 
 async function setDisabled(event: RequestEvent, isDisabled: boolean) {
 	const me = requireStaff(event, 'admin');
-	const { id } = readChangeForm(await event.request.formData());
+	const { id } = readChangeForm(await readForm(event.request));
 	const action = isDisabled ? 'staff.disable' : 'staff.enable';
 	const result = await changeAccount(event, me.id, action, (trx) =>
 		setStaffDisabled(trx, id, isDisabled)

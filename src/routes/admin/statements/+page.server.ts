@@ -11,6 +11,7 @@ import {
 	startStatementRun
 } from '$lib/server/statement-runs';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 export const load: PageServerLoad = async (event) => {
 	const staff = requireStaff(event, 'staff');
@@ -36,7 +37,7 @@ export const actions = {
 	start: async (event) => {
 		const staff = requireStaff(event, 'staff');
 		const db = getDatabase();
-		const year = Number((await event.request.formData()).get('year'));
+		const year = Number((await readForm(event.request)).get('year'));
 		if (!(await listGivingYears(db)).includes(year))
 			return fail(400, { year, error: m.statements_error_year() });
 		const result = await startStatementRun(db, year, {

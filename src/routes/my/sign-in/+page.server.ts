@@ -9,6 +9,7 @@ import {
 } from '$lib/server/self-service/session';
 import { checkSignInLink, useSignInLink } from '$lib/server/self-service/sign-in-link';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 // Opening the link only shows a "Continue" button: mail scanners that fetch every link in a
 // message must not use it up. The POST uses it. The token travels in the query string and the
@@ -21,7 +22,7 @@ export const load: PageServerLoad = async ({ url }) => {
 
 export const actions = {
 	continue: async (event) => {
-		const formData = await event.request.formData();
+		const formData = await readForm(event.request);
 		const token = String(formData.get('token') ?? '');
 		const db = getDatabase();
 		const use = await useSignInLink(db, token);

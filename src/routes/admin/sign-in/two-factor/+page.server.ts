@@ -5,6 +5,7 @@ import { lockedText, safeNextPath } from '$lib/server/auth/forms';
 import { findSessionAwaitingSecondFactor } from '$lib/server/auth/handle';
 import { verifySecondFactor } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 export const load: PageServerLoad = async (event) => {
 	const next = safeNextPath(event.url.searchParams.get('next'));
@@ -22,7 +23,7 @@ export const actions = {
 		const pending = await findSessionAwaitingSecondFactor(event);
 		if (!pending) redirect(303, `/admin/sign-in?next=${encodeURIComponent(next)}`);
 
-		const code = String((await request.formData()).get('code') ?? '').trim();
+		const code = String((await readForm(request)).get('code') ?? '').trim();
 		if (!code) return fail(400, { errors: { code: m.auth_error_code_required() } });
 		const result = await verifySecondFactor(getDatabase(), {
 			user: pending.user,

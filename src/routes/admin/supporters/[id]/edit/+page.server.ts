@@ -9,6 +9,7 @@ import {
 	type SupporterFormValues
 } from '$lib/supporter-form';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event, 'staff');
@@ -34,7 +35,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions = {
 	save: async (event) => {
 		const staff = requireStaff(event, 'staff');
-		const values = readSupporterForm(await event.request.formData());
+		const values = readSupporterForm(await readForm(event.request));
 		const validation = validateSupporterForm(values);
 		if (!validation.ok)
 			return fail(400, { values, errors: validation.errors, conflictingSupporterId: null });

@@ -5,6 +5,7 @@ import { findSupporterById } from '$lib/server/supporter-profile';
 import { describeErasure, eraseSupporter } from '$lib/server/supporter-erasure';
 import { isErasureConfirmed } from '$lib/supporter-form';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 async function erasable(id: string) {
 	const supporter = await findSupporterById(getDatabase(), id);
@@ -26,7 +27,7 @@ export const actions = {
 	erase: async (event) => {
 		const staff = requireStaff(event, 'admin');
 		const supporter = await erasable(event.params.id);
-		const confirmation = String((await event.request.formData()).get('confirmation') ?? '');
+		const confirmation = String((await readForm(event.request)).get('confirmation') ?? '');
 		if (!isErasureConfirmed(confirmation, supporter.name))
 			return fail(400, { confirmation, isConfirmationWrong: true });
 

@@ -4,6 +4,7 @@ import { getDatabase } from '$lib/server/database';
 import { findSupporterById } from '$lib/server/supporter-profile';
 import { findMergeCandidates, mergeSupporters, previewMerge } from '$lib/server/supporter-merge';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 // Three steps on one page: search for the other record (a plain GET form), compare the two side
 // by side (?other=…), then merge (POST).
@@ -28,7 +29,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions = {
 	merge: async (event) => {
 		const staff = requireStaff(event, 'staff');
-		const form = await event.request.formData();
+		const form = await readForm(event.request);
 		const otherId = String(form.get('otherId') ?? '');
 		const result = await mergeSupporters(
 			getDatabase(),

@@ -7,6 +7,7 @@ import { requireSupporter } from '$lib/server/self-service/handle';
 import { cancelPlan, CANCELLATION_COMMENT_MAX_LENGTH } from '$lib/server/self-service/plan-changes';
 import { answer, stripeOrNull, stripeUnavailable } from '../plan-actions.server';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 // The confirmation step before a monthly gift ends, with room for a reason for the staff.
 export const load: PageServerLoad = async (event) => {
@@ -20,7 +21,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions = {
 	default: async (event) => {
 		const supporter = requireSupporter(event);
-		const comment = String((await event.request.formData()).get('comment') ?? '');
+		const comment = String((await readForm(event.request)).get('comment') ?? '');
 		if (comment.trim().length > CANCELLATION_COMMENT_MAX_LENGTH) {
 			return fail(400, {
 				comment,
