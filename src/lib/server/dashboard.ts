@@ -55,6 +55,15 @@ export interface FailedPayment {
 }
 
 /** How many, and how much, in one currency: currencies are never added together. */
+export interface FailedProviderEvent {
+	id: string;
+	provider: 'stripe';
+	type: string;
+	createdAt: Date;
+	attempts: number;
+	lastError: string | null;
+}
+
 export interface CurrencyCount {
 	currency: string;
 	count: number;
@@ -86,6 +95,8 @@ export interface Dashboard {
 		failedCount: number;
 		failedByCurrency: CurrencyCount[];
 		failedPayments: FailedPayment[];
+		failedEventCount: number;
+		failedEvents: FailedProviderEvent[];
 	};
 }
 
@@ -115,51 +126,53 @@ export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard
 	const failedSince = addDays(today, -FAILED_DAYS);
 	await foldPastDailyTotals(db, now);
 
-	const [byMonth, plans, activeSupporters, newSupporters, pastDue, failed] = await Promise.all([
-		db
-			.selectFrom('contribution_daily_total')
-			.select([
-				'currency',
-				'channel',
-				monthNumber.as('month'),
-				sql<number>`sum(gift_count)::bigint`.as('gift_count'),
-				sql<number>`sum(amount_minor - refunded_minor)::bigint`.as('net_minor'),
-				sql<number>`coalesce(sum(gift_count) filter (where day >= ${yearStart}::date), 0)::bigint`.as(
-					'year_gift_count'
-				),
-				sql<number>`coalesce(sum(amount_minor - refunded_minor) filter (where day >= ${yearStart}::date), 0)::bigint`.as(
-					'year_net_minor'
-				)
-			])
-			.where(sql<SqlBool>`komak_counts(status)`)
-			.where(sql<SqlBool>`day between ${twelveMonthsStart}::date and ${today}::date`)
-			.groupBy(['currency', 'channel', monthNumber])
-			.execute(),
-		db
-			.selectFrom('recurring_plan')
-			.select([
-				'currency',
-				sql<number>`count(*)::bigint`.as('plan_count'),
-				sql<number>`sum(amount_minor)::bigint`.as('amount_minor')
-			])
-			.where('status', '=', 'active')
-			.groupBy('currency')
-			.orderBy('currency')
-			.execute(),
-		db
-			.selectFrom('recurring_plan')
-			.select(sql<number>`count(distinct supporter_id)::bigint`.as('count'))
-			.where('status', '=', 'active')
-			.executeTakeFirstOrThrow(),
-		db
-			.selectFrom('supporter')
-			.select(sql<number>`count(*)::bigint`.as('count'))
-			.where('created_at', '>=', startOfDay(thisMonth))
-			.where('merged_into', 'is', null)
-			.executeTakeFirstOrThrow(),
-		pastDuePlans(db),
-		failedPayments(db, failedSince, today)
-	]);
+	const [byMonth, plans, activeSupporters, newSupporters, pastDue, failed, events] =
+		await Promise.all([
+			db
+				.selectFrom('contribution_daily_total')
+				.select([
+					'currency',
+					'channel',
+					monthNumber.as('month'),
+					sql<number>`sum(gift_count)::bigint`.as('gift_count'),
+					sql<number>`sum(amount_minor - refunded_minor)::bigint`.as('net_minor'),
+					sql<number>`coalesce(sum(gift_count) filter (where day >= ${yearStart}::date), 0)::bigint`.as(
+						'year_gift_count'
+					),
+					sql<number>`coalesce(sum(amount_minor - refunded_minor) filter (where day >= ${yearStart}::date), 0)::bigint`.as(
+						'year_net_minor'
+					)
+				])
+				.where(sql<SqlBool>`komak_counts(status)`)
+				.where(sql<SqlBool>`day between ${twelveMonthsStart}::date and ${today}::date`)
+				.groupBy(['currency', 'channel', monthNumber])
+				.execute(),
+			db
+				.selectFrom('recurring_plan')
+				.select([
+					'currency',
+					sql<number>`count(*)::bigint`.as('plan_count'),
+					sql<number>`sum(amount_minor)::bigint`.as('amount_minor')
+				])
+				.where('status', '=', 'active')
+				.groupBy('currency')
+				.orderBy('currency')
+				.execute(),
+			db
+				.selectFrom('recurring_plan')
+				.select(sql<number>`count(distinct supporter_id)::bigint`.as('count'))
+				.where('status', '=', 'active')
+				.executeTakeFirstOrThrow(),
+			db
+				.selectFrom('supporter')
+				.select(sql<number>`count(*)::bigint`.as('count'))
+				.where('created_at', '>=', startOfDay(thisMonth))
+				.where('merged_into', 'is', null)
+				.executeTakeFirstOrThrow(),
+			pastDuePlans(db),
+			failedPayments(db, failedSince, today),
+			failedProviderEvents(db)
+		]);
 
 	const currencies = new Map<string, CurrencyDashboard>();
 	const monthIndex = new Map(months.map((month, i) => [Number(month.replace('-', '')), i]));
@@ -210,7 +223,39 @@ export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard
 			}))
 		},
 		newSupportersThisMonth: newSupporters.count,
-		attention: { ...pastDue, failedSince, ...failed }
+		attention: { ...pastDue, failedSince, ...failed, ...events }
+	};
+}
+
+/**
+ * Payment provider events that could not be handled (the provider keeps delivering them, and
+ * `npm run stripe:sync` retries them): each one may be a gift or a plan change not yet recorded.
+ */
+async function failedProviderEvents(db: Db) {
+	const [rows, total] = await Promise.all([
+		db
+			.selectFrom('stripe_event')
+			.select(['id', 'type', 'stripe_created_at', 'attempts', 'last_error'])
+			.where('status', '=', 'failed')
+			.orderBy('stripe_created_at', 'desc')
+			.limit(ATTENTION_ROWS)
+			.execute(),
+		db
+			.selectFrom('stripe_event')
+			.select(sql<number>`count(*)::bigint`.as('count'))
+			.where('status', '=', 'failed')
+			.executeTakeFirstOrThrow()
+	]);
+	return {
+		failedEventCount: total.count,
+		failedEvents: rows.map((row) => ({
+			id: row.id,
+			provider: 'stripe' as const,
+			type: row.type,
+			createdAt: row.stripe_created_at,
+			attempts: row.attempts,
+			lastError: row.last_error
+		}))
 	};
 }
 

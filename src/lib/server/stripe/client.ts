@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { storableJson } from '../../storable-text.ts';
 
 // One Stripe client per process, configured from the environment. STRIPE_API_URL points the
 // official SDK at another host (a local fake in tests and demos); without a key, card giving is off.
@@ -18,11 +19,27 @@ export function createStripeClient(env: NodeJS.ProcessEnv = process.env): Stripe
 		maxNetworkRetries: apiUrl ? 0 : 2,
 		timeout: 20_000,
 		appInfo: { name: 'Komak' },
+		httpClient: storableResponses(Stripe.createNodeHttpClient()),
 		...(apiUrl && {
 			host: apiUrl.hostname,
 			port: Number(apiUrl.port || (apiUrl.protocol === 'https:' ? 443 : 80)),
 			protocol: apiUrl.protocol.replace(':', '') as 'http' | 'https'
 		})
+	});
+}
+
+type HttpClient = ReturnType<typeof Stripe.createNodeHttpClient>;
+
+// Whatever a supporter typed at Stripe (a name, a cancellation comment) comes back in Stripe's
+// answers; cleaning them as they arrive means no handler can meet a NUL it cannot store.
+function storableResponses(client: HttpClient): HttpClient {
+	return Object.assign(Object.create(client) as HttpClient, {
+		async makeRequest(...args: Parameters<HttpClient['makeRequest']>) {
+			const response = await client.makeRequest(...args);
+			return Object.assign(Object.create(response) as typeof response, {
+				toJSON: async () => storableJson(await response.toJSON())
+			});
+		}
 	});
 }
 

@@ -334,21 +334,22 @@ const disputeChanged: Handler = async (stripe, event) => {
 	};
 };
 
-export const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
-	'checkout.session.completed': checkoutPaid,
-	'checkout.session.async_payment_succeeded': checkoutPaid,
-	'checkout.session.async_payment_failed': checkoutFailed('failed'),
-	'checkout.session.expired': checkoutFailed('expired'),
-	'invoice.paid': invoiceOutcome('succeeded'),
-	'invoice.payment_failed': invoiceOutcome('failed'),
-	'customer.subscription.created': subscriptionChanged,
-	'customer.subscription.updated': subscriptionChanged,
-	'customer.subscription.deleted': subscriptionChanged,
-	'customer.subscription.paused': subscriptionChanged,
-	'customer.subscription.resumed': subscriptionChanged,
-	'charge.refunded': chargeRefunded,
-	'refund.created': chargeRefunded,
-	'refund.updated': chargeRefunded,
-	'charge.dispute.created': disputeChanged,
-	'charge.dispute.closed': disputeChanged
-};
+// A Map, not an object literal: an event type such as `__proto__` or `toString` must find nothing.
+export const handlers: ReadonlyMap<string, Handler> = new Map<Stripe.Event['type'], Handler>([
+	['checkout.session.completed', checkoutPaid],
+	['checkout.session.async_payment_succeeded', checkoutPaid],
+	['checkout.session.async_payment_failed', checkoutFailed('failed')],
+	['checkout.session.expired', checkoutFailed('expired')],
+	['invoice.paid', invoiceOutcome('succeeded')],
+	['invoice.payment_failed', invoiceOutcome('failed')],
+	['customer.subscription.created', subscriptionChanged],
+	['customer.subscription.updated', subscriptionChanged],
+	['customer.subscription.deleted', subscriptionChanged],
+	['customer.subscription.paused', subscriptionChanged],
+	['customer.subscription.resumed', subscriptionChanged],
+	['charge.refunded', chargeRefunded],
+	['refund.created', chargeRefunded],
+	['refund.updated', chargeRefunded],
+	['charge.dispute.created', disputeChanged],
+	['charge.dispute.closed', disputeChanged]
+]);

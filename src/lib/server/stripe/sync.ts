@@ -25,7 +25,7 @@ export async function syncStripeEvents(
 	{ since = new Date(Date.now() - RETENTION_DAYS * 86_400_000) }: { since?: Date } = {}
 ): Promise<SyncReport> {
 	const events: Stripe.Event[] = [];
-	const types = Object.keys(handlers) as Stripe.EventListParams['types'];
+	const types = [...handlers.keys()] as Stripe.EventListParams['types'];
 	for await (const event of stripe.events.list({
 		created: { gte: Math.floor(since.getTime() / 1000) },
 		types,

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import type { Database } from '../db-schema.ts';
+import { storableText } from '../../storable-text.ts';
 import { handlers } from './handlers.ts';
 
 export interface ReceiveOptions {
@@ -33,7 +34,7 @@ export async function receiveStripeEvent(
 		stripe_created_at: new Date(event.created * 1000),
 		payload: rawPayload ?? JSON.stringify(event)
 	};
-	const handle = handlers[event.type];
+	const handle = handlers.get(event.type);
 	if (!handle) {
 		// Types Komak does not act on are kept for the record, done at once.
 		const inserted = await db
@@ -83,7 +84,27 @@ export async function receiveStripeEvent(
 		});
 		return { outcome };
 	} catch (error) {
-		const lastError = error instanceof Error ? error.message.slice(0, 2000) : String(error);
+		const lastError = storableText(error instanceof Error ? error.message : String(error)).slice(
+			0,
+			2000
+		);
+		// If the body itself is what PostgreSQL refused, the failure is still recorded (with a
+		// stand-in body) so that staff see it and stripe:sync can fetch the event again.
+		const stub = JSON.stringify({ id: event.id, type: event.type, payload_not_stored: true });
+		for (const payload of [row.payload, stub]) {
+			const isRecorded = await recordFailure(db, { ...row, payload }, lastError);
+			if (isRecorded) break;
+		}
+		return { outcome: 'failed', error };
+	}
+}
+
+async function recordFailure(
+	db: Kysely<Database>,
+	row: { id: string; type: string; stripe_created_at: Date; payload: string },
+	lastError: string
+): Promise<boolean> {
+	try {
 		await db
 			.insertInto('stripe_event')
 			.values({ ...row, status: 'failed', attempts: 1, last_error: lastError })
@@ -97,8 +118,9 @@ export async function receiveStripeEvent(
 					})
 					.where('stripe_event.status', '<>', 'processed')
 			)
-			.execute()
-			.catch(() => {}); // the database itself may be what failed
-		return { outcome: 'failed', error };
+			.execute();
+		return true;
+	} catch {
+		return false; // the database itself may be what failed
 	}
 }

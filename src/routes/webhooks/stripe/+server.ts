@@ -1,12 +1,18 @@
 import { json, text } from '@sveltejs/kit';
-import type Stripe from 'stripe';
 import { getDatabase } from '$lib/server/database';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
+import { verifyStripeDelivery } from '$lib/server/stripe/verify';
 import { receiveStripeEvent } from '$lib/server/stripe/webhook';
 import type { RequestHandler } from './$types';
 
-// Stripe's webhook: the raw body is verified against STRIPE_WEBHOOK_SECRET (default 5-minute
-// tolerance) before anything is stored. 2xx means handled (or already handled); 5xx asks Stripe to
+const refusals = {
+	signature: 'Invalid signature',
+	future: 'Signature timestamp is in the future',
+	not_an_event: 'The body is not a Stripe event'
+};
+
+// Stripe's webhook: the raw body is verified against STRIPE_WEBHOOK_SECRET (5 minutes back,
+// 1 minute ahead) and must be an event before anything is stored. 2xx means handled (or already handled); 5xx asks Stripe to
 // deliver again.
 export const POST: RequestHandler = async ({ request, locals, url }) => {
 	const secret = process.env.STRIPE_WEBHOOK_SECRET;
@@ -19,15 +25,14 @@ export const POST: RequestHandler = async ({ request, locals, url }) => {
 	const payload = await request.text();
 	const signature = request.headers.get('stripe-signature') ?? '';
 	const stripe = getStripe();
-	let event: Stripe.Event;
-	try {
-		event = stripe.webhooks.constructEvent(payload, signature, secret);
-	} catch (error) {
-		locals.log.warn({ err: error }, 'Stripe webhook with a bad signature refused');
-		return text('Invalid signature', { status: 400 });
+	const delivery = verifyStripeDelivery(stripe, payload, signature, secret);
+	if (!delivery.ok) {
+		locals.log.warn({ reason: delivery.reason }, 'Stripe webhook refused');
+		return text(refusals[delivery.reason], { status: 400 });
 	}
+	const { event } = delivery;
 	const { outcome, error } = await receiveStripeEvent(getDatabase(), stripe, event, {
-		rawPayload: payload,
+		rawPayload: delivery.payload,
 		origin: url.origin
 	});
 	const log = locals.log.child({ stripeEvent: event.id, type: event.type, outcome });
