@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCamt053 } from './camt053.ts';
+import { isNestedDeeperThan, parseCamt053 } from './camt053.ts';
 import { readFixture } from './test-fixtures.ts';
 
 const statement = (entries: string, version = '02') => `<?xml version="1.0" encoding="UTF-8"?>
@@ -131,5 +131,19 @@ describe('parseCamt053', () => {
 <Ntry><Amt Ccy="NOK">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
 <BookgDt><Dt>2025-01-02</Dt></BookgDt><AcctSvcrRef>X1</AcctSvcrRef></Ntry>`);
 		expect(parseCamt053(xml).rows[0].line).toBe(5);
+	});
+});
+
+describe('files nested deeper than any statement', () => {
+	it('refuses XML nested 200,000 levels with a message instead of overflowing the stack', () => {
+		const depth = 200_000;
+		const xml = '<a>'.repeat(depth) + 'x' + '</a>'.repeat(depth);
+		expect(parseCamt053(xml).fileError).toEqual({ reason: 'too_deep' });
+	});
+
+	it('counts only opening elements: self-closing tags, declarations and comments add no depth', () => {
+		const flat = '<?xml version="1.0"?><!-- c --><a>' + '<b/>'.repeat(1000) + '</a>';
+		expect(isNestedDeeperThan(flat, 2)).toBe(false);
+		expect(isNestedDeeperThan('<a><b><c/></b></a>', 1)).toBe(true);
 	});
 });

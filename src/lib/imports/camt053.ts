@@ -134,6 +134,19 @@ function remittance(entry: unknown, transaction: unknown) {
 	return { message: cleanText(message), kid: readKid(kid) };
 }
 
+/** A camt.053 statement is about a dozen levels deep; anything past this is not one. */
+export const MAX_XML_DEPTH = 64;
+
+/** Whether elements open more than `limit` deep, by counting tags (no parser, no recursion). */
+export function isNestedDeeperThan(xml: string, limit: number): boolean {
+	let depth = 0;
+	for (const tag of xml.matchAll(/<([/?!]?)[^>]*?(\/?)>/g)) {
+		if (tag[1] === '/') depth--;
+		else if (tag[1] === '' && tag[2] === '' && ++depth > limit) return true;
+	}
+	return false;
+}
+
 export function parseCamt053(xml: string): ParsedImport {
 	const result: ParsedImport = { rows: [], malformed: [], skipped: {}, fileError: null };
 	const content = xml.replace(/^\uFEFF/, '');
@@ -141,6 +154,9 @@ export function parseCamt053(xml: string): ParsedImport {
 	// Bank statements never declare a DTD; refusing one rules out entity expansion tricks.
 	if (/<!DOCTYPE/i.test(content))
 		return { ...result, fileError: { reason: 'doctype_not_allowed' } };
+	// The parsers recurse once per level: a file nested 200,000 deep would overflow the stack.
+	if (isNestedDeeperThan(content, MAX_XML_DEPTH))
+		return { ...result, fileError: { reason: 'too_deep' } };
 	const validation = XMLValidator.validate(content);
 	if (validation !== true) {
 		return { ...result, fileError: { reason: 'not_xml', line: validation.err.line } };

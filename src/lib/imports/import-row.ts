@@ -58,6 +58,7 @@ export const fileErrorReasons = [
 	'empty',
 	'not_xml',
 	'doctype_not_allowed',
+	'too_deep',
 	'not_camt053',
 	'no_columns',
 	'mapping_incomplete',
