@@ -16,6 +16,8 @@ export interface AmountRules {
 export interface DonationRules {
 	currencies: AmountRules[];
 	cardFeeBasisPoints: number;
+	/** The page's language: its decimal mark decides how a typed amount reads. */
+	locale?: string;
 }
 
 export type DonationField = 'frequency' | 'currency' | 'amount' | 'name' | 'email' | 'dedication';
@@ -86,16 +88,21 @@ export function readDonationForm(form: FormData): DonationFormValues {
 const emailSchema = z.email();
 
 /** The amount field: the typed "other amount" wins over a preset choice. */
-function validateAmount(values: DonationFormValues, rules: AmountRules): FieldError | number {
-	return validateAmountText(values.customAmount || values.amount, rules);
+function validateAmount(
+	values: DonationFormValues,
+	rules: AmountRules,
+	locale: string | undefined
+): FieldError | number {
+	return validateAmountText(values.customAmount || values.amount, rules, locale);
 }
 
 /** An amount as typed, in minor units, or why it cannot be taken in this currency. */
 export function validateAmountText(
 	typed: string,
-	rules: Pick<AmountRules, 'currency' | 'minimumMinor' | 'maximumMinor'>
+	rules: Pick<AmountRules, 'currency' | 'minimumMinor' | 'maximumMinor'>,
+	locale?: string
 ): FieldError | number {
-	const parsed = parseAmount(typed, rules.currency);
+	const parsed = parseAmount(typed, rules.currency, locale);
 	if (!parsed.ok) {
 		if (parsed.reason === 'empty') return { code: 'amount_required' };
 		if (parsed.reason === 'too_many_decimals') return { code: 'amount_too_many_decimals' };
@@ -133,7 +140,7 @@ export function validateDonation(values: DonationFormValues, rules: DonationRule
 	if (!currencyRules) {
 		errors.currency = { code: 'currency_unknown' };
 	} else {
-		const amount = validateAmount(values, currencyRules);
+		const amount = validateAmount(values, currencyRules, rules.locale);
 		if (typeof amount === 'number') amountMinor = amount;
 		else errors.amount = amount;
 	}

@@ -75,7 +75,7 @@ function isCalendarDate(text: string): boolean {
 
 export function readGiftEntry(
 	form: FormData | Record<string, string>,
-	options: { today: string; requireReason?: boolean }
+	options: { today: string; requireReason?: boolean; locale?: string }
 ): GiftEntryResult {
 	const get = (name: string) =>
 		String((form instanceof FormData ? form.get(name) : form[name]) ?? '').trim();
@@ -102,7 +102,7 @@ export function readGiftEntry(
 
 	let amountMinor = 0;
 	if (!errors.currency) {
-		const amount = parseAmount(values.amount, values.currency);
+		const amount = parseAmount(values.amount, values.currency, options.locale);
 		if (!amount.ok) {
 			errors.amount =
 				amount.reason === 'empty'

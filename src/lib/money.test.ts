@@ -13,8 +13,8 @@ describe('parseAmount', () => {
 		['1.000,50', 100050],
 		['1,000.50', 100050],
 		['kr 250', 25000],
-		['€ 15', 1500],
-		['15 EUR', 1500],
+		['NOK 15', 1500],
+		['15,-', 1500],
 		['۲۵۰', 25000],
 		['٢٥٠٫٥٠', 25050],
 		['0,5', 50],
@@ -45,6 +45,51 @@ describe('parseAmount', () => {
 
 	it('refuses absurdly long numbers instead of losing precision', () => {
 		expect(parseAmount('99999999999999999999', 'NOK')).toEqual({ ok: false, reason: 'too_large' });
+	});
+});
+
+describe('parseAmount on a page in a language', () => {
+	// What a supporter types, the page's language, and what the form takes (minor units of the
+	// currency) or why it refuses.
+	it.each([
+		['10.001', 'en', 'NOK', 'too_many_decimals'],
+		['10,001', 'en', 'NOK', 1000100],
+		['1,000.50', 'en', 'NOK', 100050],
+		['1 000', 'en', 'NOK', 100000],
+		['12,50', 'en', 'NOK', 1250],
+		['250 kr', 'en', 'NOK', 25000],
+		['50abc', 'en', 'NOK', 'not_a_number'],
+		['5 0', 'en', 'NOK', 'not_a_number'],
+		['1,00,000', 'en', 'NOK', 'not_a_number'],
+		['€15', 'en', 'NOK', 'not_a_number'],
+		['15.', 'en', 'NOK', 'not_a_number'],
+		['€15', 'en', 'EUR', 1500],
+		['15 €', 'en', 'EUR', 1500],
+		['15 EUR', 'en', 'EUR', 1500],
+		['US$20', 'en', 'USD', 2000],
+		['$20.5', 'en', 'USD', 2050],
+		['10.001', 'nb', 'NOK', 1000100],
+		['10,001', 'nb', 'NOK', 'too_many_decimals'],
+		['1 000,50', 'nb', 'NOK', 100050],
+		['1.000,50', 'nb', 'NOK', 100050],
+		['1\u00a0000', 'nb', 'NOK', 100000],
+		['12.50', 'nb', 'NOK', 1250],
+		['kr 250,-', 'nb', 'NOK', 25000],
+		['250,-', 'nb', 'NOK', 25000],
+		['5 0', 'nb', 'NOK', 'not_a_number'],
+		['1 00', 'nb', 'NOK', 'not_a_number'],
+		['۱۰٫۰۰۱', 'fa-AF', 'NOK', 'too_many_decimals'],
+		['۱۰٬۰۰۱', 'fa-AF', 'NOK', 1000100],
+		['۲۵۰', 'fa-AF', 'NOK', 25000],
+		['۵۰abc', 'fa-AF', 'NOK', 'not_a_number'],
+		['۱٬۰۰۰', 'ps', 'NOK', 100000],
+		['٢٥٠٫٥', 'ps', 'NOK', 25050]
+	] as const)('reads %j on a %s page in %s as %j', (input, locale, currency, expected) => {
+		expect(parseAmount(input, currency, locale)).toEqual(
+			typeof expected === 'number'
+				? { ok: true, amountMinor: expected }
+				: { ok: false, reason: expected }
+		);
 	});
 });
 

@@ -95,60 +95,106 @@ function normaliseDigits(input: string): string {
 	return input
 		.replace(/[٠-٩۰-۹]/g, (d) => easternDigits[d])
 		.replace(/٫/g, '.') // Arabic decimal separator
-		.replace(/[٬'’]/g, ' ') // Arabic thousands separator and Swiss-style apostrophes
+		.replace(/٬/g, ',') // Arabic thousands separator
+		.replace(/[’']/g, ' ') // Swiss-style apostrophes group thousands
 		.replace(/[\s\u00a0\u202f]+/g, ' ')
 		.trim();
 }
 
-/**
- * Reads an amount as a supporter types it — "250", "250,50", "1 000", "1.000,50", "€ 15", "۲۵۰" —
- * into minor units. A separator followed by exactly three digits is taken as grouping.
- */
-export function parseAmount(input: string, currency: string): AmountParseResult {
-	const text = normaliseDigits(input)
-		// a currency symbol or code before or after the number: "kr 250", "15 EUR", "€15"
-		.replace(/^[^\d\s.,-]+/, '')
-		.replace(/[^\d\s.,]+$/, '')
-		.trim();
-	if (text === '')
-		return input.trim() === ''
-			? { ok: false, reason: 'empty' }
-			: { ok: false, reason: 'not_a_number' };
-	if (!/^-?[\d.,\s]*\d[\d.,\s]*$/.test(text)) return { ok: false, reason: 'not_a_number' };
+// What may stand before or after the number, per currency (lower case): its symbol, code and
+// everyday names. Anything else ("50abc", "€15" on a krone form) is not an amount of it.
+const currencyWords: Record<string, string[]> = {
+	NOK: ['kr', 'kr.', ',-', 'nok', 'krone', 'kroner'],
+	EUR: ['€', 'eur', 'euro', 'euros'],
+	USD: ['$', 'us$', 'usd', 'dollar', 'dollars']
+};
 
-	const compact = text.replace(/\s/g, '');
-	const lastSeparator = Math.max(compact.lastIndexOf(','), compact.lastIndexOf('.'));
-	let whole = compact;
-	let fraction = '';
-	if (lastSeparator >= 0) {
-		const after = compact.slice(lastSeparator + 1);
-		const separator = compact[lastSeparator];
-		const appearsOnce = compact.indexOf(separator) === lastSeparator;
-		const otherSeparatorBefore = /[.,]/.test(
-			compact.slice(0, lastSeparator).replaceAll(separator, '')
-		);
-		const isDecimal = otherSeparatorBefore || (appearsOnce && after.length !== 3);
-		if (isDecimal) {
-			whole = compact.slice(0, lastSeparator);
-			fraction = after;
-		}
-		// Grouping separators stand between groups of three digits: "1.000.000", not "1,2,3".
-		if (/[.,]/.test(whole) && !/^-?\d{1,3}([.,]\d{3})*$/.test(whole))
-			return { ok: false, reason: 'not_a_number' };
-		whole = whole.replace(/[.,]/g, '');
-		if (!/^-?\d*$/.test(whole) || !/^\d*$/.test(fraction))
-			return { ok: false, reason: 'not_a_number' };
+/** The decimal mark a language writes ("." in English, "," in bokmål), once normalised. */
+function decimalMarkOf(locale: string): '.' | ',' {
+	const parts = new Intl.NumberFormat(locale).formatToParts(1.5);
+	return normaliseDigits(parts.find((part) => part.type === 'decimal')?.value ?? '.') === ','
+		? ','
+		: '.';
+}
+
+const decimalMarks = new Map<string, '.' | ','>();
+
+/** Whether `whole` is digits, grouped by threes with `group` (or spaces) if grouped at all. */
+function isGroupedByThrees(whole: string, group: string): boolean {
+	if (/^\d+$/.test(whole)) return true;
+	const groups = whole.split(new RegExp(`[ ${group === '.' ? '\\.' : group}]`));
+	return /^\d{1,3}$/.test(groups[0]) && groups.slice(1).every((g) => /^\d{3}$/.test(g));
+}
+
+/**
+ * Reads an amount as a supporter types it — "250", "250,50", "1 000", "1.000,50", "kr 250",
+ * "۲۵۰" — into minor units, strictly: nothing but the number, its grouping and the currency's
+ * own symbol or name. With the page's `locale`, that language's decimal mark decides ("10.001"
+ * on an English page has three decimals; in bokmål "10.001" is ten thousand and one); the
+ * other mark groups thousands, or, followed by just one or two digits, is read as the decimal
+ * mark a visitor used to the other convention meant. Without a locale, a mark followed by
+ * exactly three digits is taken as grouping.
+ */
+export function parseAmount(input: string, currency: string, locale?: string): AmountParseResult {
+	const normalised = normaliseDigits(input);
+	if (normalised === '') return { ok: false, reason: 'empty' };
+	const words = currencyWords[currency] ?? [currency.toLowerCase()];
+	const shape = /^(-)?\s*([^\d\s.,-]+)?\s*(-)?\s*(\d[\d ., ]*?)\s*([^\d\s]+)?$/u.exec(
+		normalised.toLowerCase()
+	);
+	if (!shape) return { ok: false, reason: 'not_a_number' };
+	const [, signBefore, prefix, signAfter, number, suffix] = shape;
+	if (signBefore && signAfter) return { ok: false, reason: 'not_a_number' };
+	for (const affix of [prefix, suffix]) {
+		if (affix !== undefined && !words.includes(affix)) return { ok: false, reason: 'not_a_number' };
 	}
+	if (!/^\d[\d ., ]*$/.test(number) || /[ .,]{2}/.test(number) || /[.,]$/.test(number))
+		return { ok: false, reason: 'not_a_number' };
+
+	const split = splitDecimal(number, locale);
+	if (!split) return { ok: false, reason: 'not_a_number' };
+	let { fraction } = split;
 	const digits = minorUnitDigits(currency);
 	if (fraction.length > digits) {
 		if (/^0*$/.test(fraction.slice(digits))) fraction = fraction.slice(0, digits);
 		else return { ok: false, reason: 'too_many_decimals' };
 	}
-	const negative = whole.startsWith('-');
-	const minorText = (whole.replace('-', '') || '0') + fraction.padEnd(digits, '0');
+	const minorText = (split.whole || '0') + fraction.padEnd(digits, '0');
 	if (minorText.replace(/^0+/, '').length > 15) return { ok: false, reason: 'too_large' };
-	const amountMinor = Number(minorText) * (negative ? -1 : 1);
-	return { ok: true, amountMinor };
+	const isNegative = Boolean(signBefore || signAfter);
+	return { ok: true, amountMinor: Number(minorText) * (isNegative ? -1 : 1) };
+}
+
+/** The whole digits and the fraction digits of a number as typed, or null if it is malformed. */
+function splitDecimal(number: string, locale?: string): { whole: string; fraction: string } | null {
+	const lastMark = Math.max(number.lastIndexOf('.'), number.lastIndexOf(','));
+	if (lastMark < 0)
+		return isGroupedByThrees(number, ' ')
+			? { whole: number.replace(/ /g, ''), fraction: '' }
+			: null;
+	const mark = number[lastMark];
+	const after = number.slice(lastMark + 1);
+	const before = number.slice(0, lastMark);
+	const isOnlyMark = !/[.,]/.test(before);
+	let decimalMark: string | null;
+	if (locale) {
+		let localeMark = decimalMarks.get(locale);
+		if (!localeMark) decimalMarks.set(locale, (localeMark = decimalMarkOf(locale)));
+		if (mark === localeMark) decimalMark = mark;
+		else decimalMark = isOnlyMark && after.length <= 2 ? mark : null;
+	} else {
+		const isGroupingMark = before.includes(mark) || (isOnlyMark && after.length === 3);
+		decimalMark = isGroupingMark && !/[.,]/.test(before.replaceAll(mark, '')) ? null : mark;
+	}
+	if (decimalMark === null) {
+		return isGroupedByThrees(number, mark)
+			? { whole: number.replace(/[ .,]/g, ''), fraction: '' }
+			: null;
+	}
+	if (!/^\d+$/.test(after) || before.includes(decimalMark)) return null;
+	const group = decimalMark === '.' ? ',' : '.';
+	if (!isGroupedByThrees(before, group)) return null;
+	return { whole: before.replace(/[ .,]/g, ''), fraction: after };
 }
 
 /**

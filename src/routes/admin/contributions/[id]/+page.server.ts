@@ -15,6 +15,7 @@ import {
 import { listEnabledCurrencies } from '$lib/server/organisation';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 const uuidPattern = /^[0-9a-f-]{36}$/i;
 const today = () => new Date().toISOString().slice(0, 10);
@@ -82,9 +83,13 @@ export const actions = {
 	edit: async (event) => {
 		const staff = requireStaff(event, 'staff');
 		const gift = await loadGift(event.params.id);
-		const form = await event.request.formData();
+		const form = await readForm(event.request);
 		form.set('supporterId', gift.supporter_id);
-		const result = readGiftEntry(form, { today: today(), requireReason: true });
+		const result = readGiftEntry(form, {
+			today: today(),
+			requireReason: true,
+			locale: event.locals.locale
+		});
 		if (!result.ok) {
 			return fail(400, { edit: { values: result.values, errors: giftErrorTexts(result.errors) } });
 		}
@@ -107,7 +112,7 @@ export const actions = {
 	void: async (event) => {
 		const staff = requireStaff(event, 'staff');
 		const gift = await loadGift(event.params.id);
-		const reason = String((await event.request.formData()).get('reason') ?? '').trim();
+		const reason = String((await readForm(event.request)).get('reason') ?? '').trim();
 		if (!reason || reason.length > 500) {
 			return fail(400, {
 				void: {
@@ -126,7 +131,7 @@ export const actions = {
 	refund: async (event) => {
 		const staff = requireStaff(event, 'admin');
 		const gift = await loadGift(event.params.id);
-		const form = await event.request.formData();
+		const form = await readForm(event.request);
 		const amountText = String(form.get('amount') ?? '').trim();
 		const isConfirmed = form.get('confirm') === 'yes';
 		const fields = { amount: amountText };
@@ -135,7 +140,7 @@ export const actions = {
 		}
 		let amountMinor: number | null = null;
 		if (amountText) {
-			const parsed = parseAmount(amountText, gift.currency);
+			const parsed = parseAmount(amountText, gift.currency, event.locals.locale);
 			if (!parsed.ok || parsed.amountMinor <= 0) {
 				return fail(400, { refund: { ...fields, error: m.admin_gift_error_not_a_number() } });
 			}

@@ -11,6 +11,7 @@ import {
 } from '$lib/server/manual-gifts';
 import { listEnabledCurrencies, findOrganisation } from '$lib/server/organisation';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 const uuidPattern = /^[0-9a-f-]{36}$/i;
 const today = () => new Date().toISOString().slice(0, 10);
@@ -39,7 +40,10 @@ export const load: PageServerLoad = async (event) => {
 export const actions = {
 	record: async (event) => {
 		const staff = requireStaff(event, 'staff');
-		const result = readGiftEntry(await event.request.formData(), { today: today() });
+		const result = readGiftEntry(await readForm(event.request), {
+			today: today(),
+			locale: event.locals.locale
+		});
 		if (!result.ok) {
 			return fail(400, { values: result.values, errors: giftErrorTexts(result.errors) });
 		}

@@ -15,6 +15,7 @@ import {
 } from '$lib/server/self-service/plan-changes';
 import { answer, refusal, stripeOrNull, stripeUnavailable } from './plan-actions.server';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 async function amountRules(currency: string) {
 	const rules = await listEnabledCurrencies(getDatabase());
@@ -42,12 +43,12 @@ export const actions = {
 		const db = getDatabase();
 		const plan = await findOwnPlan(db, supporter.id, event.params.id);
 		if (!plan) error(404, 'Not found');
-		const typed = String((await event.request.formData()).get('amount') ?? '').slice(0, 40);
+		const typed = String((await readForm(event.request)).get('amount') ?? '').slice(0, 40);
 		const rules = await amountRules(plan.currency);
 		if (!rules) {
 			return fail(400, { amount: typed, errors: { amount: m.my_error_currency_closed() } });
 		}
-		const checked = validateAmountText(typed, rules);
+		const checked = validateAmountText(typed, rules, event.locals.locale);
 		if (typeof checked !== 'number') {
 			return fail(400, { amount: typed, errors: { amount: fieldErrorText(checked) } });
 		}
