@@ -28,9 +28,12 @@ const pageCache = createPageCache({
 		log.info({ requestId, method: 'GET', path, status, ms: 0, cache: 'hit' }, 'request')
 });
 
-const server = http.createServer((request, response) =>
-	pageCache.handle(request, response, () => handler(request, response))
-);
+const server = http.createServer((request, response) => {
+	// Static files (the script bundles, robots.txt) are served by adapter-node outside the app's
+	// hooks, so the one header every response needs is set here for all of them.
+	response.setHeader('x-content-type-options', 'nosniff');
+	pageCache.handle(request, response, () => handler(request, response));
+});
 
 server.listen(port, host, () => {
 	const database = process.env.DATABASE_URL

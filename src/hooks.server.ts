@@ -57,6 +57,17 @@ const requestContext: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+// A NUL (%00) in an address is never a person's doing, and PostgreSQL cannot store or compare
+// it: such a request gets a plain 400 before any page or list reads its parameters.
+const refuseNulInAddress: Handle = ({ event, resolve }) => {
+	if (/%00/i.test(event.url.pathname + event.url.search))
+		return new Response('Bad request: the address contains a NUL character (%00).', {
+			status: 400,
+			headers: { 'content-type': 'text/plain; charset=utf-8' }
+		});
+	return resolve(event);
+};
+
 const checkoutOrigin = process.env.STRIPE_API_URL ? new URL(process.env.STRIPE_API_URL).origin : '';
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
@@ -106,6 +117,7 @@ const localisation: Handle = ({ event, resolve }) => {
 export const handle = sequence(
 	requestContext,
 	securityHeaders,
+	refuseNulInAddress,
 	authenticateStaff,
 	authenticateSupporter,
 	localisation

@@ -8,10 +8,12 @@ import { toInputString } from '$lib/money';
 import { getDatabase } from '$lib/server/database';
 import { findOrganisation, listEnabledCurrencies } from '$lib/server/organisation';
 import { vippsDonationUrl } from '$lib/server/qr';
+import { rememberStartedCheckout } from '$lib/server/http/started-checkouts';
 import { consumeRateLimit } from '$lib/server/rate-limit';
 import { createCheckoutSession } from '$lib/server/stripe/checkout';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form';
 
 async function loadAppealSettings() {
 	const db = getDatabase();
@@ -89,11 +91,12 @@ export const load: PageServerLoad = async ({ url }) => {
 const CHECKOUT_LIMIT = { limit: 10, windowSeconds: 600 };
 
 export const actions = {
-	give: async ({ request, url, locals, getClientAddress }) => {
+	give: async ({ request, url, locals, cookies, getClientAddress }) => {
 		const { organisation, currencies } = await loadAppealSettings();
-		const result = validateDonation(readDonationForm(await request.formData()), {
+		const result = validateDonation(readDonationForm(await readForm(request)), {
 			currencies,
-			cardFeeBasisPoints: organisation.card_fee_basis_points
+			cardFeeBasisPoints: organisation.card_fee_basis_points,
+			locale: locals.locale
 		});
 		if (!result.ok) {
 			// Worded here, so the page's script carries no error texts in four languages.
@@ -128,6 +131,7 @@ export const actions = {
 						: m.checkout_product_one_off({ organisation: organisation.name })
 			});
 			checkoutUrl = session.url;
+			rememberStartedCheckout({ cookies, url }, session.id);
 		} catch (error) {
 			locals.log.error({ err: error }, 'Stripe Checkout could not be opened');
 			checkoutUrl = null;

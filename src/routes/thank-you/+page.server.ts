@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/database';
+import { didStartCheckout } from '$lib/server/http/started-checkouts';
 import { findOrganisation } from '$lib/server/organisation';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { PageServerLoad } from './$types';
@@ -8,7 +9,7 @@ export type CheckoutOutcome = 'received' | 'processing' | 'not_completed';
 
 // Shows honestly what Stripe says about the session, asked server-side. It records nothing: the
 // gift is recorded from Stripe's events. The query string only names the session to ask about.
-export const load: PageServerLoad = async ({ url, locals, setHeaders }) => {
+export const load: PageServerLoad = async ({ url, locals, cookies, setHeaders }) => {
 	const sessionId = url.searchParams.get('session_id') ?? '';
 	if (!/^cs_[A-Za-z0-9_]{10,200}$/.test(sessionId) || !isCardPaymentConfigured())
 		redirect(303, '/');
@@ -38,13 +39,15 @@ export const load: PageServerLoad = async ({ url, locals, setHeaders }) => {
 	} else if (session?.status === 'open' || session?.status === 'expired') {
 		outcome = 'not_completed';
 	}
+	// Anyone else holding the link learns whether it went through, not who gave or how much.
+	const isGiversBrowser = didStartCheckout(cookies, sessionId);
 	return {
 		organisationName: organisation.name,
 		outcome,
 		kind: attempt.kind,
-		email: attempt.email,
+		email: isGiversBrowser ? attempt.email : null,
 		amount:
-			session?.amount_total != null && session.currency
+			isGiversBrowser && session?.amount_total != null && session.currency
 				? { amountMinor: session.amount_total, currency: session.currency.toUpperCase() }
 				: null
 	};
