@@ -139,6 +139,23 @@ for (const javaScriptEnabled of [true, false]) {
 			expect(await countRows()).toEqual(before);
 		});
 
+		for (const [typed, message] of [
+			['10.001', 'Use at most two decimals.'],
+			['50abc', 'Enter the amount as a number, for example 250.'],
+			['5 0', 'Enter the amount as a number, for example 250.']
+		]) {
+			test(`an English page does not read ${typed} as an amount it can take`, async ({ page }) => {
+				const before = await countRows();
+				await openAppeal(page);
+				await page.getByLabel('Other amount').fill(typed);
+				await page.getByLabel('Your name').fill('Laila Ahmadi');
+				await page.getByLabel('Email').fill('laila@example.com');
+				await page.getByRole('button', { name: /Give .*by card/ }).click();
+				await expect(page.locator('#amount-error')).toHaveText(message);
+				expect(await countRows()).toEqual(before);
+			});
+		}
+
 		test('an amount that is not a number is explained in Pashto', async ({ page }) => {
 			await openAppeal(page, 'ps');
 			await page.locator('#custom-amount').fill('ډېر');
