@@ -7,6 +7,7 @@ import { hashPassword } from '../../src/lib/server/auth/password.ts';
 import {
 	createSession,
 	invalidateUserSessions,
+	SESSION_ABSOLUTE_LIFETIME_MS,
 	SESSION_INACTIVITY_MS,
 	SESSION_RENEWAL_INTERVAL_MS,
 	validateSessionToken
@@ -122,6 +123,35 @@ describe.each(engines)('staff sign-in on $name', ({ create, available }) => {
 					.executeTakeFirst()
 			).toBeUndefined();
 			expect(SESSION_RENEWAL_INTERVAL_MS).toBe(minutes(5));
+		}
+	);
+
+	it.skipIf(!available)(
+		'ends a session 7 days after sign-in, however often it is used',
+		async () => {
+			const user = await addStaff();
+			const now = Date.now();
+			const daysAgo = (days: number) => new Date(now - days * 24 * 60 * minutes(1));
+			// Signed in 8 days ago and 6 days ago, then used every ten hours up to now.
+			const old = await createSession(test.db, user.id, { now: daysAgo(8) });
+			const recent = await createSession(test.db, user.id, { now: daysAgo(6) });
+			for (let at = daysAgo(8).getTime(); at < now; at += minutes(10 * 60)) {
+				const oldUse = await validateSessionToken(test.db, old.token, new Date(at));
+				expect(oldUse === null).toBe(at >= daysAgo(1).getTime());
+				if (at >= daysAgo(6).getTime()) {
+					expect(await validateSessionToken(test.db, recent.token, new Date(at))).not.toBeNull();
+				}
+			}
+			const lastUse = await test.db
+				.selectFrom('staff_session')
+				.select('last_verified_at')
+				.where('id', '=', recent.session.id)
+				.executeTakeFirstOrThrow();
+			expect(now - lastUse.last_verified_at.getTime()).toBeLessThan(minutes(10 * 60));
+
+			expect(await validateSessionToken(test.db, old.token, new Date(now))).toBeNull();
+			expect(await validateSessionToken(test.db, recent.token, new Date(now))).not.toBeNull();
+			expect(SESSION_ABSOLUTE_LIFETIME_MS).toBe(7 * 24 * 60 * minutes(1));
 		}
 	);
 

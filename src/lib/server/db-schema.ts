@@ -171,7 +171,8 @@ export interface StaffSessionTable {
 	secret_hash: Uint8Array;
 	is_two_factor_verified: Generated<boolean>;
 	last_verified_at: Timestamp;
-	created_at: CreatedAt;
+	/** Sign-in time, from which the absolute lifetime counts; given on insert, never changed. */
+	created_at: ColumnType<Date, Date | undefined, never>;
 	user_agent: Generated<string>;
 }
 

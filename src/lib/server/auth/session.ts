@@ -14,6 +14,11 @@ export const SESSION_COOKIE = 'komak_staff_session';
  * left overnight with supporters' personal and financial data does not stay signed in.
  */
 export const SESSION_INACTIVITY_MS = 12 * 60 * 60 * 1000;
+/**
+ * However much it is used, a session ends 7 days after sign-in: a stolen cookie, or a browser
+ * kept signed in on a shared office computer, does not last for ever.
+ */
+export const SESSION_ABSOLUTE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 /** Use moves the expiry on, written at most this often to spare a write on every request. */
 export const SESSION_RENEWAL_INTERVAL_MS = 5 * 60 * 1000;
 
@@ -49,6 +54,7 @@ export async function createSession(
 			secret_hash: hashToken(secret),
 			is_two_factor_verified: isTwoFactorVerified,
 			last_verified_at: now,
+			created_at: now,
 			user_agent: userAgent.slice(0, 300)
 		})
 		.returningAll()
@@ -66,8 +72,8 @@ export interface ValidatedSession {
 }
 
 /**
- * The session behind a cookie's token, or null when it is malformed, unknown, wrong, expired or
- * belongs to a disabled account. An expired session is deleted.
+ * The session behind a cookie's token, or null when it is malformed, unknown, wrong, expired (idle
+ * too long or too old) or belongs to a disabled account. An expired session is deleted.
  */
 export async function validateSessionToken(
 	db: Db,
@@ -93,7 +99,8 @@ export async function validateSessionToken(
 		.executeTakeFirst();
 	if (!row || !tokenMatchesHash(secret, row.secret_hash)) return null;
 	const idleMs = now.getTime() - row.last_verified_at.getTime();
-	if (idleMs >= SESSION_INACTIVITY_MS) {
+	const ageMs = now.getTime() - row.session_created_at.getTime();
+	if (idleMs >= SESSION_INACTIVITY_MS || ageMs >= SESSION_ABSOLUTE_LIFETIME_MS) {
 		await invalidateSession(db, id);
 		return null;
 	}
