@@ -1,6 +1,7 @@
 import type { Cookies } from '@sveltejs/kit';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, StaffSession, StaffUser } from '../db-schema.ts';
+import { hostCookieName, isLocalPlainHttp } from './cookies.ts';
 import { hashToken, randomBase32, tokenMatchesHash } from './token.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -8,6 +9,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 // Lucia's session design (lucia-auth/lucia code/auth_session.ts): the cookie holds `id.secret`,
 // the database only the SHA-256 of the secret, so a leaked table or log gives no usable token.
 
+/** The cookie's name on local plain http; elsewhere it is `__Host-komak_staff_session`. */
 export const SESSION_COOKIE = 'komak_staff_session';
 /**
  * A session ends after 12 hours without use: a working day with breaks, but an unlocked laptop
@@ -166,11 +168,6 @@ export async function invalidateUserSessions(
 	return Number(result.numDeletedRows);
 }
 
-/** Whether cookies may go without `Secure`: only plain http to this machine itself. */
-export function isLocalPlainHttp(url: URL): boolean {
-	return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-}
-
 export function sessionCookieOptions(url: URL) {
 	return {
 		httpOnly: true,
@@ -181,10 +178,22 @@ export function sessionCookieOptions(url: URL) {
 	};
 }
 
+/** The session cookie's name for the request's scheme: `__Host-` on https. */
+export function sessionCookieName(url: URL): string {
+	return hostCookieName(SESSION_COOKIE, url);
+}
+
+export function readSessionCookie(event: { cookies: Cookies; url: URL }): string | undefined {
+	return event.cookies.get(sessionCookieName(event.url));
+}
+
 export function setSessionCookie(event: { cookies: Cookies; url: URL }, token: string): void {
-	event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(event.url));
+	event.cookies.set(sessionCookieName(event.url), token, sessionCookieOptions(event.url));
 }
 
 export function deleteSessionCookie(event: { cookies: Cookies; url: URL }): void {
-	event.cookies.delete(SESSION_COOKIE, { ...sessionCookieOptions(event.url), maxAge: 0 });
+	event.cookies.delete(sessionCookieName(event.url), {
+		...sessionCookieOptions(event.url),
+		maxAge: 0
+	});
 }
