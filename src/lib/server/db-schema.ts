@@ -145,6 +145,14 @@ export interface RateLimitTable {
 	count: number;
 }
 
+/** Sign-in guesses per account or known device, for the growing wait between them. */
+export interface AttemptBackoffTable {
+	key: string;
+	/** Attempts since the last right answer (each counted before it is checked). */
+	attempts: number;
+	last_attempt_at: Date;
+}
+
 export type StaffRole = 'admin' | 'staff' | 'viewer';
 
 export interface StaffUserTable {
@@ -319,6 +327,7 @@ export interface Database {
 	checkout_attempt: CheckoutAttemptTable;
 	stripe_event: StripeEventTable;
 	rate_limit: RateLimitTable;
+	attempt_backoff: AttemptBackoffTable;
 	staff_user: StaffUserTable;
 	staff_session: StaffSessionTable;
 	staff_setup_token: StaffSetupTokenTable;
