@@ -30,6 +30,7 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 				test.db
 			);
 			expect(tables.rows.map((r) => r.table_name)).toEqual([
+				'attempt_backoff',
 				'audit_log',
 				'checkout_attempt',
 				'contribution',

@@ -145,6 +145,14 @@ export interface RateLimitTable {
 	count: number;
 }
 
+/** Sign-in guesses per account or known device, for the growing wait between them. */
+export interface AttemptBackoffTable {
+	key: string;
+	/** Attempts since the last right answer (each counted before it is checked). */
+	attempts: number;
+	last_attempt_at: Date;
+}
+
 export type StaffRole = 'admin' | 'staff' | 'viewer';
 
 export interface StaffUserTable {
@@ -171,7 +179,8 @@ export interface StaffSessionTable {
 	secret_hash: Uint8Array;
 	is_two_factor_verified: Generated<boolean>;
 	last_verified_at: Timestamp;
-	created_at: CreatedAt;
+	/** Sign-in time, from which the absolute lifetime counts; given on insert, never changed. */
+	created_at: ColumnType<Date, Date | undefined, never>;
 	user_agent: Generated<string>;
 }
 
@@ -318,6 +327,7 @@ export interface Database {
 	checkout_attempt: CheckoutAttemptTable;
 	stripe_event: StripeEventTable;
 	rate_limit: RateLimitTable;
+	attempt_backoff: AttemptBackoffTable;
 	staff_user: StaffUserTable;
 	staff_session: StaffSessionTable;
 	staff_setup_token: StaffSetupTokenTable;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { m } from '../../paraglide/messages.js';
 import { localPath } from '../http/local-path.ts';
-import { minutesUntil } from './attempts.ts';
+import { minutesUntil, type AttemptLimit } from './attempts.ts';
 import {
 	checkPasswordRule,
 	MAXIMUM_PASSWORD_LENGTH,
@@ -93,8 +93,15 @@ export function checkNewPassword(
 	return {};
 }
 
-export function lockedText(retryAt: Date): string {
-	return m.auth_error_locked({ minutes: minutesUntil(retryAt) });
+/**
+ * When to try again. Held back by the account's count, the person is told that a browser they
+ * signed in on before is not: that is how an account's owner gets past a stranger's guessing.
+ */
+export function lockedText(retryAt: Date, limitedBy: AttemptLimit): string {
+	const minutes = minutesUntil(retryAt);
+	return limitedBy === 'account'
+		? m.auth_error_locked_known_device({ minutes })
+		: m.auth_error_locked({ minutes });
 }
 
 /** Where to go after signing in: only a path inside the admin, never another site. */

@@ -2,7 +2,7 @@ import type { Cookies, Handle } from '@sveltejs/kit';
 import { getDatabase } from '../database.ts';
 import {
 	deleteSessionCookie,
-	SESSION_COOKIE,
+	readSessionCookie,
 	setSessionCookie,
 	validateSessionToken
 } from './session.ts';
@@ -41,7 +41,7 @@ export const authenticateStaff: Handle = async ({ event, resolve }) => {
 			headers: { 'content-type': 'text/plain; charset=utf-8' }
 		});
 	}
-	const token = event.cookies.get(SESSION_COOKIE);
+	const token = readSessionCookie(event);
 	if (token) {
 		const validated = await validateSessionToken(getDatabase(), token);
 		if (!validated) {
@@ -66,8 +66,8 @@ export const authenticateStaff: Handle = async ({ event, resolve }) => {
  * The session that has given its password but still owes the second factor, for the code page
  * (the hook leaves `locals.staff` null for it).
  */
-export async function findSessionAwaitingSecondFactor(event: { cookies: Cookies }) {
-	const token = event.cookies.get(SESSION_COOKIE);
+export async function findSessionAwaitingSecondFactor(event: { cookies: Cookies; url: URL }) {
+	const token = readSessionCookie(event);
 	if (!token) return null;
 	const validated = await validateSessionToken(getDatabase(), token);
 	return validated && !validated.isFullySignedIn ? validated : null;

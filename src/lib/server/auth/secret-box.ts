@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { log } from '../log.ts';
@@ -92,4 +92,10 @@ export function sealSecret(plaintext: string, associatedData = ''): string {
 export function openSecret(sealed: string, associatedData = ''): string {
 	appKey ??= loadSecretKey();
 	return openWithKey(appKey, sealed, associatedData);
+}
+
+/** A key for one purpose (`purpose` names it), derived from the app's key: no two uses share one. */
+export function deriveAppKey(purpose: string): Uint8Array {
+	appKey ??= loadSecretKey();
+	return new Uint8Array(hkdfSync('sha256', appKey, new Uint8Array(0), purpose, SECRET_KEY_BYTES));
 }

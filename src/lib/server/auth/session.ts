@@ -1,6 +1,7 @@
 import type { Cookies } from '@sveltejs/kit';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, StaffSession, StaffUser } from '../db-schema.ts';
+import { hostCookieName, isLocalPlainHttp } from './cookies.ts';
 import { hashToken, randomBase32, tokenMatchesHash } from './token.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -8,12 +9,18 @@ type Db = Kysely<Database> | Transaction<Database>;
 // Lucia's session design (lucia-auth/lucia code/auth_session.ts): the cookie holds `id.secret`,
 // the database only the SHA-256 of the secret, so a leaked table or log gives no usable token.
 
+/** The cookie's name on local plain http; elsewhere it is `__Host-komak_staff_session`. */
 export const SESSION_COOKIE = 'komak_staff_session';
 /**
  * A session ends after 12 hours without use: a working day with breaks, but an unlocked laptop
  * left overnight with supporters' personal and financial data does not stay signed in.
  */
 export const SESSION_INACTIVITY_MS = 12 * 60 * 60 * 1000;
+/**
+ * However much it is used, a session ends 7 days after sign-in: a stolen cookie, or a browser
+ * kept signed in on a shared office computer, does not last for ever.
+ */
+export const SESSION_ABSOLUTE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 /** Use moves the expiry on, written at most this often to spare a write on every request. */
 export const SESSION_RENEWAL_INTERVAL_MS = 5 * 60 * 1000;
 
@@ -49,6 +56,7 @@ export async function createSession(
 			secret_hash: hashToken(secret),
 			is_two_factor_verified: isTwoFactorVerified,
 			last_verified_at: now,
+			created_at: now,
 			user_agent: userAgent.slice(0, 300)
 		})
 		.returningAll()
@@ -66,8 +74,8 @@ export interface ValidatedSession {
 }
 
 /**
- * The session behind a cookie's token, or null when it is malformed, unknown, wrong, expired or
- * belongs to a disabled account. An expired session is deleted.
+ * The session behind a cookie's token, or null when it is malformed, unknown, wrong, expired (idle
+ * too long or too old) or belongs to a disabled account. An expired session is deleted.
  */
 export async function validateSessionToken(
 	db: Db,
@@ -93,7 +101,8 @@ export async function validateSessionToken(
 		.executeTakeFirst();
 	if (!row || !tokenMatchesHash(secret, row.secret_hash)) return null;
 	const idleMs = now.getTime() - row.last_verified_at.getTime();
-	if (idleMs >= SESSION_INACTIVITY_MS) {
+	const ageMs = now.getTime() - row.session_created_at.getTime();
+	if (idleMs >= SESSION_INACTIVITY_MS || ageMs >= SESSION_ABSOLUTE_LIFETIME_MS) {
 		await invalidateSession(db, id);
 		return null;
 	}
@@ -159,11 +168,6 @@ export async function invalidateUserSessions(
 	return Number(result.numDeletedRows);
 }
 
-/** Whether cookies may go without `Secure`: only plain http to this machine itself. */
-export function isLocalPlainHttp(url: URL): boolean {
-	return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-}
-
 export function sessionCookieOptions(url: URL) {
 	return {
 		httpOnly: true,
@@ -174,10 +178,22 @@ export function sessionCookieOptions(url: URL) {
 	};
 }
 
+/** The session cookie's name for the request's scheme: `__Host-` on https. */
+export function sessionCookieName(url: URL): string {
+	return hostCookieName(SESSION_COOKIE, url);
+}
+
+export function readSessionCookie(event: { cookies: Cookies; url: URL }): string | undefined {
+	return event.cookies.get(sessionCookieName(event.url));
+}
+
 export function setSessionCookie(event: { cookies: Cookies; url: URL }, token: string): void {
-	event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(event.url));
+	event.cookies.set(sessionCookieName(event.url), token, sessionCookieOptions(event.url));
 }
 
 export function deleteSessionCookie(event: { cookies: Cookies; url: URL }): void {
-	event.cookies.delete(SESSION_COOKIE, { ...sessionCookieOptions(event.url), maxAge: 0 });
+	event.cookies.delete(sessionCookieName(event.url), {
+		...sessionCookieOptions(event.url),
+		maxAge: 0
+	});
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, StaffSession, StaffUser } from '../db-schema.ts';
-import { forgiveAttempt, takeAttempt } from './attempts.ts';
+import { forgiveAttempt, takeAttempt, type AttemptLimit } from './attempts.ts';
+import { knownDeviceOf } from './known-device.ts';
 import { verifyAgainstNothing, verifyPasswordHash } from './password.ts';
 import { createSession, markSessionTwoFactorVerified } from './session.ts';
 import { findStaffByEmail, recordSignIn } from './staff.ts';
@@ -16,8 +17,19 @@ import {
 
 export type Refusal =
 	| { ok: false; reason: 'wrong' }
-	| { ok: false; reason: 'locked'; retryAt: Date }
+	| { ok: false; reason: 'locked'; retryAt: Date; limitedBy: AttemptLimit }
 	| { ok: false; reason: 'disabled' };
+
+const lockedOut = ({ retryAt, limitedBy }: { retryAt: Date; limitedBy: AttemptLimit }) =>
+	({ ok: false, reason: 'locked', retryAt, limitedBy }) as const;
+
+interface SignInAttempt {
+	email: string;
+	clientAddress: string;
+	/** The browser's known-device cookie, if it sent one (known-device.ts). */
+	knownDeviceCookie?: string;
+	now?: Date;
+}
 
 export type PasswordSignIn =
 	| {
@@ -31,17 +43,25 @@ export type PasswordSignIn =
 	| Refusal;
 
 /**
- * Checks a password under the guessing limits of its account and the client address. An
- * unknown email costs the same time and the same counted attempt as a known one.
+ * Checks a password under the guessing limits (attempts.ts): those of the browser when it is a
+ * known device of the account, else those of the account and the client address. An unknown
+ * email costs the same time and the same counted attempt as a known one.
  */
 export async function checkPassword(
 	db: Kysely<Database>,
-	{ email, password, clientAddress }: { email: string; password: string; clientAddress: string }
+	{
+		email,
+		password,
+		clientAddress,
+		knownDeviceCookie,
+		now = new Date()
+	}: SignInAttempt & { password: string }
 ): Promise<{ ok: true; user: StaffUser } | Refusal> {
-	const subject = { kind: 'password' as const, account: email, clientAddress };
-	const permit = await takeAttempt(db, subject);
-	if (!permit.isAllowed) return { ok: false, reason: 'locked', retryAt: permit.retryAt };
 	const user = await findStaffByEmail(db, email);
+	const knownDevice = user ? knownDeviceOf(knownDeviceCookie, user.id, now) : null;
+	const subject = { kind: 'password' as const, account: email, clientAddress, knownDevice };
+	const permit = await takeAttempt(db, subject, now);
+	if (!permit.isAllowed) return lockedOut(permit);
 	const isRight = user
 		? await verifyPasswordHash(user.password_hash, password)
 		: await verifyAgainstNothing(password);
@@ -54,14 +74,12 @@ export async function checkPassword(
 export async function signInWithPassword(
 	db: Kysely<Database>,
 	{
-		email,
-		password,
-		clientAddress,
 		userAgent = '',
-		now = new Date()
-	}: { email: string; password: string; clientAddress: string; userAgent?: string; now?: Date }
+		now = new Date(),
+		...attempt
+	}: SignInAttempt & { password: string; userAgent?: string }
 ): Promise<PasswordSignIn> {
-	const checked = await checkPassword(db, { email, password, clientAddress });
+	const checked = await checkPassword(db, { ...attempt, now });
 	if (!checked.ok) return checked;
 	const { user } = checked;
 	const needsSecondFactor = user.totp_enabled_at !== null;
@@ -76,7 +94,8 @@ export async function signInWithPassword(
 
 /**
  * The second step for an account with two-factor: a code from the authenticator app, or one of
- * its recovery codes (used up). Counted like passwords, per account and per address.
+ * its recovery codes (used up). Counted like passwords: per known device, else per account and
+ * per address.
  */
 export async function verifySecondFactor(
 	db: Kysely<Database>,
@@ -85,12 +104,21 @@ export async function verifySecondFactor(
 		sessionId,
 		code,
 		clientAddress,
+		knownDeviceCookie,
 		now = new Date()
-	}: { user: StaffUser; sessionId: string; code: string; clientAddress: string; now?: Date }
+	}: {
+		user: StaffUser;
+		sessionId: string;
+		code: string;
+		clientAddress: string;
+		knownDeviceCookie?: string;
+		now?: Date;
+	}
 ): Promise<{ ok: true; usedRecoveryCode: boolean } | Refusal> {
-	const subject = { kind: 'two-factor' as const, account: user.id, clientAddress };
-	const permit = await takeAttempt(db, subject);
-	if (!permit.isAllowed) return { ok: false, reason: 'locked', retryAt: permit.retryAt };
+	const knownDevice = knownDeviceOf(knownDeviceCookie, user.id, now);
+	const subject = { kind: 'two-factor' as const, account: user.id, clientAddress, knownDevice };
+	const permit = await takeAttempt(db, subject, now);
+	if (!permit.isAllowed) return lockedOut(permit);
 	let usedRecoveryCode = false;
 	let isRight = false;
 	if (isTotpCodeShape(code)) {

@@ -3,8 +3,8 @@ import { getDatabase } from '../database.ts';
 import { isSameOriginRequest } from '../auth/handle.ts';
 import {
 	deleteSupporterSessionCookie,
+	readSupporterSessionCookie,
 	setSupporterSessionCookie,
-	SUPPORTER_SESSION_COOKIE,
 	validateSupporterSession,
 	type SupporterIdentity
 } from './session.ts';
@@ -31,7 +31,7 @@ export const authenticateSupporter: Handle = async ({ event, resolve }) => {
 			headers: { 'content-type': 'text/plain; charset=utf-8' }
 		});
 	}
-	const token = event.cookies.get(SUPPORTER_SESSION_COOKIE);
+	const token = readSupporterSessionCookie(event);
 	if (token) {
 		const validated = await validateSupporterSession(getDatabase(), token);
 		if (!validated) {

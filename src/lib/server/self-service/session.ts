@@ -1,7 +1,8 @@
 import type { Cookies } from '@sveltejs/kit';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, Supporter } from '../db-schema.ts';
-import { generateSessionToken, isLocalPlainHttp } from '../auth/session.ts';
+import { isLocalPlainHttp, secureCookieName } from '../auth/cookies.ts';
+import { generateSessionToken } from '../auth/session.ts';
 import { hashToken, tokenMatchesHash } from '../auth/token.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -10,6 +11,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 // /my) but of the same design: the cookie holds `id.secret`, the database the SHA-256 of the
 // secret, and a session ends after a stretch without use.
 
+/**
+ * The cookie's name on local plain http; elsewhere `__Secure-komak_supporter_session`. Not
+ * `__Host-`, which demands Path=/: keeping the cookie to /my matters more, so no other page of
+ * the site is ever sent a supporter's session.
+ */
 export const SUPPORTER_SESSION_COOKIE = 'komak_supporter_session';
 /**
  * Two hours without use: enough to read and change one's giving, short enough that a shared
@@ -139,10 +145,22 @@ function cookieOptions(url: URL) {
 	};
 }
 
+/** The supporter's session cookie's name for the request's scheme: `__Secure-` on https. */
+export function supporterSessionCookieName(url: URL): string {
+	return secureCookieName(SUPPORTER_SESSION_COOKIE, url);
+}
+
+export function readSupporterSessionCookie(event: { cookies: Cookies; url: URL }) {
+	return event.cookies.get(supporterSessionCookieName(event.url));
+}
+
 export function setSupporterSessionCookie(event: { cookies: Cookies; url: URL }, token: string) {
-	event.cookies.set(SUPPORTER_SESSION_COOKIE, token, cookieOptions(event.url));
+	event.cookies.set(supporterSessionCookieName(event.url), token, cookieOptions(event.url));
 }
 
 export function deleteSupporterSessionCookie(event: { cookies: Cookies; url: URL }) {
-	event.cookies.delete(SUPPORTER_SESSION_COOKIE, { ...cookieOptions(event.url), maxAge: 0 });
+	event.cookies.delete(supporterSessionCookieName(event.url), {
+		...cookieOptions(event.url),
+		maxAge: 0
+	});
 }

@@ -7,6 +7,7 @@ import type { Database } from '$lib/server/db-schema';
 import { qrCodeSvg } from '$lib/server/qr';
 import { checkNewPassword, lockedText } from '$lib/server/auth/forms';
 import { requireStaff } from '$lib/server/auth/guard';
+import { readKnownDeviceCookie } from '$lib/server/auth/known-device';
 import { hashPassword, MINIMUM_PASSWORD_LENGTH } from '$lib/server/auth/password';
 import {
 	deleteSessionCookie,
@@ -73,11 +74,12 @@ async function passwordRefusal(event: RequestEvent, email: string, password: str
 	const checked = await checkPassword(getDatabase(), {
 		email,
 		password,
-		clientAddress: event.getClientAddress()
+		clientAddress: event.getClientAddress(),
+		knownDeviceCookie: readKnownDeviceCookie(event)
 	});
 	if (checked.ok) return null;
 	return checked.reason === 'locked'
-		? lockedText(checked.retryAt)
+		? lockedText(checked.retryAt, checked.limitedBy)
 		: m.auth_error_current_password_wrong();
 }
 

@@ -4,6 +4,7 @@ import { m } from '$lib/paraglide/messages';
 import { getDatabase } from '$lib/server/database';
 import { checkNewPassword, echo, emailField, nameField, parseForm } from '$lib/server/auth/forms';
 import { MINIMUM_PASSWORD_LENGTH } from '$lib/server/auth/password';
+import { rememberKnownDevice } from '$lib/server/auth/known-device';
 import { createSession, setSessionCookie } from '$lib/server/auth/session';
 import { completeSetup, isSetupTokenUsable } from '$lib/server/auth/setup';
 import { recordSignIn } from '$lib/server/auth/staff';
@@ -63,6 +64,7 @@ export const actions = {
 		});
 		await recordSignIn(db, result.user.id);
 		setSessionCookie(event, sessionToken);
+		rememberKnownDevice(event, result.user.id);
 		redirect(303, '/admin');
 	}
 } satisfies Actions;

@@ -11,6 +11,7 @@ import {
 	safeNextPath
 } from '$lib/server/auth/forms';
 import { findSessionAwaitingSecondFactor } from '$lib/server/auth/handle';
+import { readKnownDeviceCookie, rememberKnownDevice } from '$lib/server/auth/known-device';
 import { setSessionCookie } from '$lib/server/auth/session';
 import { signInWithPassword } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
@@ -41,13 +42,17 @@ export const actions = {
 			email: parsed.data.email,
 			password: parsed.data.password,
 			clientAddress: getClientAddress(),
+			knownDeviceCookie: readKnownDeviceCookie(event),
 			userAgent: request.headers.get('user-agent') ?? ''
 		});
 		if (!result.ok) {
-			locals.log.info({ reason: result.reason }, 'staff sign-in refused');
+			locals.log.info(
+				{ reason: result.reason, limitedBy: 'limitedBy' in result ? result.limitedBy : undefined },
+				'staff sign-in refused'
+			);
 			const message =
 				result.reason === 'locked'
-					? lockedText(result.retryAt)
+					? lockedText(result.retryAt, result.limitedBy)
 					: result.reason === 'disabled'
 						? m.auth_error_disabled()
 						: m.auth_error_wrong_credentials();
@@ -61,6 +66,7 @@ export const actions = {
 		if (result.needsSecondFactor) {
 			redirect(303, `/admin/sign-in/two-factor?next=${encodeURIComponent(next)}`);
 		}
+		rememberKnownDevice(event, result.user.id);
 		redirect(303, next);
 	}
 } satisfies Actions;

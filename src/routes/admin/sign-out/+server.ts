@@ -3,7 +3,7 @@ import { getDatabase } from '$lib/server/database';
 import {
 	deleteSessionCookie,
 	invalidateSession,
-	SESSION_COOKIE,
+	readSessionCookie,
 	validateSessionToken
 } from '$lib/server/auth/session';
 import type { RequestHandler } from './$types';
@@ -11,7 +11,7 @@ import type { RequestHandler } from './$types';
 // POST only (the admin bar's button): a link or an image cannot sign anyone out. Ends the
 // session in the cookie whether or not its second factor was given.
 export const POST: RequestHandler = async (event) => {
-	const token = event.cookies.get(SESSION_COOKIE);
+	const token = readSessionCookie(event);
 	const db = getDatabase();
 	const validated = token ? await validateSessionToken(db, token) : null;
 	if (validated) {

@@ -3,6 +3,7 @@ import { m } from '$lib/paraglide/messages';
 import { getDatabase } from '$lib/server/database';
 import { lockedText, safeNextPath } from '$lib/server/auth/forms';
 import { findSessionAwaitingSecondFactor } from '$lib/server/auth/handle';
+import { readKnownDeviceCookie, rememberKnownDevice } from '$lib/server/auth/known-device';
 import { verifySecondFactor } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';
@@ -29,18 +30,22 @@ export const actions = {
 			user: pending.user,
 			sessionId: pending.session.id,
 			code,
-			clientAddress: getClientAddress()
+			clientAddress: getClientAddress(),
+			knownDeviceCookie: readKnownDeviceCookie(event)
 		});
 		if (!result.ok) {
 			locals.log.info({ staffUserId: pending.user.id }, 'second factor refused');
 			const message =
-				result.reason === 'locked' ? lockedText(result.retryAt) : m.auth_error_code_wrong();
+				result.reason === 'locked'
+					? lockedText(result.retryAt, result.limitedBy)
+					: m.auth_error_code_wrong();
 			return fail(result.reason === 'locked' ? 429 : 400, { errors: { code: message } });
 		}
 		locals.log.info(
 			{ staffUserId: pending.user.id, usedRecoveryCode: result.usedRecoveryCode },
 			'staff signed in with second factor'
 		);
+		rememberKnownDevice(event, pending.user.id);
 		redirect(303, next);
 	}
 } satisfies Actions;
