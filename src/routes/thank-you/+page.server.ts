@@ -40,7 +40,7 @@ export const load: PageServerLoad = async ({ url, locals, cookies, setHeaders })
 		outcome = 'not_completed';
 	}
 	// Anyone else holding the link learns whether it went through, not who gave or how much.
-	const isGiversBrowser = didStartCheckout(cookies, sessionId);
+	const isGiversBrowser = didStartCheckout({ cookies, url }, sessionId);
 	return {
 		organisationName: organisation.name,
 		outcome,
