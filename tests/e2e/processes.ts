@@ -37,20 +37,33 @@ export async function freePort(): Promise<number> {
 
 export function startRelay(target: URL) {
 	const sockets = new Set<net.Socket>();
+	let isSilent = false;
+	const keep = (socket: net.Socket) => {
+		sockets.add(socket);
+		socket.on('error', () => {});
+		socket.on('close', () => sockets.delete(socket));
+	};
 	const server = net.createServer((client) => {
+		keep(client);
+		// Silent: the connection is accepted and never answered.
+		if (isSilent) return client.pause();
 		const upstream = net.connect(Number(target.port || 5432), target.hostname);
+		keep(upstream);
 		client.pipe(upstream).pipe(client);
-		for (const socket of [client, upstream]) {
-			sockets.add(socket);
-			socket.on('error', () => {});
-			socket.on('close', () => sockets.delete(socket));
-		}
 	});
 	return {
 		server,
 		cut() {
 			server.close();
 			for (const socket of sockets) socket.destroy();
+		},
+		/** Like a frozen proxy: connections stay open, and nothing passes either way any more. */
+		silence() {
+			isSilent = true;
+			for (const socket of sockets) {
+				socket.unpipe();
+				socket.pause();
+			}
 		}
 	};
 }
