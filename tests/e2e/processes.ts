@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { databaseUrl, runAsAdmin } from '../postgres.ts';
+import { testSecretKey } from '../secret-key.ts';
 
 // Helpers for tests that run the built server as its own process (as production does), on a
 // database of their own, sometimes behind a TCP relay the test can cut like a network fault.
@@ -84,7 +85,14 @@ export async function startApp(env: Record<string, string>, port?: number): Prom
 		process.execPath,
 		['--max-semi-space-size=16', path.resolve('scripts/start.ts')],
 		{
-			env: { ...process.env, PORT: String(port), ORIGIN: url, LOG_LEVEL: 'info', ...env },
+			env: {
+				...process.env,
+				PORT: String(port),
+				ORIGIN: url,
+				LOG_LEVEL: 'info',
+				KOMAK_SECRET_KEY: testSecretKey(),
+				...env
+			},
 			stdio: ['ignore', 'pipe', 'pipe']
 		}
 	);
