@@ -7,6 +7,7 @@ import {
 	loadSecretKeys,
 	openWithKey,
 	openWithKeys,
+	resealEach,
 	sealWithKey,
 	secretKeyFile,
 	SecretKeyError
@@ -81,6 +82,23 @@ describe('the secret key', () => {
 		expect(() =>
 			loadSecretKeys({ KOMAK_SECRET_KEY: newKey.toString('base64'), KOMAK_OLD_SECRET_KEYS: 'nope' })
 		).toThrow('KOMAK_OLD_SECRET_KEYS (key 1)');
+	});
+
+	it('reseals only what an old key sealed, and names what no key opens', async () => {
+		const oldKey = randomBytes(32);
+		const keys = { current: randomBytes(32), old: [oldKey] };
+		const written = new Map<string, string>();
+		const count = await resealEach(
+			[
+				{ id: 'a', sealed: sealWithKey(oldKey, 'one', 'a'), associatedData: 'a' },
+				{ id: 'b', sealed: sealWithKey(keys.current, 'two', 'b'), associatedData: 'b' },
+				{ id: 'c', sealed: sealWithKey(randomBytes(32), 'three', 'c'), associatedData: 'c' }
+			],
+			keys,
+			async (id, sealed) => written.set(id, sealed)
+		);
+		expect(count).toEqual({ resealed: 1, unchanged: 1, unreadable: ['c'] });
+		expect(openWithKey(keys.current, written.get('a')!, 'a')).toBe('one');
 	});
 
 	it('is otherwise generated once beside the embedded database, readable by its owner only', async () => {

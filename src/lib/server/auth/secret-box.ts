@@ -6,7 +6,7 @@ import { log } from '../log.ts';
 // AES-256-GCM for secrets the app must read back (staff TOTP keys, supporters' tax numbers): a
 // database dump alone does not give them away. The sealed form is
 // `v1.<base64url(iv ‖ ciphertext ‖ tag)>`. New seals use the current key; keys from before a
-// rotation only open.
+// rotation only open, until `npm run secrets:rotate` has sealed everything again.
 const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -160,6 +160,40 @@ export function resealWithKeys(
 		return { plaintext, sealed: resealed, wasOldKey: i > 0 };
 	}
 	throw failure;
+}
+
+export interface ResealCount {
+	/** Sealed again with the current key: an old key had sealed them. */
+	resealed: number;
+	/** Sealed with the current key already. */
+	unchanged: number;
+	/** The ids of values no key opens, left as they are. */
+	unreadable: string[];
+}
+
+/** Seals each value an old key sealed again, written back through `write` (secret rotation). */
+export async function resealEach(
+	values: { id: string; sealed: string; associatedData: string }[],
+	keys: SecretKeys,
+	write: (id: string, sealed: string) => Promise<unknown>
+): Promise<ResealCount> {
+	const count: ResealCount = { resealed: 0, unchanged: 0, unreadable: [] };
+	for (const value of values) {
+		let result;
+		try {
+			result = resealWithKeys(keys, value.sealed, value.associatedData);
+		} catch {
+			count.unreadable.push(value.id);
+			continue;
+		}
+		if (!result.wasOldKey) {
+			count.unchanged++;
+			continue;
+		}
+		await write(value.id, result.sealed);
+		count.resealed++;
+	}
+	return count;
 }
 
 let appKeys: SecretKeys | undefined;
