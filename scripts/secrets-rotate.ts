@@ -9,7 +9,7 @@ import {
 import { resealAllSecrets } from '../src/lib/server/auth/secret-rotation.ts';
 import { createDatabase, databaseOptionsFromEnv, describeDatabase } from '../src/lib/server/db.ts';
 import { migrateToLatest } from '../src/lib/server/migrate.ts';
-import { pgliteHolder } from '../src/lib/server/pglite-lock.ts';
+import { embeddedDatabaseInUse } from '../src/lib/server/pglite-lock.ts';
 
 function fail(message: string): never {
 	console.error(message);
@@ -25,16 +25,9 @@ try {
 }
 
 const options = databaseOptionsFromEnv();
-if (!options.databaseUrl) {
-	const pgliteDir = options.pgliteDir ?? './data/pglite';
-	const holder = pgliteHolder(pgliteDir);
-	if (holder !== null) {
-		fail(
-			`The embedded database in ${pgliteDir} is open in another process (pid ${holder}), most likely the running app.\n` +
-				'Stop the app (Ctrl+C), run this again, then start the app with the same keys.'
-		);
-	}
-}
+const inUse = embeddedDatabaseInUse(options);
+if (inUse)
+	fail(`${inUse}\nStop the app (Ctrl+C), run this again, then start the app with the same keys.`);
 
 const describe = (what: string, count: ResealCount) =>
 	`${what}: ${count.resealed} sealed again with the current key, ${count.unchanged} had it already` +
