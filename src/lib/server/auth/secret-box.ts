@@ -133,33 +133,22 @@ export function loadSecretKeys(env: Record<string, string | undefined> = process
 	return { current: keyFromFile(env), old };
 }
 
-/** The plaintext, opened with whichever key sealed it; throws when none does. */
-export function openWithKeys(keys: SecretKeys, sealed: string, associatedData = ''): string {
-	return resealWithKeys(keys, sealed, associatedData).plaintext;
-}
-
-/**
- * Opens a sealed value with whichever key works and seals it again with the current key (as it
- * was, if that key sealed it); throws when no key opens it.
- */
-export function resealWithKeys(
-	keys: SecretKeys,
-	sealed: string,
-	associatedData = ''
-): { plaintext: string; sealed: string; wasOldKey: boolean } {
+/** The plaintext, and whether an old key (not the current one) opened it; throws when none does. */
+function openWithAnyKey(keys: SecretKeys, sealed: string, associatedData: string) {
 	let failure: unknown;
 	for (const [i, key] of [keys.current, ...keys.old].entries()) {
-		let plaintext: string;
 		try {
-			plaintext = openWithKey(key, sealed, associatedData);
+			return { plaintext: openWithKey(key, sealed, associatedData), isOldKey: i > 0 };
 		} catch (error) {
 			failure ??= error;
-			continue;
 		}
-		const resealed = i === 0 ? sealed : sealWithKey(keys.current, plaintext, associatedData);
-		return { plaintext, sealed: resealed, wasOldKey: i > 0 };
 	}
 	throw failure;
+}
+
+/** The plaintext, opened with whichever key sealed it; throws when none does. */
+export function openWithKeys(keys: SecretKeys, sealed: string, associatedData = ''): string {
+	return openWithAnyKey(keys, sealed, associatedData).plaintext;
 }
 
 export interface ResealCount {
@@ -179,18 +168,18 @@ export async function resealEach(
 ): Promise<ResealCount> {
 	const count: ResealCount = { resealed: 0, unchanged: 0, unreadable: [] };
 	for (const value of values) {
-		let result;
+		let opened;
 		try {
-			result = resealWithKeys(keys, value.sealed, value.associatedData);
+			opened = openWithAnyKey(keys, value.sealed, value.associatedData);
 		} catch {
 			count.unreadable.push(value.id);
 			continue;
 		}
-		if (!result.wasOldKey) {
+		if (!opened.isOldKey) {
 			count.unchanged++;
 			continue;
 		}
-		await write(value.id, result.sealed);
+		await write(value.id, sealWithKey(keys.current, opened.plaintext, value.associatedData));
 		count.resealed++;
 	}
 	return count;
