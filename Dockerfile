@@ -1,4 +1,8 @@
 # Komak production image: Node 24 LTS, adapter-node build, migrations applied at start.
+#   docker build -t komak .
+#   docker run -p 3000:3000 -e DATABASE_URL=postgres://… -e KOMAK_SECRET_KEY=… -e ORIGIN=https://… komak
+# KOMAK_SECRET_KEY (make one with `openssl rand -base64 32`) is required with DATABASE_URL: the
+# container keeps nothing, so a replacement must get the same key to read what the old one sealed.
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./

@@ -1,9 +1,12 @@
 import { defineConfig, devices } from '@playwright/test';
 import { chromiumLaunchOptions } from './tests/chromium.ts';
+import { testSecretKey } from './tests/secret-key.ts';
 
 // Browser tests drive Debian's Chromium (never a downloaded browser) against the built app,
 // served on a fresh database: real PostgreSQL when it answers, else embedded PGlite.
 const port = Number(process.env.E2E_PORT ?? 4173);
+// Set before Playwright starts the server and the workers, which inherit it.
+process.env.KOMAK_SECRET_KEY = testSecretKey();
 const baseURL = `http://localhost:${port}`;
 
 export default defineConfig({

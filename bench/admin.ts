@@ -46,7 +46,8 @@ if (!(await canReachPostgres())) {
 const databaseUrl = reuse
 	? (await import('../tests/postgres.ts')).databaseUrl(databaseName)
 	: await freshDatabase(databaseName);
-const db = createDatabase({ databaseUrl, poolSize: 4 });
+// The seed's single statements (a million gifts, the summaries) run for a minute: no timeout.
+const db = createDatabase({ databaseUrl, poolSize: 4, statementTimeoutMs: 0 });
 
 function percentile(sorted: number[], p: number) {
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

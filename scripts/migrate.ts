@@ -3,7 +3,8 @@ import { createDatabase, databaseOptionsFromEnv, describeDatabase } from '../src
 import { migrateToLatest } from '../src/lib/server/migrate.ts';
 
 const options = databaseOptionsFromEnv();
-const db = createDatabase(options);
+// A migration may index every gift, or wait for a starting app's: no statement timeout.
+const db = createDatabase({ ...options, statementTimeoutMs: 0 });
 try {
 	const results = await migrateToLatest(db);
 	for (const result of results) console.log(`${result.status}: ${result.migrationName}`);

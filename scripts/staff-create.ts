@@ -11,7 +11,7 @@ import {
 import { createStaffUser, isStaffRole, staffAuditView } from '../src/lib/server/auth/staff.ts';
 import { createDatabase, databaseOptionsFromEnv, describeDatabase } from '../src/lib/server/db.ts';
 import { migrateToLatest } from '../src/lib/server/migrate.ts';
-import { pgliteHolder } from '../src/lib/server/pglite-lock.ts';
+import { embeddedDatabaseInUse } from '../src/lib/server/pglite-lock.ts';
 
 const usage =
 	'Usage: npm run staff:create -- --email <address> --role <admin|staff|viewer> [--name "<name>"] [--password-stdin]';
@@ -82,16 +82,13 @@ const role = values.role;
 if (!isStaffRole(role)) fail(`Give a role: admin, staff or viewer.\n${usage}`);
 
 const options = databaseOptionsFromEnv();
-if (!options.databaseUrl) {
-	const pgliteDir = options.pgliteDir ?? './data/pglite';
-	const holder = pgliteHolder(pgliteDir);
-	if (holder !== null) {
-		fail(
-			`The embedded database in ${pgliteDir} is open in another process (pid ${holder}), most likely the running app.\n` +
-				'Two processes writing to it would damage it: stop the app (Ctrl+C) and run this again,\n' +
-				'or, while no staff account exists, use the setup link the app printed at start.'
-		);
-	}
+const inUse = embeddedDatabaseInUse(options);
+if (inUse) {
+	fail(
+		`${inUse}\n` +
+			'Two processes writing to it would damage it: stop the app (Ctrl+C) and run this again,\n' +
+			'or, while no staff account exists, use the setup link the app printed at start.'
+	);
 }
 
 let password: string;

@@ -4,6 +4,7 @@
 // DATABASE_URL names a PostgreSQL server.
 import http from 'node:http';
 import path from 'node:path';
+import { loadSecretKeys, SecretKeyError } from '../src/lib/server/auth/secret-box.ts';
 import { log } from '../src/lib/server/log.ts';
 import { createPageCache } from '../src/lib/server/page-cache.ts';
 
@@ -16,6 +17,16 @@ const shutdownTimeoutSeconds = Number(process.env.SHUTDOWN_TIMEOUT ?? 30);
 process.env.ORIGIN ??= `http://localhost:${port}`;
 // adapter-node refuses bodies over 512 kB by default; a year's bank statement is larger.
 process.env.BODY_SIZE_LIMIT ??= '4M';
+
+// Without its secret key on PostgreSQL, Komak would lock out two-factor sign-in and tax numbers
+// sealed with it: refuse to start, saying how to make one, before anything else happens.
+try {
+	loadSecretKeys();
+} catch (error) {
+	if (!(error instanceof SecretKeyError)) throw error;
+	console.error(`Komak cannot start: ${error.message}`);
+	process.exit(1);
+}
 
 // Importing the handler runs the app's init hook: the database is migrated before we listen.
 const { handler } = await import(path.resolve('build/handler.js'));

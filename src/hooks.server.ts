@@ -4,6 +4,7 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { baseLocale } from '$lib/paraglide/runtime';
 import { textDirection } from '$lib/locales';
 import { authenticateStaff } from '$lib/server/auth/handle';
+import { appSecretKeys } from '$lib/server/auth/secret-box';
 import { announceFirstRunSetup } from '$lib/server/auth/setup';
 import { closeDatabase, getDatabase, prepareDatabase } from '$lib/server/database';
 import { databaseOptionsFromEnv } from '$lib/server/db';
@@ -14,6 +15,8 @@ import { resumeStatementRuns } from '$lib/server/statement-runs';
 import { authenticateSupporter } from '$lib/server/self-service/handle';
 
 export const init: ServerInit = async () => {
+	// A missing or malformed secret key stops the start (scripts/start.ts says why first).
+	appSecretKeys();
 	await prepareDatabase();
 	const { databaseUrl, pgliteDir } = databaseOptionsFromEnv();
 	// So that `npm run staff:create` refuses to open the embedded database while we hold it.

@@ -60,6 +60,55 @@ test.describe('operations', () => {
 		}
 	});
 
+	test('pages answer with the error page within seconds when the database goes silent', async () => {
+		test.setTimeout(90_000);
+		const silentDatabase = `komak_e2e_db_silent_${process.pid}`;
+		await admin(`drop database if exists ${silentDatabase} with (force)`);
+		await admin(`create database ${silentDatabase}`);
+		const relay = startRelay(new URL(adminUrl));
+		relay.server.listen(0, '127.0.0.1');
+		await once(relay.server, 'listening');
+		const databaseUrl = new URL(adminUrl);
+		databaseUrl.host = `127.0.0.1:${(relay.server.address() as net.AddressInfo).port}`;
+		databaseUrl.pathname = `/${silentDatabase}`;
+
+		const { url, output, stop } = await startApp({
+			DATABASE_URL: databaseUrl.toString(),
+			DATABASE_STATEMENT_TIMEOUT_MS: '3000'
+		});
+		try {
+			// Open connections that go quiet, and new ones accepted and never answered.
+			relay.silence();
+			const healthStarted = Date.now();
+			expect((await fetch(`${url}/healthz`)).status).toBe(503);
+			expect(Date.now() - healthStarted).toBeLessThan(5_000);
+			// The sign-in page itself needs no database; signing in does.
+			const signIn = new URLSearchParams({ email: 'laila@example.org', password: 'x'.repeat(12) });
+			const requests: [string, RequestInit, boolean][] = [
+				['/', {}, true],
+				['/admin/sign-in', {}, false],
+				['/admin/sign-in', { method: 'POST', headers: { origin: url }, body: signIn }, true]
+			];
+			for (const [path, init, isError] of requests) {
+				const name = `${init.method ?? 'GET'} ${path}`;
+				const started = Date.now();
+				const response = await fetch(`${url}${path}`, {
+					...init,
+					signal: AbortSignal.timeout(20_000)
+				});
+				expect(Date.now() - started, name).toBeLessThan(15_000);
+				expect(response.status >= 500, name).toBe(isError);
+				if (isError) expect(await response.text(), name).toContain('Something went wrong');
+			}
+		} catch (error) {
+			throw new Error(`${error}\n--- app output ---\n${output()}`, { cause: error });
+		} finally {
+			relay.cut();
+			await stop();
+			await admin(`drop database if exists ${silentDatabase} with (force)`);
+		}
+	});
+
 	test('SIGTERM lets the server finish and close the database pool', async () => {
 		await admin(`drop database if exists ${database}_stop with (force)`);
 		await admin(`create database ${database}_stop`);

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { databaseUrl, runAsAdmin } from '../postgres.ts';
+import { testSecretKey } from '../secret-key.ts';
 
 // Helpers for tests that run the built server as its own process (as production does), on a
 // database of their own, sometimes behind a TCP relay the test can cut like a network fault.
@@ -37,20 +38,33 @@ export async function freePort(): Promise<number> {
 
 export function startRelay(target: URL) {
 	const sockets = new Set<net.Socket>();
+	let isSilent = false;
+	const keep = (socket: net.Socket) => {
+		sockets.add(socket);
+		socket.on('error', () => {});
+		socket.on('close', () => sockets.delete(socket));
+	};
 	const server = net.createServer((client) => {
+		keep(client);
+		// Silent: the connection is accepted and never answered.
+		if (isSilent) return client.pause();
 		const upstream = net.connect(Number(target.port || 5432), target.hostname);
+		keep(upstream);
 		client.pipe(upstream).pipe(client);
-		for (const socket of [client, upstream]) {
-			sockets.add(socket);
-			socket.on('error', () => {});
-			socket.on('close', () => sockets.delete(socket));
-		}
 	});
 	return {
 		server,
 		cut() {
 			server.close();
 			for (const socket of sockets) socket.destroy();
+		},
+		/** Like a frozen proxy: connections stay open, and nothing passes either way any more. */
+		silence() {
+			isSilent = true;
+			for (const socket of sockets) {
+				socket.unpipe();
+				socket.pause();
+			}
 		}
 	};
 }
@@ -71,7 +85,14 @@ export async function startApp(env: Record<string, string>, port?: number): Prom
 		process.execPath,
 		['--max-semi-space-size=16', path.resolve('scripts/start.ts')],
 		{
-			env: { ...process.env, PORT: String(port), ORIGIN: url, LOG_LEVEL: 'info', ...env },
+			env: {
+				...process.env,
+				PORT: String(port),
+				ORIGIN: url,
+				LOG_LEVEL: 'info',
+				KOMAK_SECRET_KEY: testSecretKey(),
+				...env
+			},
 			stdio: ['ignore', 'pipe', 'pipe']
 		}
 	);

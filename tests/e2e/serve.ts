@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { testSecretKey } from '../secret-key.ts';
 import { adminUrl, canReachPostgres, e2eDatabaseName, e2eDatabaseUrl } from './database.ts';
 
 if (await canReachPostgres()) {
@@ -17,6 +18,7 @@ if (await canReachPostgres()) {
 	delete process.env.DATABASE_URL;
 	process.env.PGLITE_DIR = await mkdtemp(path.join(tmpdir(), 'komak-e2e-'));
 }
+process.env.KOMAK_SECRET_KEY = testSecretKey();
 // Card giving stays off: these tests cover the appeal as it is without Stripe.
 delete process.env.STRIPE_SECRET_KEY;
 

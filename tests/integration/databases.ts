@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { createDatabase, type Database } from '../../src/lib/server/db.ts';
+import { createDatabase, type Database, type DatabaseOptions } from '../../src/lib/server/db.ts';
 import { adminUrl, canReachPostgres, databaseUrl, runAsAdmin } from '../postgres.ts';
 
 // Integration tests run against both engines Komak supports: a real PostgreSQL server (a fresh
@@ -15,12 +15,16 @@ export interface TestDatabase {
 	drop(): Promise<void>;
 }
 
-export async function createPostgresTestDatabase(): Promise<TestDatabase> {
+export async function createPostgresTestDatabase(
+	options: Omit<DatabaseOptions, 'databaseUrl'> = {}
+): Promise<TestDatabase & { url: string }> {
 	const name = `komak_test_${process.pid}_${Date.now().toString(36)}`;
 	await runAsAdmin(`create database ${name}`);
-	const db = createDatabase({ databaseUrl: databaseUrl(name), poolSize: 5 });
+	const url = databaseUrl(name);
+	const db = createDatabase({ databaseUrl: url, poolSize: 5, ...options });
 	return {
 		db,
+		url,
 		async drop() {
 			await db.destroy();
 			await runAsAdmin(`drop database if exists ${name} with (force)`);

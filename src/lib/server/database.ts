@@ -14,7 +14,17 @@ export function getDatabase(): Kysely<Database> {
 /** Run at start: brings the schema up to date before the first request is served. */
 export async function prepareDatabase(): Promise<void> {
 	const options = databaseOptionsFromEnv();
-	const results = await migrateToLatest(getDatabase());
+	// A migration may index every gift or wait for another instance's migrations: on PostgreSQL
+	// it gets a connection with no statement timeout. PGlite keeps its one instance.
+	const migrationDb = options.databaseUrl
+		? createDatabase({ ...options, statementTimeoutMs: 0, poolSize: 1 })
+		: getDatabase();
+	let results;
+	try {
+		results = await migrateToLatest(migrationDb);
+	} finally {
+		if (migrationDb !== getDatabase()) await migrationDb.destroy();
+	}
 	log.info(
 		{ database: describeDatabase(options), applied: results.map((r) => r.migrationName) },
 		'database ready'

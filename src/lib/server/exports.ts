@@ -3,7 +3,7 @@ import type { ContributionFilters, SupporterFilters } from '../admin-filters.ts'
 import { CSV_BOM, csvLine, inertText } from '../csv.ts';
 import { toDecimalString } from '../money.ts';
 import { recordAudit } from './audit.ts';
-import { canStream } from './db.ts';
+import { canStream, streamLongRead } from './db.ts';
 import type { Database } from './db-schema.ts';
 import {
 	contributionConditions,
@@ -54,8 +54,14 @@ interface Position {
 }
 
 interface KeysetSource<Row> {
-	/** The query with its filters and order, starting after a row's position (or at the top). */
-	query: (after: Position | null) => {
+	/**
+	 * The query with its filters and order, starting after a row's position (or at the top),
+	 * built on `from`: the database, or the transaction a cursor reads in.
+	 */
+	query: (
+		from: Kysely<Database>,
+		after: Position | null
+	) => {
 		limit(n: number): { execute(): Promise<Row[]> };
 		stream(chunkSize?: number): AsyncIterableIterator<Row>;
 	};
@@ -64,11 +70,11 @@ interface KeysetSource<Row> {
 
 /** Every row of a query: streamed from a cursor where the database can, else page by page. */
 function allRows<Row>(db: Kysely<Database>, source: KeysetSource<Row>): AsyncIterable<Row> {
-	if (canStream(db)) return source.query(null).stream(BATCH_ROWS);
+	if (canStream(db)) return streamLongRead(db, (trx) => source.query(trx, null), BATCH_ROWS);
 	return (async function* () {
 		let after: Position | null = null;
 		for (;;) {
-			const rows = await source.query(after).limit(BATCH_ROWS).execute();
+			const rows = await source.query(db, after).limit(BATCH_ROWS).execute();
 			yield* rows;
 			if (rows.length < BATCH_ROWS) return;
 			after = source.position(rows[rows.length - 1]);
@@ -108,9 +114,9 @@ const contributionCsvHeader = [
 function contributionsForExport(
 	db: Kysely<Database>,
 	conditions: RawBuilder<SqlBool>[],
-	isWhole: boolean
+	isWholeCursor: boolean
 ) {
-	if (!isWhole || !canStream(db)) return filteredContributions(db, conditions);
+	if (!isWholeCursor) return filteredContributions(db, conditions);
 	const supporters = db
 		.selectFrom('supporter')
 		.select(['id', 'name', 'email', 'erased_at'])
@@ -132,7 +138,7 @@ export async function* contributionsCsv(
 	const order = filters.direction;
 	const comparison = sql.raw(order === 'asc' ? '>' : '<');
 	const rows = allRows(db, {
-		query: (after) => {
+		query: (from, after) => {
 			const conditions: RawBuilder<SqlBool>[] = contributionConditions(filters, search);
 			if (after) {
 				const value = byAmount
@@ -141,7 +147,7 @@ export async function* contributionsCsv(
 				conditions.push(sql<SqlBool>`(${key}, c.id) ${comparison} (${value}, ${after.id}::uuid)`);
 			}
 			return (
-				contributionsForExport(db, conditions, after === null)
+				contributionsForExport(from, conditions, after === null && canStream(db))
 					.select([
 						'c.id',
 						isoInstant('c.received_at').as('received_at'),
@@ -240,8 +246,8 @@ export async function* supportersCsv(
 	const order = filters.direction;
 	const comparison = sql.raw(order === 'asc' ? '>' : '<');
 	const rows = allRows(db, {
-		query: (after) => {
-			let query = filteredSupporters(db, filters, { withGiving: true });
+		query: (from, after) => {
+			let query = filteredSupporters(from, filters, { withGiving: true });
 			if (after)
 				query = query.where(
 					sql<SqlBool>`(${key.expression}, ${key.id}) ${comparison} (${key.parameter(after.value)}, ${after.id}::uuid)`

@@ -31,6 +31,18 @@ export function pgliteHolder(pgliteDir: string): number | null {
 	return isAlive(pid) ? pid : null;
 }
 
+/**
+ * For a command-line tool: why it must not open the embedded database the options name (another
+ * process, most likely the app, has it open), or null when it may (or the database is PostgreSQL).
+ */
+export function embeddedDatabaseInUse(options: { databaseUrl?: string; pgliteDir?: string }) {
+	if (options.databaseUrl) return null;
+	const pgliteDir = options.pgliteDir ?? './data/pglite';
+	const holder = pgliteHolder(pgliteDir);
+	if (holder === null) return null;
+	return `The embedded database in ${pgliteDir} is open in another process (pid ${holder}), most likely the running app.`;
+}
+
 /** Marks the directory as this process's until it exits. */
 export function holdPgliteDirectory(pgliteDir: string): void {
 	if (pgliteDir.includes('://')) return;

@@ -1,10 +1,12 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { log } from '../log.ts';
 
-// AES-256-GCM for secrets the app must read back (the TOTP keys): a database dump alone does not
-// give them away. The sealed form is `v1.<base64url(iv ‖ ciphertext ‖ tag)>`.
+// AES-256-GCM for secrets the app must read back (staff TOTP keys, supporters' tax numbers): a
+// database dump alone does not give them away. The sealed form is
+// `v1.<base64url(iv ‖ ciphertext ‖ tag)>`. New seals use the current key; keys from before a
+// rotation only open, until `npm run secrets:rotate` has sealed everything again.
 const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -43,27 +45,61 @@ export function secretKeyFile(env: Record<string, string | undefined> = process.
 	return path.join(dataDir, 'secret.key');
 }
 
+export const MAKE_KEY_COMMAND = 'openssl rand -base64 32';
+export const MAKE_KEY_COMMAND_NODE = `node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`;
+
+/** A key that is missing or malformed; its message says what to do, for the person starting Komak. */
+export class SecretKeyError extends Error {
+	override name = 'SecretKeyError';
+}
+
+export interface SecretKeys {
+	/** Seals everything new. */
+	current: Uint8Array;
+	/** Keys from before a rotation (KOMAK_OLD_SECRET_KEYS), used only to open. */
+	old: Uint8Array[];
+}
+
 function decodeKey(base64: string, source: string): Uint8Array {
-	const key = Buffer.from(base64.trim(), 'base64');
-	if (key.length !== SECRET_KEY_BYTES) {
-		throw new Error(`${source} must be the base64 of exactly 32 bytes (openssl rand -base64 32)`);
+	const text = base64.trim();
+	// Node's base64 decoder skips what is not base64, so the text itself is checked.
+	const key = Buffer.from(text, 'base64');
+	if (!/^[A-Za-z0-9+/]{43}=$/.test(text) || key.length !== SECRET_KEY_BYTES) {
+		throw new SecretKeyError(
+			`${source} must be the base64 of exactly 32 random bytes (44 characters ending in "="). Make one with: ${MAKE_KEY_COMMAND}   or: ${MAKE_KEY_COMMAND_NODE}`
+		);
 	}
 	return key;
 }
 
-/**
- * The app's secret key: KOMAK_SECRET_KEY when set, else a key generated once into a file with
- * mode 0600. Every instance must use the same key, so several instances need the variable.
- */
-export function loadSecretKey(env: Record<string, string | undefined> = process.env): Uint8Array {
-	if (env.KOMAK_SECRET_KEY) return decodeKey(env.KOMAK_SECRET_KEY, 'KOMAK_SECRET_KEY');
+function missingKeyMessage(env: Record<string, string | undefined>): string {
 	const file = secretKeyFile(env);
-	const warning =
-		'KOMAK_SECRET_KEY is not set: using a key file; every instance of a multi-instance deployment must set the same KOMAK_SECRET_KEY';
+	const existingFile = existsSync(file)
+		? ` A key file exists at ${file}: if this server sealed data with it, set KOMAK_SECRET_KEY to its contents instead.`
+		: '';
+	return (
+		'KOMAK_SECRET_KEY is not set. With DATABASE_URL (PostgreSQL), Komak needs its secret key in the environment: ' +
+		"it encrypts staff two-factor secrets and supporters' tax numbers, and a key generated inside a container is lost " +
+		'when the container is replaced, which locks those out for good. ' +
+		`Make a key with: ${MAKE_KEY_COMMAND}   or: ${MAKE_KEY_COMMAND_NODE}   ` +
+		'then keep it with your other secrets and set the same KOMAK_SECRET_KEY on every instance.' +
+		existingFile
+	);
+}
+
+function oldKeysFromEnv(env: Record<string, string | undefined>): Uint8Array[] {
+	return (env.KOMAK_OLD_SECRET_KEYS ?? '')
+		.split(',')
+		.map((text) => text.trim())
+		.filter(Boolean)
+		.map((text, i) => decodeKey(text, `KOMAK_OLD_SECRET_KEYS (key ${i + 1})`));
+}
+
+/** The key file's key, generated (mode 0600) on first use: the embedded database's way. */
+function keyFromFile(env: Record<string, string | undefined>): Uint8Array {
+	const file = secretKeyFile(env);
 	try {
-		const key = decodeKey(readFileSync(file, 'utf8'), file);
-		if (env.DATABASE_URL) log.warn({ file }, warning);
-		return key;
+		return decodeKey(readFileSync(file, 'utf8'), file);
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 	}
@@ -74,28 +110,105 @@ export function loadSecretKey(env: Record<string, string | undefined> = process.
 			mode: 0o600,
 			flag: 'wx'
 		});
-		log.warn({ file }, `generated a new secret key file. ${warning}`);
+		log.info(
+			{ file },
+			'generated a secret key file for the embedded database; back it up with ./data'
+		);
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 	}
 	return decodeKey(readFileSync(file, 'utf8'), file);
 }
 
-let appKey: Uint8Array | undefined;
+/**
+ * The app's keys: KOMAK_SECRET_KEY (required with DATABASE_URL) and any KOMAK_OLD_SECRET_KEYS;
+ * on the embedded database without KOMAK_SECRET_KEY, a key file beside it. Throws a
+ * SecretKeyError, whose message says how to make a key, when one is missing or malformed.
+ */
+export function loadSecretKeys(env: Record<string, string | undefined> = process.env): SecretKeys {
+	const old = oldKeysFromEnv(env);
+	if (env.KOMAK_SECRET_KEY)
+		return { current: decodeKey(env.KOMAK_SECRET_KEY, 'KOMAK_SECRET_KEY'), old };
+	if (env.DATABASE_URL) throw new SecretKeyError(missingKeyMessage(env));
+	return { current: keyFromFile(env), old };
+}
 
-/** Seals with the app's key (loaded on first use). */
+/** The plaintext, and whether an old key (not the current one) opened it; throws when none does. */
+function openWithAnyKey(keys: SecretKeys, sealed: string, associatedData: string) {
+	let failure: unknown;
+	for (const [i, key] of [keys.current, ...keys.old].entries()) {
+		try {
+			return { plaintext: openWithKey(key, sealed, associatedData), isOldKey: i > 0 };
+		} catch (error) {
+			failure ??= error;
+		}
+	}
+	throw failure;
+}
+
+/** The plaintext, opened with whichever key sealed it; throws when none does. */
+export function openWithKeys(keys: SecretKeys, sealed: string, associatedData = ''): string {
+	return openWithAnyKey(keys, sealed, associatedData).plaintext;
+}
+
+export interface ResealCount {
+	/** Sealed again with the current key: an old key had sealed them. */
+	resealed: number;
+	/** Sealed with the current key already. */
+	unchanged: number;
+	/** The ids of values no key opens, left as they are. */
+	unreadable: string[];
+}
+
+/** Seals each value an old key sealed again, written back through `write` (secret rotation). */
+export async function resealEach(
+	values: { id: string; sealed: string; associatedData: string }[],
+	keys: SecretKeys,
+	write: (id: string, sealed: string) => Promise<unknown>
+): Promise<ResealCount> {
+	const count: ResealCount = { resealed: 0, unchanged: 0, unreadable: [] };
+	for (const value of values) {
+		let opened;
+		try {
+			opened = openWithAnyKey(keys, value.sealed, value.associatedData);
+		} catch {
+			count.unreadable.push(value.id);
+			continue;
+		}
+		if (!opened.isOldKey) {
+			count.unchanged++;
+			continue;
+		}
+		await write(value.id, sealWithKey(keys.current, opened.plaintext, value.associatedData));
+		count.resealed++;
+	}
+	return count;
+}
+
+let appKeys: SecretKeys | undefined;
+
+/** The app's keys, loaded once (at start: hooks.server.ts). */
+export function appSecretKeys(): SecretKeys {
+	appKeys ??= loadSecretKeys();
+	return appKeys;
+}
+
+/** Seals with the app's current key. */
 export function sealSecret(plaintext: string, associatedData = ''): string {
-	appKey ??= loadSecretKey();
-	return sealWithKey(appKey, plaintext, associatedData);
+	return sealWithKey(appSecretKeys().current, plaintext, associatedData);
 }
 
+/** Opens with the app's current key or, after a rotation, an old one. */
 export function openSecret(sealed: string, associatedData = ''): string {
-	appKey ??= loadSecretKey();
-	return openWithKey(appKey, sealed, associatedData);
+	return openWithKeys(appSecretKeys(), sealed, associatedData);
 }
 
-/** A key for one purpose (`purpose` names it), derived from the app's key: no two uses share one. */
+/**
+ * A key for one purpose (`purpose` names it), derived from the app's current key: no two uses
+ * share one. What it signed stops verifying after a key rotation (a known-device cookie, say).
+ */
 export function deriveAppKey(purpose: string): Uint8Array {
-	appKey ??= loadSecretKey();
-	return new Uint8Array(hkdfSync('sha256', appKey, new Uint8Array(0), purpose, SECRET_KEY_BYTES));
+	return new Uint8Array(
+		hkdfSync('sha256', appSecretKeys().current, new Uint8Array(0), purpose, SECRET_KEY_BYTES)
+	);
 }

@@ -7,7 +7,13 @@ import {
 import { createTOTPKeyURI, verifyHOTP } from '@oslojs/otp';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, StaffUser } from '../db-schema.ts';
-import { openSecret, sealSecret } from './secret-box.ts';
+import {
+	openSecret,
+	resealEach,
+	sealSecret,
+	type ResealCount,
+	type SecretKeys
+} from './secret-box.ts';
 import { randomBase32 } from './token.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -94,6 +100,32 @@ export function readTotpKey(
 		// A different KOMAK_SECRET_KEY or a changed row: the recovery codes still work.
 		return null;
 	}
+}
+
+/** Seals every account's TOTP key that an old key sealed again with the current one. */
+export async function resealTotpKeys(
+	trx: Transaction<Database>,
+	keys: SecretKeys
+): Promise<ResealCount> {
+	const rows = await trx
+		.selectFrom('staff_user')
+		.select(['id', 'totp_secret_encrypted'])
+		.where('totp_secret_encrypted', 'is not', null)
+		.orderBy('id')
+		.forUpdate()
+		.execute();
+	const values = rows.map((row) => ({
+		id: row.id,
+		sealed: row.totp_secret_encrypted!,
+		associatedData: associatedData(row.id)
+	}));
+	return resealEach(values, keys, (id, sealed) =>
+		trx
+			.updateTable('staff_user')
+			.set({ totp_secret_encrypted: sealed })
+			.where('id', '=', id)
+			.execute()
+	);
 }
 
 /** Ten codes like `k7m2q-x9c4t`: 50 random bits each, shown to the person once. */

@@ -1,6 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { NorwegianIdKind } from '../../norwegian-id.ts';
-import { openSecret, sealSecret } from '../auth/secret-box.ts';
+import {
+	openSecret,
+	resealEach,
+	sealSecret,
+	type ResealCount,
+	type SecretKeys
+} from '../auth/secret-box.ts';
 import type { Database } from '../db-schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -67,4 +73,29 @@ export function openTaxIdentifier(row: {
 	identifier_sealed: string;
 }): string {
 	return openSecret(row.identifier_sealed, taxIdentityAssociatedData(row.supporter_id));
+}
+
+/** Seals every number that an old key sealed again with the current one. */
+export async function resealTaxIdentifiers(
+	trx: Transaction<Database>,
+	keys: SecretKeys
+): Promise<ResealCount> {
+	const rows = await trx
+		.selectFrom('supporter_tax_identity')
+		.select(['supporter_id', 'identifier_sealed'])
+		.orderBy('supporter_id')
+		.forUpdate()
+		.execute();
+	const values = rows.map((row) => ({
+		id: row.supporter_id,
+		sealed: row.identifier_sealed,
+		associatedData: taxIdentityAssociatedData(row.supporter_id)
+	}));
+	return resealEach(values, keys, (supporterId, sealed) =>
+		trx
+			.updateTable('supporter_tax_identity')
+			.set({ identifier_sealed: sealed })
+			.where('supporter_id', '=', supporterId)
+			.execute()
+	);
 }
