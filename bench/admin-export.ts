@@ -1,9 +1,9 @@
 // Child process of bench/admin.ts: the CSV export of every contribution (or supporter) through
 // the function the endpoint streams, written to /dev/null. Prints seconds, rows and peak RSS.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { ContributionFilters, SupporterFilters } from '../src/lib/admin-filters.ts';
-import { createDatabase } from '../src/lib/server/db.ts';
-import { contributionsCsv, supportersCsv } from '../src/lib/server/exports.ts';
+import type { ContributionFilters, SupporterFilters } from '../src/lib/lists/filters.ts';
+import { createDatabase } from '../src/lib/server/db/connection.ts';
+import { contributionsCsv, supportersCsv } from '../src/lib/server/lists/exports.ts';
 
 const [databaseUrl, list = 'contributions'] = process.argv.slice(2);
 const db = createDatabase({ databaseUrl, poolSize: 2 });

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import { recordContribution } from '../src/lib/server/contributions.ts';
-import type { Database } from '../src/lib/server/db-schema.ts';
+import { recordContribution } from '../src/lib/server/giving/contributions.ts';
+import type { Database } from '../src/lib/server/db/schema.ts';
 
 // What the summary triggers cost the path every gift takes: recordContribution in a transaction
 // of its own, 8 at a time, with the triggers off and on in turn (five rounds each, medians

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../src/lib/server/db-schema.ts';
+import type { Database } from '../src/lib/server/db/schema.ts';
 import { afghanFirst, afghanLast, norwegianFirst, norwegianLast } from '../scripts/sample-names.ts';
 
 // Set-based seeding for bench/admin.ts: 100,000 supporters and 1,000,000 contributions in a few

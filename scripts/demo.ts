@@ -3,12 +3,16 @@
 // Vipps and cash, monthly plans, and the odd refund and failure. Every gift goes through
 // recordContribution, as the app's own do. Run it once: it refuses if demo data is present.
 import { sql, type Kysely } from 'kysely';
-import { recordContribution } from '../src/lib/server/contributions.ts';
-import { createDatabase, databaseOptionsFromEnv, describeDatabase } from '../src/lib/server/db.ts';
-import type { Database } from '../src/lib/server/db-schema.ts';
-import { migrateToLatest } from '../src/lib/server/migrate.ts';
-import { upsertPlan } from '../src/lib/server/plans.ts';
-import type { Channel, ContributionStatus, PlanStatus } from '../src/lib/contribution.ts';
+import { recordContribution } from '../src/lib/server/giving/contributions.ts';
+import {
+	createDatabase,
+	databaseOptionsFromEnv,
+	describeDatabase
+} from '../src/lib/server/db/connection.ts';
+import type { Database } from '../src/lib/server/db/schema.ts';
+import { migrateToLatest } from '../src/lib/server/db/migrate.ts';
+import { upsertPlan } from '../src/lib/server/giving/plans.ts';
+import type { Channel, ContributionStatus, PlanStatus } from '../src/lib/giving/vocabulary.ts';
 import { afghanFirst, afghanLast, norwegianFirst, norwegianLast } from './sample-names.ts';
 
 const SUPPORTERS = 320;

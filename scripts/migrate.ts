@@ -1,6 +1,10 @@
 // npm run db:migrate — brings the database named by DATABASE_URL (or the embedded one) up to date.
-import { createDatabase, databaseOptionsFromEnv, describeDatabase } from '../src/lib/server/db.ts';
-import { migrateToLatest } from '../src/lib/server/migrate.ts';
+import {
+	createDatabase,
+	databaseOptionsFromEnv,
+	describeDatabase
+} from '../src/lib/server/db/connection.ts';
+import { migrateToLatest } from '../src/lib/server/db/migrate.ts';
 
 const options = databaseOptionsFromEnv();
 // A migration may index every gift, or wait for a starting app's: no statement timeout.

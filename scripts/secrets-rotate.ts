@@ -7,9 +7,13 @@ import {
 	type ResealCount
 } from '../src/lib/server/auth/secret-box.ts';
 import { resealAllSecrets } from '../src/lib/server/auth/secret-rotation.ts';
-import { createDatabase, databaseOptionsFromEnv, describeDatabase } from '../src/lib/server/db.ts';
-import { migrateToLatest } from '../src/lib/server/migrate.ts';
-import { embeddedDatabaseInUse } from '../src/lib/server/pglite-lock.ts';
+import {
+	createDatabase,
+	databaseOptionsFromEnv,
+	describeDatabase
+} from '../src/lib/server/db/connection.ts';
+import { migrateToLatest } from '../src/lib/server/db/migrate.ts';
+import { embeddedDatabaseInUse } from '../src/lib/server/db/pglite-lock.ts';
 
 function fail(message: string): never {
 	console.error(message);

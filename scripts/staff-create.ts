@@ -2,16 +2,20 @@
 // Creates a staff account from the shell: the first admin, or anyone when the admin is out of
 // reach. Asks for the password twice without showing it, or reads one line from stdin.
 import { parseArgs } from 'node:util';
-import { recordAudit } from '../src/lib/server/audit.ts';
+import { recordAudit } from '../src/lib/server/organisation/audit.ts';
 import {
 	checkPasswordRule,
 	hashPassword,
 	type PasswordRuleKey
 } from '../src/lib/server/auth/password.ts';
 import { createStaffUser, isStaffRole, staffAuditView } from '../src/lib/server/auth/staff.ts';
-import { createDatabase, databaseOptionsFromEnv, describeDatabase } from '../src/lib/server/db.ts';
-import { migrateToLatest } from '../src/lib/server/migrate.ts';
-import { embeddedDatabaseInUse } from '../src/lib/server/pglite-lock.ts';
+import {
+	createDatabase,
+	databaseOptionsFromEnv,
+	describeDatabase
+} from '../src/lib/server/db/connection.ts';
+import { migrateToLatest } from '../src/lib/server/db/migrate.ts';
+import { embeddedDatabaseInUse } from '../src/lib/server/db/pglite-lock.ts';
 
 const usage =
 	'Usage: npm run staff:create -- --email <address> --role <admin|staff|viewer> [--name "<name>"] [--password-stdin]';

@@ -6,7 +6,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { loadSecretKeys, SecretKeyError } from '../src/lib/server/auth/secret-box.ts';
 import { log } from '../src/lib/server/log.ts';
-import { createPageCache } from '../src/lib/server/page-cache.ts';
+import { createPageCache } from '../src/lib/server/http/page-cache.ts';
 
 process.env.NODE_ENV ??= 'production';
 const port = Number(process.env.PORT ?? 3000);

@@ -14,8 +14,8 @@ if (!existsSync(new URL('../src/lib/paraglide/messages.js', import.meta.url))) {
 	});
 }
 const { createDatabase, databaseOptionsFromEnv, describeDatabase } =
-	await import('../src/lib/server/db.ts');
-const { migrateToLatest } = await import('../src/lib/server/migrate.ts');
+	await import('../src/lib/server/db/connection.ts');
+const { migrateToLatest } = await import('../src/lib/server/db/migrate.ts');
 const { createStripeClient } = await import('../src/lib/server/stripe/client.ts');
 const { syncStripeEvents } = await import('../src/lib/server/stripe/sync.ts');
 

@@ -6,12 +6,12 @@ import { textDirection } from '$lib/locales';
 import { authenticateStaff } from '$lib/server/auth/handle';
 import { appSecretKeys } from '$lib/server/auth/secret-box';
 import { announceFirstRunSetup } from '$lib/server/auth/setup';
-import { closeDatabase, getDatabase, prepareDatabase } from '$lib/server/database';
-import { databaseOptionsFromEnv } from '$lib/server/db';
+import { closeDatabase, getDatabase, prepareDatabase } from '$lib/server/db/instance';
+import { databaseOptionsFromEnv } from '$lib/server/db/connection';
 import { log } from '$lib/server/log';
 import { mailWorkerOptionsFromEnv, startMailWorker } from '$lib/server/mail/worker';
-import { holdPgliteDirectory } from '$lib/server/pglite-lock';
-import { resumeStatementRuns } from '$lib/server/statement-runs';
+import { holdPgliteDirectory } from '$lib/server/db/pglite-lock';
+import { resumeStatementRuns } from '$lib/server/documents/statement-runs';
 import { authenticateSupporter } from '$lib/server/self-service/handle';
 
 export const init: ServerInit = async () => {

@@ -1,15 +1,19 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
-import { readDonationForm, validateDonation, type DonationFormValues } from '$lib/donation-form';
-import { fieldErrorText } from '$lib/form-errors';
-import { otherWaysWords } from '$lib/other-ways';
+import {
+	readDonationForm,
+	validateDonation,
+	type DonationFormValues
+} from '$lib/giving/donation-form';
+import { fieldErrorText } from '$lib/giving/donation-errors';
+import { otherWaysWords } from '$lib/giving/other-ways';
 import { toInputString } from '$lib/money';
-import { getDatabase } from '$lib/server/database';
-import { findOrganisation, listEnabledCurrencies } from '$lib/server/organisation';
-import { vippsDonationUrl } from '$lib/server/qr';
+import { getDatabase } from '$lib/server/db/instance';
+import { findOrganisation, listEnabledCurrencies } from '$lib/server/organisation/settings';
+import { vippsDonationUrl } from '$lib/server/organisation/qr';
 import { rememberStartedCheckout } from '$lib/server/http/started-checkouts';
-import { consumeRateLimit } from '$lib/server/rate-limit';
+import { consumeRateLimit } from '$lib/server/http/rate-limit';
 import { createCheckoutSession } from '$lib/server/stripe/checkout';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import type { StaffRole } from '../../src/lib/server/db-schema.ts';
+import type { StaffRole } from '../../src/lib/server/db/schema.ts';
 import { canReachPostgres, e2eDatabaseUrl } from './database.ts';
 import { query } from './processes.ts';
 import { staffSessionCookie } from './staff.ts';

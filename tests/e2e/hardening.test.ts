@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { createSupporterSession } from '../../src/lib/server/self-service/session.ts';
-import { createDatabase } from '../../src/lib/server/db.ts';
+import { createDatabase } from '../../src/lib/server/db/connection.ts';
 import { canReachPostgres } from './database.ts';
 import { submitGift, useCardGivingApp } from './card-app.ts';
 import { query } from './processes.ts';

@@ -3,8 +3,8 @@ import { expect, type Page } from '@playwright/test';
 import { hashPassword } from '../../src/lib/server/auth/password.ts';
 import { createSession, SESSION_COOKIE } from '../../src/lib/server/auth/session.ts';
 import { createStaffUser } from '../../src/lib/server/auth/staff.ts';
-import { createDatabase } from '../../src/lib/server/db.ts';
-import type { StaffRole } from '../../src/lib/server/db-schema.ts';
+import { createDatabase } from '../../src/lib/server/db/connection.ts';
+import type { StaffRole } from '../../src/lib/server/db/schema.ts';
 import { e2eDatabaseUrl } from './database.ts';
 
 // Staff accounts for browser tests, written straight into the database the server under test

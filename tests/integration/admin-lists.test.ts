@@ -5,14 +5,18 @@ import {
 	parseContributionFilters,
 	parseSupporterFilters,
 	type ContributionFilters
-} from '../../src/lib/admin-filters.ts';
-import { recordContribution } from '../../src/lib/server/contributions.ts';
-import { contributionTotals, listContributions } from '../../src/lib/server/contribution-list.ts';
-import { loadDashboard } from '../../src/lib/server/dashboard.ts';
-import type { Database, NewContribution } from '../../src/lib/server/db-schema.ts';
-import { contributionsCsv, recordExport, supportersCsv } from '../../src/lib/server/exports.ts';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
-import { listSupporters } from '../../src/lib/server/supporter-list.ts';
+} from '../../src/lib/lists/filters.ts';
+import { recordContribution } from '../../src/lib/server/giving/contributions.ts';
+import { contributionTotals, listContributions } from '../../src/lib/server/lists/contributions.ts';
+import { loadDashboard } from '../../src/lib/server/lists/dashboard.ts';
+import type { Database, NewContribution } from '../../src/lib/server/db/schema.ts';
+import {
+	contributionsCsv,
+	recordExport,
+	supportersCsv
+} from '../../src/lib/server/lists/exports.ts';
+import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
+import { listSupporters } from '../../src/lib/server/lists/supporters.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
 // The admin's supporter and contribution lists, dashboard and CSV exports, on a small data set

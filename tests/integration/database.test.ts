@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
-import { findOrganisation, listEnabledCurrencies } from '../../src/lib/server/organisation.ts';
+import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
+import {
+	findOrganisation,
+	listEnabledCurrencies
+} from '../../src/lib/server/organisation/settings.ts';
 import {
 	findOrCreateSupporterByEmail,
 	findSupporterByEmail
-} from '../../src/lib/server/supporters.ts';
-import { recordContribution, totalsBySupporter } from '../../src/lib/server/contributions.ts';
+} from '../../src/lib/server/supporters/supporters.ts';
+import {
+	recordContribution,
+	totalsBySupporter
+} from '../../src/lib/server/giving/contributions.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
 describe.each(engines)('the database on $name', ({ create, available }) => {

@@ -2,7 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { createDatabase, type Database, type DatabaseOptions } from '../../src/lib/server/db.ts';
+import {
+	createDatabase,
+	type Database,
+	type DatabaseOptions
+} from '../../src/lib/server/db/connection.ts';
 import { adminUrl, canReachPostgres, databaseUrl, runAsAdmin } from '../postgres.ts';
 
 // Integration tests run against both engines Komak supports: a real PostgreSQL server (a fresh

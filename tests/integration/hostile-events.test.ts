@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { startStripeFake, type StripeFake } from '../stripe-fake/server.ts';
-import { loadDashboard } from '../../src/lib/server/dashboard.ts';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
+import { loadDashboard } from '../../src/lib/server/lists/dashboard.ts';
+import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { createCheckoutSession } from '../../src/lib/server/stripe/checkout.ts';
 import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
 import { verifyStripeDelivery } from '../../src/lib/server/stripe/verify.ts';

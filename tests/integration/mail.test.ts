@@ -4,8 +4,8 @@ import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { recordContribution } from '../../src/lib/server/contributions.ts';
-import type { Database, NewContribution } from '../../src/lib/server/db-schema.ts';
+import { recordContribution } from '../../src/lib/server/giving/contributions.ts';
+import type { Database, NewContribution } from '../../src/lib/server/db/schema.ts';
 import { listOutbox, sendAgain } from '../../src/lib/server/mail/outbox-admin.ts';
 import { queueEmail } from '../../src/lib/server/mail/outbox.ts';
 import { queuePaymentFailedEmail } from '../../src/lib/server/mail/payment-failed-email.ts';
@@ -16,11 +16,11 @@ import {
 	startMailWorker,
 	type MailWorkerOptions
 } from '../../src/lib/server/mail/worker.ts';
-import { migrateToLatest, migrationsFolder } from '../../src/lib/server/migrate.ts';
+import { migrateToLatest, migrationsFolder } from '../../src/lib/server/db/migrate.ts';
 import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
 import { requestSignInLink } from '../../src/lib/server/self-service/sign-in-link.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
-import { eraseSupporter } from '../../src/lib/server/supporter-erasure.ts';
+import { eraseSupporter } from '../../src/lib/server/privacy/erasure.ts';
 import { startSmtpServer, type TestSmtpServer } from '../smtp.ts';
 import { startStripeFake } from '../stripe-fake/server.ts';
 import { oneOff } from '../stripe-fake/test-support.ts';

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { readGiftEntry, type GiftEntry } from '../../src/lib/gift-entry.ts';
-import { totalsBySupporter } from '../../src/lib/server/contributions.ts';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
+import { readGiftEntry, type GiftEntry } from '../../src/lib/giving/gift-entry.ts';
+import { totalsBySupporter } from '../../src/lib/server/giving/contributions.ts';
+import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import {
 	editManualGift,
 	recordManualGift,
 	refundCardGift,
 	voidGift
-} from '../../src/lib/server/manual-gifts.ts';
+} from '../../src/lib/server/giving/manual-gifts.ts';
 import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
 import { startStripeFake, type StripeFake } from '../stripe-fake/server.ts';

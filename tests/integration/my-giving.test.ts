@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
+import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import {
 	findOwnPlan,
 	listGivingYears,
@@ -32,7 +32,7 @@ import {
 	removeTaxIdentity,
 	saveTaxIdentity
 } from '../../src/lib/server/self-service/tax-identity.ts';
-import { eraseSupporter } from '../../src/lib/server/supporter-erasure.ts';
+import { eraseSupporter } from '../../src/lib/server/privacy/erasure.ts';
 import { createCheckoutSession } from '../../src/lib/server/stripe/checkout.ts';
 import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';

@@ -8,7 +8,7 @@ import { openWithKey, sealWithKey } from '../../src/lib/server/auth/secret-box.t
 import { resealAllSecrets } from '../../src/lib/server/auth/secret-rotation.ts';
 import { createStaffUser } from '../../src/lib/server/auth/staff.ts';
 import { readTotpKey } from '../../src/lib/server/auth/totp.ts';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
+import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { openTaxIdentifier } from '../../src/lib/server/self-service/tax-identity.ts';
 import {
 	createPostgresTestDatabase,

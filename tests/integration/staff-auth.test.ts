@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { generateHOTP, generateTOTP } from '@oslojs/otp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
+import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { lockedText } from '../../src/lib/server/auth/forms.ts';
 import { issueKnownDevice } from '../../src/lib/server/auth/known-device.ts';
 import { hashPassword } from '../../src/lib/server/auth/password.ts';
@@ -36,7 +36,7 @@ import {
 	confirmTotpEnrolment,
 	useRecoveryCode
 } from '../../src/lib/server/auth/totp.ts';
-import type { StaffRole } from '../../src/lib/server/db-schema.ts';
+import type { StaffRole } from '../../src/lib/server/db/schema.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
 // TOTP keys are sealed with the app key; tests use one of their own, never a key file.

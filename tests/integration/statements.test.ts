@@ -3,24 +3,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { sealSecret } from '../../src/lib/server/auth/secret-box.ts';
-import { recordContribution } from '../../src/lib/server/contributions.ts';
-import type { Database, NewContribution, NewSupporter } from '../../src/lib/server/db-schema.ts';
+import { recordContribution } from '../../src/lib/server/giving/contributions.ts';
+import type { Database, NewContribution, NewSupporter } from '../../src/lib/server/db/schema.ts';
 import { renderReceiptPdf } from '../../src/lib/server/documents/receipt-pdf.ts';
 import { renderStatementPdf } from '../../src/lib/server/documents/statement-pdf.ts';
 import { renderAttachment } from '../../src/lib/server/mail/attachments.ts';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
+import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import {
 	countStatementRecipients,
 	driveStatementRun,
 	processStatementBatch,
 	startStatementRun
-} from '../../src/lib/server/statement-runs.ts';
-import { listStatementYears, loadStatement } from '../../src/lib/server/statements.ts';
+} from '../../src/lib/server/documents/statement-runs.ts';
+import { listStatementYears, loadStatement } from '../../src/lib/server/documents/statements.ts';
 import {
 	buildTaxReport,
 	recordTaxReportExport,
 	taxReportCsv
-} from '../../src/lib/server/tax-report.ts';
+} from '../../src/lib/server/documents/tax-report.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
 process.env.KOMAK_SECRET_KEY ??= randomBytes(32).toString('base64');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { startStripeFake, type StripeFake } from '../stripe-fake/server.ts';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
+import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
 import { createCheckoutSession } from '../../src/lib/server/stripe/checkout.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';

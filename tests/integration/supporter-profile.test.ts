@@ -1,22 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
-import type { Database, NewContribution, NewSupporter } from '../../src/lib/server/db-schema.ts';
-import { recordContribution, totalsBySupporter } from '../../src/lib/server/contributions.ts';
-import { upsertPlan } from '../../src/lib/server/plans.ts';
+import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
+import type { Database, NewContribution, NewSupporter } from '../../src/lib/server/db/schema.ts';
+import {
+	recordContribution,
+	totalsBySupporter
+} from '../../src/lib/server/giving/contributions.ts';
+import { upsertPlan } from '../../src/lib/server/giving/plans.ts';
 import {
 	editSupporter,
 	loadSupporterProfile,
 	type StaffActor
-} from '../../src/lib/server/supporter-profile.ts';
+} from '../../src/lib/server/supporters/profile.ts';
 import {
 	findMergeCandidates,
 	mergeSupporters,
 	previewMerge
-} from '../../src/lib/server/supporter-merge.ts';
-import { eraseSupporter } from '../../src/lib/server/supporter-erasure.ts';
-import { exportSupporterData } from '../../src/lib/server/supporter-export.ts';
-import type { SupporterEdit } from '../../src/lib/supporter-form.ts';
+} from '../../src/lib/server/supporters/merge.ts';
+import { eraseSupporter } from '../../src/lib/server/privacy/erasure.ts';
+import { exportSupporterData } from '../../src/lib/server/privacy/export.ts';
+import type { SupporterEdit } from '../../src/lib/supporters/supporter-form.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
 const scriptText = '<script>alert(1)</script>';

@@ -1,6 +1,6 @@
 import { requireStaff } from '$lib/server/auth/guard';
-import { loadDashboard } from '$lib/server/dashboard';
-import { getDatabase } from '$lib/server/database';
+import { loadDashboard } from '$lib/server/lists/dashboard';
+import { getDatabase } from '$lib/server/db/instance';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

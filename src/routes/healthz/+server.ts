@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { sql } from 'kysely';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import type { RequestHandler } from './$types';
 
 const TIMEOUT_MS = 2000;

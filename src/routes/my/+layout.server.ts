@@ -1,5 +1,5 @@
-import { getDatabase } from '$lib/server/database';
-import { findOrganisation } from '$lib/server/organisation';
+import { getDatabase } from '$lib/server/db/instance';
+import { findOrganisation } from '$lib/server/organisation/settings';
 import type { LayoutServerLoad } from './$types';
 
 // Only the organisation's name and address for the frame; each page checks who is signed in.

@@ -1,8 +1,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { parseNorwegianId, type NorwegianIdProblem } from '$lib/norwegian-id';
-import { getDatabase } from '$lib/server/database';
-import { findOrganisation } from '$lib/server/organisation';
+import { parseNorwegianId, type NorwegianIdProblem } from '$lib/supporters/norwegian-id';
+import { getDatabase } from '$lib/server/db/instance';
+import { findOrganisation } from '$lib/server/organisation/settings';
 import { linkRequestAction } from '$lib/server/self-service/forms';
 import { listGivingYears, listOwnGifts, listOwnPlans } from '$lib/server/self-service/giving';
 import { requireSupporter } from '$lib/server/self-service/handle';

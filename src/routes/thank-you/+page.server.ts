@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { didStartCheckout } from '$lib/server/http/started-checkouts';
-import { findOrganisation } from '$lib/server/organisation';
+import { findOrganisation } from '$lib/server/organisation/settings';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { PageServerLoad } from './$types';
 

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
-import { getDatabase } from '$lib/server/database';
-import { findOrganisation } from '$lib/server/organisation';
-import { qrCodeSvg, vippsDonationUrl } from '$lib/server/qr';
+import { getDatabase } from '$lib/server/db/instance';
+import { findOrganisation } from '$lib/server/organisation/settings';
+import { qrCodeSvg, vippsDonationUrl } from '$lib/server/organisation/qr';
 import type { RequestHandler } from './$types';
 
 // The Vipps QR code as an image of its own: cached by browsers, and not repeated in every page.

@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages';
-import type { Channel, ContributionStatus } from '$lib/contribution';
+import type { Channel, ContributionStatus } from '$lib/giving/vocabulary';
 
 // Names of the gift vocabulary in the page's language, for every admin page.
 

@@ -1,6 +1,11 @@
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
-import type { Channel, ContributionKind, ContributionStatus, PlanStatus } from '$lib/contribution';
+import type {
+	Channel,
+	ContributionKind,
+	ContributionStatus,
+	PlanStatus
+} from '$lib/giving/vocabulary';
 import { intlLocale } from '$lib/locales';
 import { formatMoney } from '$lib/money';
 

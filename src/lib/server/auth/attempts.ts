@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db-schema.ts';
+import type { Database } from '../db/schema.ts';
 import {
 	clearRateLimit,
 	hitRateLimit,
 	rateLimitWindowEnd,
 	readRateLimit,
 	returnRateLimitHit
-} from '../rate-limit.ts';
+} from '../http/rate-limit.ts';
 import {
 	countingAttempts,
 	nextAttemptAt,

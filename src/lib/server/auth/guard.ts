@@ -1,5 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import type { StaffRole } from '../db-schema.ts';
+import type { StaffRole } from '../db/schema.ts';
 
 export interface StaffIdentity {
 	id: string;

@@ -1,5 +1,5 @@
 import type { Cookies, Handle } from '@sveltejs/kit';
-import { getDatabase } from '../database.ts';
+import { getDatabase } from '../db/instance.ts';
 import {
 	deleteSessionCookie,
 	readSessionCookie,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { recordAudit } from '../audit.ts';
-import type { Database } from '../db-schema.ts';
+import { recordAudit } from '../organisation/audit.ts';
+import type { Database } from '../db/schema.ts';
 import { resealTaxIdentifiers } from '../self-service/tax-identity.ts';
 import type { ResealCount, SecretKeys } from './secret-box.ts';
 import { resealTotpKeys } from './totp.ts';

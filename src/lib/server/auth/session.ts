@@ -1,6 +1,6 @@
 import type { Cookies } from '@sveltejs/kit';
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, StaffSession, StaffUser } from '../db-schema.ts';
+import type { Database, StaffSession, StaffUser } from '../db/schema.ts';
 import { hostCookieName, isLocalPlainHttp } from './cookies.ts';
 import { hashToken, randomBase32, tokenMatchesHash } from './token.ts';
 

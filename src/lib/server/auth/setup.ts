@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, StaffUser } from '../db-schema.ts';
-import { recordAudit } from '../audit.ts';
+import type { Database, StaffUser } from '../db/schema.ts';
+import { recordAudit } from '../organisation/audit.ts';
 import { hashPassword } from './password.ts';
 import { countStaff, createStaffUser, staffAuditView } from './staff.ts';
 import { hashToken, randomBase32 } from './token.ts';

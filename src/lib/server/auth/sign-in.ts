@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, StaffSession, StaffUser } from '../db-schema.ts';
+import type { Database, StaffSession, StaffUser } from '../db/schema.ts';
 import { forgiveAttempt, takeAttempt, type AttemptLimit } from './attempts.ts';
 import { knownDeviceOf } from './known-device.ts';
 import { verifyAgainstNothing, verifyPasswordHash } from './password.ts';

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, StaffRole, StaffUser } from '../db-schema.ts';
+import type { Database, StaffRole, StaffUser } from '../db/schema.ts';
 import type { StaffIdentity } from './guard.ts';
 import { invalidateUserSessions } from './session.ts';
 

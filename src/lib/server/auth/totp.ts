@@ -6,7 +6,7 @@ import {
 } from '@oslojs/encoding';
 import { createTOTPKeyURI, verifyHOTP } from '@oslojs/otp';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, StaffUser } from '../db-schema.ts';
+import type { Database, StaffUser } from '../db/schema.ts';
 import {
 	openSecret,
 	resealEach,

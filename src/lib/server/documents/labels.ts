@@ -1,9 +1,9 @@
-import type { Channel, ContributionKind } from '../../contribution.ts';
+import type { Channel, ContributionKind } from '../../giving/vocabulary.ts';
 import { intlLocale, isLocale, type Locale } from '../../locales.ts';
 import { formatMoney } from '../../money.ts';
 import { m } from '../../paraglide/messages.js';
-import type { StatementGift } from '../../statement.ts';
-import { ORGANISATION_TIME_ZONE } from '../calendar.ts';
+import type { StatementGift } from '../../documents/statement.ts';
+import { ORGANISATION_TIME_ZONE } from '../organisation/calendar.ts';
 
 // The words and formats the PDFs share, in the supporter's language (given, never taken from a
 // request: the mail worker makes documents outside any request).

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import { m } from '../../paraglide/messages.js';
-import { formatOrganisationNumber } from '../../organisation-number.ts';
-import { formatReceiptNumber } from '../../receipt-number.ts';
-import type { Database } from '../db-schema.ts';
-import { findOrganisation } from '../organisation.ts';
-import { loadReceipt } from '../statements.ts';
+import { formatOrganisationNumber } from '../../organisation/organisation-number.ts';
+import { formatReceiptNumber } from '../../documents/receipt-number.ts';
+import type { Database } from '../db/schema.ts';
+import { findOrganisation } from '../organisation/settings.ts';
+import { loadReceipt } from './statements.ts';
 import { DocumentFrame, type Organisation } from './document-frame.ts';
 import {
 	asLocale,

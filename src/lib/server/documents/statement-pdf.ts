@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { intlLocale } from '../../locales.ts';
 import { m } from '../../paraglide/messages.js';
-import type { Database } from '../db-schema.ts';
-import { loadStatement } from '../statements.ts';
+import type { Database } from '../db/schema.ts';
+import { loadStatement } from './statements.ts';
 import { DocumentFrame } from './document-frame.ts';
 import {
 	asLocale,

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { isCompleteMapping, type CsvMapping, csvMappingFields } from '../../imports/bank-csv.ts';
-import type { Database, ImportFormat } from '../db-schema.ts';
+import type { Database, ImportFormat } from '../db/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -9,7 +9,7 @@ import {
 	type MatchCandidate,
 	type MatchableRow
 } from '../../imports/matching.ts';
-import type { Database } from '../db-schema.ts';
+import type { Database } from '../db/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import { sha256Hex, type ImportRow, type MalformedRow } from '../../imports/import-row.ts';
 import { foldName, normalisePhone } from '../../imports/matching.ts';
 import type { ParsedImportFile } from '../../imports/parse-import.ts';
-import { recordAudit } from '../audit.ts';
-import { recordContribution } from '../contributions.ts';
-import type { Database, Supporter } from '../db-schema.ts';
-import { findOrCreateSupporterByEmail, findSupporterByEmail } from '../supporters.ts';
+import { recordAudit } from '../organisation/audit.ts';
+import { recordContribution } from '../giving/contributions.ts';
+import type { Database, Supporter } from '../db/schema.ts';
+import { findOrCreateSupporterByEmail, findSupporterByEmail } from '../supporters/supporters.ts';
 import { rememberMapping } from './batches.ts';
 import {
 	NEW_SUPPORTER,

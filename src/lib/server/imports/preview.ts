@@ -9,9 +9,9 @@ import {
 	type SupporterMatch
 } from '../../imports/matching.ts';
 import { parseImportFile, type ParsedImportFile } from '../../imports/parse-import.ts';
-import type { Channel } from '../../contribution.ts';
-import type { Database } from '../db-schema.ts';
-import { findOrganisation } from '../organisation.ts';
+import type { Channel } from '../../giving/vocabulary.ts';
+import type { Database } from '../db/schema.ts';
+import { findOrganisation } from '../organisation/settings.ts';
 import { findImportsOfFile, findRememberedMapping } from './batches.ts';
 import { loadMatchCandidates } from './candidates.ts';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, EmailAttachment } from '../db-schema.ts';
+import type { Database, EmailAttachment } from '../db/schema.ts';
 import { renderReceiptPdf } from '../documents/receipt-pdf.ts';
 import { renderStatementPdf } from '../documents/statement-pdf.ts';
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import { recordAudit } from '../audit.ts';
-import type { Database, EmailMessage, EmailStatus } from '../db-schema.ts';
-import { epochMicroseconds, fromEpochMicroseconds } from '../keyset.ts';
+import { recordAudit } from '../organisation/audit.ts';
+import type { Database, EmailMessage, EmailStatus } from '../db/schema.ts';
+import { epochMicroseconds, fromEpochMicroseconds } from '../db/keyset.ts';
 
 // What admins read at /admin/outbox: every message Komak queued, newest first, and one message
 // with its text and HTML. Admin only: the outbox holds sign-in links.

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, EmailAttachment } from '../db-schema.ts';
+import type { Database, EmailAttachment } from '../db/schema.ts';
 import type { RenderedEmail } from './layout.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { declineReasonForSupporter, type DeclineReason } from '../../decline-reasons.ts';
+import { declineReasonForSupporter, type DeclineReason } from '../../giving/decline-reasons.ts';
 import {
 	intlLocale,
 	isLocale,
@@ -9,7 +9,7 @@ import {
 } from '../../locales.ts';
 import { formatMoney } from '../../money.ts';
 import { m } from '../../paraglide/messages.js';
-import type { Database } from '../db-schema.ts';
+import type { Database } from '../db/schema.ts';
 import { renderEmail, type RenderedEmail } from './layout.ts';
 import { queueEmail } from './outbox.ts';
 

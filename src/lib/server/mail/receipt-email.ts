@@ -1,8 +1,8 @@
-import type { Channel, ContributionKind } from '../../contribution.ts';
+import type { Channel, ContributionKind } from '../../giving/vocabulary.ts';
 import { textDirection, type Locale } from '../../locales.ts';
-import { formatOrganisationNumber } from '../../organisation-number.ts';
+import { formatOrganisationNumber } from '../../organisation/organisation-number.ts';
 import { m } from '../../paraglide/messages.js';
-import { formatReceiptNumber } from '../../receipt-number.ts';
+import { formatReceiptNumber } from '../../documents/receipt-number.ts';
 import {
 	asLocale,
 	channelName,

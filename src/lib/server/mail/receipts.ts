@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db-schema.ts';
-import { findOrganisation } from '../organisation.ts';
+import type { Database } from '../db/schema.ts';
+import { findOrganisation } from '../organisation/settings.ts';
 import { queueEmail } from './outbox.ts';
 import { buildReceiptEmail } from './receipt-email.ts';
 

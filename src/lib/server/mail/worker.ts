@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, EmailMessage } from '../db-schema.ts';
+import type { Database, EmailMessage } from '../db/schema.ts';
 import { log } from '../log.ts';
-import { findOrganisation } from '../organisation.ts';
+import { findOrganisation } from '../organisation/settings.ts';
 import { renderAttachment } from './attachments.ts';
 import { issueDueReceipts, type IssuedReceipts } from './receipts.ts';
 import { afterFailure, describeDeliveryError, MAX_ATTEMPTS, type DeliveryError } from './retry.ts';

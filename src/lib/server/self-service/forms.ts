@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { intlLocale } from '../../locales.ts';
 import { m } from '../../paraglide/messages.js';
 import { getLocale } from '../../paraglide/runtime.js';
-import { getDatabase } from '../database.ts';
+import { getDatabase } from '../db/instance.ts';
 import {
 	LINK_REQUEST_WINDOW_SECONDS,
 	requestSignInLink,

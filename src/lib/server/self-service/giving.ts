@@ -4,9 +4,9 @@ import type {
 	ContributionKind,
 	ContributionStatus,
 	PlanStatus
-} from '../../contribution.ts';
-import { ORGANISATION_TIME_ZONE } from '../calendar.ts';
-import type { Database, RecurringPlan } from '../db-schema.ts';
+} from '../../giving/vocabulary.ts';
+import { ORGANISATION_TIME_ZONE } from '../organisation/calendar.ts';
+import type { Database, RecurringPlan } from '../db/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -1,5 +1,5 @@
 import { redirect, type Handle } from '@sveltejs/kit';
-import { getDatabase } from '../database.ts';
+import { getDatabase } from '../db/instance.ts';
 import { isSameOriginRequest } from '../auth/handle.ts';
 import {
 	deleteSupporterSessionCookie,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
-import type { Database, RecurringPlan } from '../db-schema.ts';
+import type { Database, RecurringPlan } from '../db/schema.ts';
 import { idOf } from '../stripe/payments.ts';
 import { findOwnPlanRecord } from './giving.ts';
 

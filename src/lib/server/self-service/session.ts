@@ -1,6 +1,6 @@
 import type { Cookies } from '@sveltejs/kit';
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, Supporter } from '../db-schema.ts';
+import type { Database, Supporter } from '../db/schema.ts';
 import { isLocalPlainHttp, secureCookieName } from '../auth/cookies.ts';
 import { generateSessionToken } from '../auth/session.ts';
 import { hashToken, tokenMatchesHash } from '../auth/token.ts';

@@ -1,11 +1,11 @@
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db-schema.ts';
+import type { Database } from '../db/schema.ts';
 import { hashToken, randomBase32 } from '../auth/token.ts';
 import { queueEmail } from '../mail/outbox.ts';
-import { findOrganisation } from '../organisation.ts';
-import { consumeRateLimit } from '../rate-limit.ts';
-import { findSupporterByEmail } from '../supporters.ts';
+import { findOrganisation } from '../organisation/settings.ts';
+import { consumeRateLimit } from '../http/rate-limit.ts';
+import { findSupporterByEmail } from '../supporters/supporters.ts';
 import { canSignIn, createSupporterSession } from './session.ts';
 import { renderSignInEmail } from './sign-in-email.ts';
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { NorwegianIdKind } from '../../norwegian-id.ts';
+import type { NorwegianIdKind } from '../../supporters/norwegian-id.ts';
 import {
 	openSecret,
 	resealEach,
@@ -7,7 +7,7 @@ import {
 	type ResealCount,
 	type SecretKeys
 } from '../auth/secret-box.ts';
-import type { Database } from '../db-schema.ts';
+import type { Database } from '../db/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

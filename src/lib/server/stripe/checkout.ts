@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
-import type { Donation } from '../../donation-form.ts';
+import type { Donation } from '../../giving/donation-form.ts';
 import { toInputString } from '../../money.ts';
-import type { Database } from '../db-schema.ts';
-import { findSupporterByEmail } from '../supporters.ts';
+import type { Database } from '../db/schema.ts';
+import { findSupporterByEmail } from '../supporters/supporters.ts';
 
 export interface CheckoutRequest {
 	donation: Donation;

@@ -1,11 +1,11 @@
 import { sql, type Transaction } from 'kysely';
 import type Stripe from 'stripe';
-import type { PlanStatus } from '../../contribution.ts';
-import { recordContribution, updateContributionsByPayment } from '../contributions.ts';
-import type { CheckoutAttempt, Database } from '../db-schema.ts';
+import type { PlanStatus } from '../../giving/vocabulary.ts';
+import { recordContribution, updateContributionsByPayment } from '../giving/contributions.ts';
+import type { CheckoutAttempt, Database } from '../db/schema.ts';
 import { queuePaymentFailedEmail } from '../mail/payment-failed-email.ts';
-import { findPlanByExternalId, upsertPlan } from '../plans.ts';
-import { findOrCreateStripeSupporter } from '../supporters.ts';
+import { findPlanByExternalId, upsertPlan } from '../giving/plans.ts';
+import { findOrCreateStripeSupporter } from '../supporters/supporters.ts';
 import {
 	idOf,
 	invoicePaymentIntent,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
-import type { Database } from '../db-schema.ts';
+import type { Database } from '../db/schema.ts';
 import { handlers } from './handlers.ts';
 import { receiveStripeEvent } from './webhook.ts';
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type Stripe from 'stripe';
-import type { Database } from '../db-schema.ts';
+import type { Database } from '../db/schema.ts';
 import { storableText } from '../../storable-text.ts';
 import { handlers } from './handlers.ts';
 

@@ -1,10 +1,10 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Transaction } from 'kysely';
 import { m } from '$lib/paraglide/messages';
-import { recordAudit } from '$lib/server/audit';
-import { getDatabase } from '$lib/server/database';
-import type { Database } from '$lib/server/db-schema';
-import { qrCodeSvg } from '$lib/server/qr';
+import { recordAudit } from '$lib/server/organisation/audit';
+import { getDatabase } from '$lib/server/db/instance';
+import type { Database } from '$lib/server/db/schema';
+import { qrCodeSvg } from '$lib/server/organisation/qr';
 import { checkNewPassword, lockedText } from '$lib/server/auth/forms';
 import { requireStaff } from '$lib/server/auth/guard';
 import { readKnownDeviceCookie } from '$lib/server/auth/known-device';

@@ -1,5 +1,5 @@
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import type { PageServerLoad } from './$types';
 
 const pageSize = 50;

@@ -1,12 +1,12 @@
-import { parseContributionFilters } from '$lib/admin-filters';
+import { parseContributionFilters } from '$lib/lists/filters';
 import { hasRole, requireStaff } from '$lib/server/auth/guard';
 import {
 	contributionTotals,
 	listContributions,
 	resolveContributionSearch
-} from '$lib/server/contribution-list';
-import { getDatabase } from '$lib/server/database';
-import { findSupporterName, listCurrencyCodes } from '$lib/server/supporter-list';
+} from '$lib/server/lists/contributions';
+import { getDatabase } from '$lib/server/db/instance';
+import { findSupporterName, listCurrencyCodes } from '$lib/server/lists/supporters';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { listImportBatches } from '$lib/server/imports/batches';
 import { commitImport } from '$lib/server/imports/commit';
 import {

@@ -1,5 +1,5 @@
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { listOutbox } from '$lib/server/mail/outbox-admin';
 import { hasMailServer } from '$lib/server/mail/worker';
 import type { PageServerLoad } from './$types';

@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages';
-import type { EmailAttachment, EmailStatus } from '$lib/server/db-schema';
+import type { EmailAttachment, EmailStatus } from '$lib/server/db/schema';
 
 // The outbox's words in the page's language. Kinds are named by the parts of Komak that queue
 // them; one this page does not know yet is shown as it is stored.

@@ -1,9 +1,13 @@
 import { fail } from '@sveltejs/kit';
-import { readSettings, settingsToValues, type SettingsErrorCode } from '$lib/settings-form';
+import {
+	readSettings,
+	settingsToValues,
+	type SettingsErrorCode
+} from '$lib/organisation/settings-form';
 import { m } from '$lib/paraglide/messages';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
-import { loadSettings, saveSettings } from '$lib/server/organisation';
+import { getDatabase } from '$lib/server/db/instance';
+import { loadSettings, saveSettings } from '$lib/server/organisation/settings';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';
 

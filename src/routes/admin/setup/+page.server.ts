@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { checkNewPassword, echo, emailField, nameField, parseForm } from '$lib/server/auth/forms';
 import { MINIMUM_PASSWORD_LENGTH } from '$lib/server/auth/password';
 import { rememberKnownDevice } from '$lib/server/auth/known-device';

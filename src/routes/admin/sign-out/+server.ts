@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import {
 	deleteSessionCookie,
 	invalidateSession,

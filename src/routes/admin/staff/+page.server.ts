@@ -2,9 +2,9 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
-import { recordAudit } from '$lib/server/audit';
-import { getDatabase } from '$lib/server/database';
-import type { Database } from '$lib/server/db-schema';
+import { recordAudit } from '$lib/server/organisation/audit';
+import { getDatabase } from '$lib/server/db/instance';
+import type { Database } from '$lib/server/db/schema';
 import { echo, emailField, nameField, parseForm, passwordRuleText } from '$lib/server/auth/forms';
 import { requireStaff } from '$lib/server/auth/guard';
 import {

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { hasRole, requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import {
 	countStatementRecipients,
 	driveStatementRun,
@@ -9,7 +9,7 @@ import {
 	listStatementRuns,
 	resumeStatementRuns,
 	startStatementRun
-} from '$lib/server/statement-runs';
+} from '$lib/server/documents/statement-runs';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';
 

@@ -1,8 +1,8 @@
-import { parseSupporterFilters } from '$lib/admin-filters';
+import { parseSupporterFilters } from '$lib/lists/filters';
 import { hasRole, requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
-import { findOrganisation } from '$lib/server/organisation';
-import { listCurrencyCodes, listSupporters } from '$lib/server/supporter-list';
+import { getDatabase } from '$lib/server/db/instance';
+import { findOrganisation } from '$lib/server/organisation/settings';
+import { listCurrencyCodes, listSupporters } from '$lib/server/lists/supporters';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,7 +1,7 @@
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
-import { listGivingYears } from '$lib/server/statement-runs';
-import { taxReportPreview } from '$lib/server/tax-report';
+import { getDatabase } from '$lib/server/db/instance';
+import { listGivingYears } from '$lib/server/documents/statement-runs';
+import { taxReportPreview } from '$lib/server/documents/tax-report';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { cookieName } from '$lib/paraglide/runtime';
 import { isLocale } from '$lib/locales';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { linkRequestAction } from '$lib/server/self-service/forms';
 import {
 	invalidateSupporterSession,

@@ -1,5 +1,5 @@
 import { json, text } from '@sveltejs/kit';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import { verifyStripeDelivery } from '$lib/server/stripe/verify';
 import { receiveStripeEvent } from '$lib/server/stripe/webhook';

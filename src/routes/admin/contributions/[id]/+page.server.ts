@@ -1,18 +1,18 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { readGiftEntry } from '$lib/gift-entry';
-import { giftErrorTexts } from '$lib/gift-errors';
+import { readGiftEntry } from '$lib/giving/gift-entry';
+import { giftErrorTexts } from '$lib/giving/gift-errors';
 import { parseAmount, toInputString } from '$lib/money';
 import { m } from '$lib/paraglide/messages';
 import { hasRole, requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import {
 	editManualGift,
 	findContribution,
 	isHandRecorded,
 	refundCardGift,
 	voidGift
-} from '$lib/server/manual-gifts';
-import { listEnabledCurrencies } from '$lib/server/organisation';
+} from '$lib/server/giving/manual-gifts';
+import { listEnabledCurrencies } from '$lib/server/organisation/settings';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';

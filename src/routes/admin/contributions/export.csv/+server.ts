@@ -1,7 +1,12 @@
-import { parseContributionFilters } from '$lib/admin-filters';
+import { parseContributionFilters } from '$lib/lists/filters';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
-import { contributionsCsv, csvStream, exportFileName, recordExport } from '$lib/server/exports';
+import { getDatabase } from '$lib/server/db/instance';
+import {
+	contributionsCsv,
+	csvStream,
+	exportFileName,
+	recordExport
+} from '$lib/server/lists/exports';
 import type { RequestHandler } from './$types';
 
 // Every contribution the list's filters select, as CSV. Bulk financial and personal data, so

@@ -1,15 +1,15 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { readGiftEntry } from '$lib/gift-entry';
-import { giftErrorTexts } from '$lib/gift-errors';
+import { readGiftEntry } from '$lib/giving/gift-entry';
+import { giftErrorTexts } from '$lib/giving/gift-errors';
 import { m } from '$lib/paraglide/messages';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import {
 	findSupporterCandidates,
 	findSupporterSummary,
 	recordManualGift
-} from '$lib/server/manual-gifts';
-import { listEnabledCurrencies, findOrganisation } from '$lib/server/organisation';
+} from '$lib/server/giving/manual-gifts';
+import { listEnabledCurrencies, findOrganisation } from '$lib/server/organisation/settings';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';
 

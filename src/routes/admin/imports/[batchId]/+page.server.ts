@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { findImportBatch } from '$lib/server/imports/batches';
 import type { PageServerLoad } from './$types';
 

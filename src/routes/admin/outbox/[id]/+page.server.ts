@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { canSendAgain, findOutboxMessage, sendAgain } from '$lib/server/mail/outbox-admin';
 import { hasMailServer } from '$lib/server/mail/worker';
 import type { Actions, PageServerLoad } from './$types';

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { lockedText, safeNextPath } from '$lib/server/auth/forms';
 import { findSessionAwaitingSecondFactor } from '$lib/server/auth/handle';
 import { readKnownDeviceCookie, rememberKnownDevice } from '$lib/server/auth/known-device';

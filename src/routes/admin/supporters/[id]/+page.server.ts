@@ -1,8 +1,8 @@
 import { error, redirect } from '@sveltejs/kit';
 import { hasRole, requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
-import { listStatementYears } from '$lib/server/statements';
-import { loadSupporterProfile, stripeCustomerUrl } from '$lib/server/supporter-profile';
+import { getDatabase } from '$lib/server/db/instance';
+import { listStatementYears } from '$lib/server/documents/statements';
+import { loadSupporterProfile, stripeCustomerUrl } from '$lib/server/supporters/profile';
 import type { PageServerLoad } from './$types';
 
 const doneMessages = ['saved', 'merged', 'erased'] as const;

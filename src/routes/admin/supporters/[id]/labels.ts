@@ -1,9 +1,14 @@
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
-import type { Channel, ContributionKind, ContributionStatus, PlanStatus } from '$lib/contribution';
+import type {
+	Channel,
+	ContributionKind,
+	ContributionStatus,
+	PlanStatus
+} from '$lib/giving/vocabulary';
 import { intlLocale } from '$lib/locales';
 import { formatMoney } from '$lib/money';
-import type { SupporterFieldError } from '$lib/supporter-form';
+import type { SupporterFieldError } from '$lib/supporters/supporter-form';
 
 // The words and formats the supporter pages share, in the page's language.
 

@@ -1,8 +1,8 @@
-import { parseSupporterFilters } from '$lib/admin-filters';
+import { parseSupporterFilters } from '$lib/lists/filters';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
-import { csvStream, exportFileName, recordExport, supportersCsv } from '$lib/server/exports';
-import { findOrganisation } from '$lib/server/organisation';
+import { getDatabase } from '$lib/server/db/instance';
+import { csvStream, exportFileName, recordExport, supportersCsv } from '$lib/server/lists/exports';
+import { findOrganisation } from '$lib/server/organisation/settings';
 import type { RequestHandler } from './$types';
 
 // Every supporter the list's filters select, with their totals, as CSV. Bulk personal data, so

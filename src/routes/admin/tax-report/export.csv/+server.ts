@@ -1,8 +1,12 @@
 import { error, redirect } from '@sveltejs/kit';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
-import { isStatementYear } from '$lib/server/statements';
-import { buildTaxReport, recordTaxReportExport, taxReportCsv } from '$lib/server/tax-report';
+import { getDatabase } from '$lib/server/db/instance';
+import { isStatementYear } from '$lib/server/documents/statements';
+import {
+	buildTaxReport,
+	recordTaxReportExport,
+	taxReportCsv
+} from '$lib/server/documents/tax-report';
 import type { RequestHandler } from './$types';
 
 // The year's tax-deduction report with the supporters' identity numbers: admins only, and every

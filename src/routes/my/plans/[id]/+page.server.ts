@@ -1,10 +1,10 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { validateAmountText } from '$lib/donation-form';
-import { fieldErrorText } from '$lib/form-errors';
+import { validateAmountText } from '$lib/giving/donation-form';
+import { fieldErrorText } from '$lib/giving/donation-errors';
 import { m } from '$lib/paraglide/messages';
-import { hasChangeArrived, readRequestedChange } from '$lib/plan-change';
-import { getDatabase } from '$lib/server/database';
-import { listEnabledCurrencies } from '$lib/server/organisation';
+import { hasChangeArrived, readRequestedChange } from '$lib/giving/plan-change';
+import { getDatabase } from '$lib/server/db/instance';
+import { listEnabledCurrencies } from '$lib/server/organisation/settings';
 import { findOwnPlan } from '$lib/server/self-service/giving';
 import { requireSupporter } from '$lib/server/self-service/handle';
 import {

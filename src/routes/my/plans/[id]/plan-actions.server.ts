@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { changeSearchParams, type RequestedChange } from '$lib/plan-change';
+import { changeSearchParams, type RequestedChange } from '$lib/giving/plan-change';
 import type { PlanChangeOutcome } from '$lib/server/self-service/plan-changes';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 

@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { pdfResponse } from '$lib/server/documents/pdf-response';
 import { renderReceiptPdf } from '$lib/server/documents/receipt-pdf';
 import { requireSupporter } from '$lib/server/self-service/handle';
-import { loadReceipt } from '$lib/server/statements';
+import { loadReceipt } from '$lib/server/documents/statements';
 import type { RequestHandler } from './$types';
 
 // A signed-in supporter's receipt for one of their own gifts, in the language of the page.

@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { pdfResponse } from '$lib/server/documents/pdf-response';
 import { renderStatementPdf } from '$lib/server/documents/statement-pdf';
 import { requireSupporter } from '$lib/server/self-service/handle';
-import { listStatementYears } from '$lib/server/statements';
+import { listStatementYears } from '$lib/server/documents/statements';
 import type { RequestHandler } from './$types';
 
 // A signed-in supporter's year-end statement, for a year they gave in, in the page's language.

@@ -1,10 +1,10 @@
 import { error } from '@sveltejs/kit';
 import { isLocale } from '$lib/locales';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { pdfResponse } from '$lib/server/documents/pdf-response';
 import { renderReceiptPdf } from '$lib/server/documents/receipt-pdf';
-import { loadReceipt } from '$lib/server/statements';
+import { loadReceipt } from '$lib/server/documents/statements';
 import type { RequestHandler } from './$types';
 
 // A gift's receipt as the supporter gets it: in their language unless ?locale= asks for another.

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { findOutboxMessage } from '$lib/server/mail/outbox-admin';
 import type { RequestHandler } from './$types';
 

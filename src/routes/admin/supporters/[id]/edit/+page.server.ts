@@ -1,13 +1,13 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
-import { editSupporter, findSupporterById } from '$lib/server/supporter-profile';
+import { getDatabase } from '$lib/server/db/instance';
+import { editSupporter, findSupporterById } from '$lib/server/supporters/profile';
 import {
 	formatTags,
 	readSupporterForm,
 	validateSupporterForm,
 	type SupporterFormValues
-} from '$lib/supporter-form';
+} from '$lib/supporters/supporter-form';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';
 

@@ -1,9 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
-import { findSupporterById } from '$lib/server/supporter-profile';
-import { describeErasure, eraseSupporter } from '$lib/server/supporter-erasure';
-import { isErasureConfirmed } from '$lib/supporter-form';
+import { getDatabase } from '$lib/server/db/instance';
+import { findSupporterById } from '$lib/server/supporters/profile';
+import { describeErasure, eraseSupporter } from '$lib/server/privacy/erasure';
+import { isErasureConfirmed } from '$lib/supporters/supporter-form';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';
 

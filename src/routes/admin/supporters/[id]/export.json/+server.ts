@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
-import { exportSupporterData } from '$lib/server/supporter-export';
+import { getDatabase } from '$lib/server/db/instance';
+import { exportSupporterData } from '$lib/server/privacy/export';
 import type { RequestHandler } from './$types';
 
 // One supporter's data as a JSON download, for an access request. Taking it is audited.

@@ -1,8 +1,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
-import { findSupporterById } from '$lib/server/supporter-profile';
-import { findMergeCandidates, mergeSupporters, previewMerge } from '$lib/server/supporter-merge';
+import { getDatabase } from '$lib/server/db/instance';
+import { findSupporterById } from '$lib/server/supporters/profile';
+import { findMergeCandidates, mergeSupporters, previewMerge } from '$lib/server/supporters/merge';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';
 

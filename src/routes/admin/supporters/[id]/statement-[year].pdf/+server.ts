@@ -1,10 +1,10 @@
 import { error } from '@sveltejs/kit';
 import { isLocale } from '$lib/locales';
 import { requireStaff } from '$lib/server/auth/guard';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { pdfResponse } from '$lib/server/documents/pdf-response';
 import { renderStatementPdf } from '$lib/server/documents/statement-pdf';
-import { findSupporterById } from '$lib/server/supporter-profile';
+import { findSupporterById } from '$lib/server/supporters/profile';
 import type { RequestHandler } from './$types';
 
 // A supporter's year-end statement, in their language unless ?locale= asks for another.

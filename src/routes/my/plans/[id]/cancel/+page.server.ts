@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { formatNumber } from '$lib/components/my/labels';
 import { m } from '$lib/paraglide/messages';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/db/instance';
 import { findOwnPlan } from '$lib/server/self-service/giving';
 import { requireSupporter } from '$lib/server/self-service/handle';
 import { cancelPlan, CANCELLATION_COMMENT_MAX_LENGTH } from '$lib/server/self-service/plan-changes';

@@ -1,0 +1,312 @@
+import { sql, type Kysely } from 'kysely';
+import type Stripe from 'stripe';
+import type { GiftEntry } from '../../giving/gift-entry.ts';
+import { recordAudit } from '../organisation/audit.ts';
+import { supporterSearchCondition } from '../supporters/search.ts';
+import { recordContribution, updateContributionsByPayment } from './contributions.ts';
+import type { Contribution, Database } from '../db/schema.ts';
+import { findOrCreateSupporterByEmail } from '../supporters/supporters.ts';
+import { refundChange } from '../stripe/payments.ts';
+
+// Gifts staff type in (bank transfers, Vipps, cash), their corrections, and card refunds. Every
+// write is one transaction with its audit entry.
+
+export interface StaffContext {
+	staffUserId: string;
+	requestId: string;
+}
+
+export type RecordGiftOutcome =
+	| { ok: true; contribution: Contribution }
+	| { ok: false; reason: 'unknown_supporter' | 'already_recorded'; existingId?: string };
+
+// A bank transfer's date says nothing of the hour; noon UTC keeps it on the same day in Norway.
+const receivedAt = (day: string) => new Date(`${day}T12:00:00Z`);
+
+const editableFields = (c: Contribution) => ({
+	channel: c.channel,
+	amount_minor: c.amount_minor,
+	currency: c.currency,
+	received_at: c.received_at,
+	external_reference: c.external_reference,
+	note: c.note,
+	status: c.status,
+	void_reason: c.void_reason
+});
+
+/** Thrown to roll back a transaction whose work turned out to be unwanted. */
+class Refusal {
+	constructor(outcome: RecordGiftOutcome) {
+		this.outcome = outcome;
+	}
+	outcome: RecordGiftOutcome;
+}
+
+export async function recordManualGift(
+	db: Kysely<Database>,
+	gift: GiftEntry,
+	context: StaffContext
+): Promise<RecordGiftOutcome> {
+	try {
+		return await recordManualGiftOnce(db, gift, context);
+	} catch (error) {
+		if (error instanceof Refusal) return error.outcome;
+		throw error;
+	}
+}
+
+async function recordManualGiftOnce(
+	db: Kysely<Database>,
+	gift: GiftEntry,
+	context: StaffContext
+): Promise<RecordGiftOutcome> {
+	return db.transaction().execute(async (trx) => {
+		let supporterId: string;
+		let email: string | null = null;
+		if ('id' in gift.supporter) {
+			const found = await trx
+				.selectFrom('supporter')
+				.select(['id', 'merged_into'])
+				.where('id', '=', gift.supporter.id)
+				.executeTakeFirst();
+			if (!found) return { ok: false, reason: 'unknown_supporter' } as const;
+			supporterId = found.merged_into ?? found.id;
+			if (gift.sendReceipt) email = await emailOf(trx, supporterId);
+		} else if (gift.supporter.email) {
+			const supporter = await findOrCreateSupporterByEmail(trx, {
+				email: gift.supporter.email,
+				name: gift.supporter.name
+			});
+			supporterId = supporter.id;
+			email = supporter.email;
+		} else {
+			supporterId = (
+				await trx
+					.insertInto('supporter')
+					.values({ name: gift.supporter.name })
+					.returning('id')
+					.executeTakeFirstOrThrow()
+			).id;
+		}
+		const { contribution, isNew } = await recordContribution(trx, {
+			supporter_id: supporterId,
+			channel: gift.channel,
+			kind: 'one_off',
+			amount_minor: gift.amountMinor,
+			currency: gift.currency,
+			status: 'succeeded',
+			received_at: receivedAt(gift.receivedOn),
+			external_reference: gift.reference,
+			note: gift.note,
+			recorded_by: context.staffUserId,
+			// The mail worker issues the receipt from this; without an address there is no one to send to.
+			receipt_requested: gift.sendReceipt && email !== null
+		});
+		// A gift already recorded leaves nothing behind, not even the supporter made for it.
+		if (!isNew)
+			throw new Refusal({ ok: false, reason: 'already_recorded', existingId: contribution.id });
+		await recordAudit(trx, {
+			staffUserId: context.staffUserId,
+			requestId: context.requestId,
+			action: 'contribution.record',
+			entityType: 'contribution',
+			entityId: contribution.id,
+			after: {
+				...editableFields(contribution),
+				supporter_id: supporterId,
+				receipt_requested: contribution.receipt_requested
+			}
+		});
+		return { ok: true, contribution };
+	});
+}
+
+/** A supporter's email address, unless they have none or were erased. */
+async function emailOf(db: Kysely<Database>, supporterId: string): Promise<string | null> {
+	const supporter = await db
+		.selectFrom('supporter')
+		.select('email')
+		.where('id', '=', supporterId)
+		.where('erased_at', 'is', null)
+		.executeTakeFirst();
+	return supporter?.email ?? null;
+}
+
+/** Only gifts staff typed in may be changed by hand; Stripe's and imports' belong to their source. */
+export function isHandRecorded(contribution: Contribution): boolean {
+	return contribution.recorded_by !== null && contribution.import_batch_id === null;
+}
+
+export async function findContribution(db: Kysely<Database>, id: string) {
+	return db.selectFrom('contribution').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export type ChangeGiftOutcome =
+	{ ok: true } | { ok: false; reason: 'not_found' | 'not_editable' | 'already_recorded' };
+
+export async function editManualGift(
+	db: Kysely<Database>,
+	id: string,
+	gift: GiftEntry,
+	context: StaffContext
+): Promise<ChangeGiftOutcome> {
+	try {
+		return await db.transaction().execute(async (trx) => {
+			const before = await trx
+				.selectFrom('contribution')
+				.selectAll()
+				.where('id', '=', id)
+				.forUpdate()
+				.executeTakeFirst();
+			if (!before) return { ok: false, reason: 'not_found' } as const;
+			if (!isHandRecorded(before) || before.status === 'voided')
+				return { ok: false, reason: 'not_editable' } as const;
+			const after = await trx
+				.updateTable('contribution')
+				.set({
+					channel: gift.channel,
+					amount_minor: gift.amountMinor,
+					currency: gift.currency,
+					received_at: receivedAt(gift.receivedOn),
+					external_reference: gift.reference,
+					note: gift.note,
+					updated_at: sql`now()`
+				})
+				.where('id', '=', id)
+				.returningAll()
+				.executeTakeFirstOrThrow();
+			await recordAudit(trx, {
+				staffUserId: context.staffUserId,
+				requestId: context.requestId,
+				action: 'contribution.edit',
+				entityType: 'contribution',
+				entityId: id,
+				before: { ...editableFields(before), reason: gift.reason },
+				after: editableFields(after)
+			});
+			return { ok: true } as const;
+		});
+	} catch (error) {
+		// Another gift of the same channel already carries this reference.
+		if ((error as { code?: string }).code === '23505')
+			return { ok: false, reason: 'already_recorded' };
+		throw error;
+	}
+}
+
+/** A void keeps the gift, with its reason, and takes it out of every total. */
+export async function voidGift(
+	db: Kysely<Database>,
+	id: string,
+	reason: string,
+	context: StaffContext
+): Promise<ChangeGiftOutcome> {
+	return db.transaction().execute(async (trx) => {
+		const before = await trx
+			.selectFrom('contribution')
+			.selectAll()
+			.where('id', '=', id)
+			.forUpdate()
+			.executeTakeFirst();
+		if (!before) return { ok: false, reason: 'not_found' } as const;
+		if (before.channel === 'card' || before.status === 'voided')
+			return { ok: false, reason: 'not_editable' } as const;
+		const after = await trx
+			.updateTable('contribution')
+			.set({ status: 'voided', void_reason: reason, updated_at: sql`now()` })
+			.where('id', '=', id)
+			.returningAll()
+			.executeTakeFirstOrThrow();
+		await recordAudit(trx, {
+			staffUserId: context.staffUserId,
+			requestId: context.requestId,
+			action: 'contribution.void',
+			entityType: 'contribution',
+			entityId: id,
+			before: editableFields(before),
+			after: editableFields(after)
+		});
+		return { ok: true } as const;
+	});
+}
+
+export type RefundOutcome =
+	| { ok: true; refundedMinor: number }
+	| {
+			ok: false;
+			reason: 'not_found' | 'not_refundable' | 'too_much' | 'stripe_error';
+			message?: string;
+	  };
+
+/**
+ * Refunds a card gift (all of it, or `amountMinor` of it) through Stripe. Stripe's answer updates
+ * the gift at once; the charge.refunded webhook later sets the same figures again, harmlessly.
+ */
+export async function refundCardGift(
+	db: Kysely<Database>,
+	stripe: Stripe,
+	id: string,
+	amountMinor: number | null,
+	context: StaffContext
+): Promise<RefundOutcome> {
+	const gift = await findContribution(db, id);
+	if (!gift) return { ok: false, reason: 'not_found' };
+	const refundable = gift.amount_minor - gift.refunded_minor;
+	if (gift.channel !== 'card' || !gift.payment_reference || refundable <= 0)
+		return { ok: false, reason: 'not_refundable' };
+	if (amountMinor !== null && amountMinor > refundable) return { ok: false, reason: 'too_much' };
+	let charge: Stripe.Charge;
+	try {
+		const refund = await stripe.refunds.create(
+			{
+				payment_intent: gift.payment_reference,
+				...(amountMinor !== null && { amount: amountMinor }),
+				metadata: { komak_contribution_id: gift.id, komak_staff_user_id: context.staffUserId }
+			},
+			// A double click, or a retry after a lost answer, refunds once.
+			{ idempotencyKey: `komak-refund-${gift.id}-${gift.refunded_minor}-${amountMinor ?? 'all'}` }
+		);
+		charge = await stripe.charges.retrieve(
+			typeof refund.charge === 'string' ? refund.charge : refund.charge!.id
+		);
+	} catch (error) {
+		return { ok: false, reason: 'stripe_error', message: (error as Error).message };
+	}
+	const change = refundChange(charge);
+	await db.transaction().execute(async (trx) => {
+		if (change) await updateContributionsByPayment(trx, gift.payment_reference!, change);
+		await recordAudit(trx, {
+			staffUserId: context.staffUserId,
+			requestId: context.requestId,
+			action: 'contribution.refund',
+			entityType: 'contribution',
+			entityId: gift.id,
+			before: { status: gift.status, refunded_minor: gift.refunded_minor },
+			after: { ...change, requested_minor: amountMinor ?? refundable }
+		});
+	});
+	return { ok: true, refundedMinor: charge.amount_refunded };
+}
+
+/** Supporters for the gift form's picker, found the way the supporter list finds them. */
+export async function findSupporterCandidates(db: Kysely<Database>, text: string, limit = 10) {
+	const matches = supporterSearchCondition(text, 'supporter');
+	if (!matches) return [];
+	return db
+		.selectFrom('supporter')
+		.select(['id', 'name', 'email', 'phone', 'reference'])
+		.where('merged_into', 'is', null)
+		.where('erased_at', 'is', null)
+		.where(matches)
+		.orderBy('name')
+		.limit(limit)
+		.execute();
+}
+
+export async function findSupporterSummary(db: Kysely<Database>, id: string) {
+	return db
+		.selectFrom('supporter')
+		.select(['id', 'name', 'email', 'phone', 'reference'])
+		.where('id', '=', id)
+		.executeTakeFirst();
+}

@@ -1,0 +1,95 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, NewSupporter, Supporter } from '../db/schema.ts';
+import { isLocale } from '../../locales.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function findSupporterByEmail(db: Db, email: string): Promise<Supporter | undefined> {
+	return db
+		.selectFrom('supporter')
+		.selectAll()
+		.where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
+		.executeTakeFirst();
+}
+
+/**
+ * The supporter with this email, created if new. Safe when two requests race: the unique index on
+ * lower(email) decides, and both get the same row. Existing details (name, Stripe customer) are
+ * only filled in, never overwritten by what a form says.
+ */
+export async function findOrCreateSupporterByEmail(
+	db: Db,
+	supporter: NewSupporter & { email: string }
+): Promise<Supporter> {
+	return db
+		.insertInto('supporter')
+		.values({ ...supporter, email: supporter.email.trim() })
+		.onConflict((oc) =>
+			oc
+				.expression(sql`lower(email)`)
+				.where('email', 'is not', null)
+				.doUpdateSet({
+					name: sql<string>`case when supporter.name = '' then excluded.name else supporter.name end`,
+					stripe_customer_id: sql<string>`coalesce(supporter.stripe_customer_id, excluded.stripe_customer_id)`,
+					updated_at: sql`now()`
+				})
+		)
+		.returningAll()
+		.executeTakeFirstOrThrow();
+}
+
+/**
+ * The supporter behind a Stripe customer: matched by the customer id, then by email (any case),
+ * else created. The customer id is then remembered on the supporter.
+ */
+export async function findOrCreateStripeSupporter(
+	db: Db,
+	{
+		customerId,
+		email,
+		name,
+		locale
+	}: { customerId: string | null; email: string | null; name?: string; locale?: string }
+): Promise<Supporter> {
+	const preferredLocale = isLocale(locale) ? locale : undefined;
+	if (customerId && email) {
+		// One statement, one round trip (this runs for every card gift): the supporter already
+		// linked to the customer, else the one with this email (filled in), else a new one.
+		const { rows } = await sql<Supporter>`
+			with known as (
+				select * from supporter where stripe_customer_id = ${customerId}
+			), found_or_created as (
+				insert into supporter (email, name, stripe_customer_id, preferred_locale)
+				select ${email.trim()}, ${name ?? ''}, ${customerId}, ${preferredLocale ?? 'en'}
+				where not exists (select from known)
+				on conflict (lower(email)) where email is not null do update set
+					name = case when supporter.name = '' then excluded.name else supporter.name end,
+					stripe_customer_id = coalesce(supporter.stripe_customer_id, excluded.stripe_customer_id),
+					updated_at = now()
+				returning *
+			)
+			select * from known union all select * from found_or_created`.execute(db);
+		return rows[0];
+	}
+	if (customerId) {
+		const known = await db
+			.selectFrom('supporter')
+			.selectAll()
+			.where('stripe_customer_id', '=', customerId)
+			.executeTakeFirst();
+		if (known) return known;
+	}
+	if (email) {
+		return findOrCreateSupporterByEmail(db, {
+			email,
+			name: name ?? '',
+			stripe_customer_id: customerId,
+			...(preferredLocale && { preferred_locale: preferredLocale })
+		});
+	}
+	return db
+		.insertInto('supporter')
+		.values({ name: name ?? '', stripe_customer_id: customerId })
+		.returningAll()
+		.executeTakeFirstOrThrow();
+}
