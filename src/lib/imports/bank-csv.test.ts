@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { guessCsvMapping, parseBankCsv } from './bank-csv.ts';
-import { readFixture } from './test-fixtures.ts';
+import { readFixture } from '../../../tests/fixtures/read-fixture.ts';
 
 const options = { defaultCurrency: 'NOK' };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isNestedDeeperThan, parseCamt053 } from './camt053.ts';
-import { readFixture } from './test-fixtures.ts';
+import { readFixture } from '../../../tests/fixtures/read-fixture.ts';
 
 const statement = (entries: string, version = '02') => `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.${version}">

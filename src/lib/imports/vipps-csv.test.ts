@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from './test-fixtures.ts';
+import { readFixture } from '../../../tests/fixtures/read-fixture.ts';
 import { parseVippsCsv } from './vipps-csv.ts';
 
 describe('parseVippsCsv', () => {
