@@ -12,12 +12,15 @@ import {
 // Every change is an event, as the Webhooks API reports them.
 
 export class Problem extends Error {
-	constructor(
-		readonly status: number,
-		readonly title: string,
-		readonly detail: string
-	) {
+	readonly status: number;
+	readonly title: string;
+	readonly detail: string;
+
+	constructor(status: number, title: string, detail: string) {
 		super(detail);
+		this.status = status;
+		this.title = title;
+		this.detail = detail;
 	}
 
 	toJSON() {

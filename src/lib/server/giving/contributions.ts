@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Channel } from '../../giving/vocabulary.ts';
 import type { Contribution, Database, NewContribution } from '../db/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -73,12 +74,13 @@ export async function recordContribution(
 export async function updateContributionsByPayment(
 	db: Db,
 	paymentReference: string,
-	change: { status?: Contribution['status']; refunded_minor?: number }
+	change: { status?: Contribution['status']; refunded_minor?: number },
+	channel: Channel = 'card'
 ): Promise<number> {
 	const result = await db
 		.updateTable('contribution')
 		.set({ ...change, updated_at: sql`now()` })
-		.where('channel', '=', 'card')
+		.where('channel', '=', channel)
 		.where('payment_reference', '=', paymentReference)
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows);

@@ -23,12 +23,15 @@ const TOKEN_RENEWAL_MARGIN_MS = 5 * 60_000;
 const REQUEST_TIMEOUT_MS = 20_000;
 
 export class VippsApiError extends Error {
-	constructor(
-		readonly status: number,
-		readonly operation: string,
-		readonly detail: string
-	) {
+	readonly status: number;
+	readonly operation: string;
+	readonly detail: string;
+
+	constructor(status: number, operation: string, detail: string) {
 		super(`Vipps ${operation} failed with HTTP ${status}: ${detail}`);
+		this.status = status;
+		this.operation = operation;
+		this.detail = detail;
 	}
 }
 
