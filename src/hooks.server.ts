@@ -13,6 +13,7 @@ import { mailWorkerOptionsFromEnv, startMailWorker } from '$lib/server/mail/work
 import { holdPgliteDirectory } from '$lib/server/db/pglite-lock';
 import { resumeStatementRuns } from '$lib/server/documents/statement-runs';
 import { authenticateSupporter } from '$lib/server/self-service/handle';
+import { checkVippsWebhookAtStart } from '$lib/server/vipps/start';
 
 export const init: ServerInit = async () => {
 	// A missing or malformed secret key stops the start (scripts/start.ts says why first).
@@ -25,6 +26,8 @@ export const init: ServerInit = async () => {
 	// Bulk statement sends that a restart interrupted carry on in the background.
 	await resumeStatementRuns(getDatabase());
 	const mailWorker = startMailWorker(getDatabase(), mailWorkerOptionsFromEnv());
+	// In the background: a slow Vipps must not hold up the start.
+	void checkVippsWebhookAtStart(getDatabase(), process.env.ORIGIN ?? 'http://localhost:3000');
 	// scripts/start.ts emits this as soon as it is told to stop: no new mail is taken meanwhile.
 	process.once('komak:draining', () => void mailWorker.stop());
 	// adapter-node emits this after SIGTERM/SIGINT, once open requests have drained.
@@ -71,7 +74,10 @@ const refuseNulInAddress: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-const checkoutOrigin = process.env.STRIPE_API_URL ? new URL(process.env.STRIPE_API_URL).origin : '';
+const checkoutOrigin = [process.env.STRIPE_API_URL, process.env.VIPPS_API_URL]
+	.filter((url) => url && !/^https:\/\/[a-z.]*vipps\.no(\/|$)/.test(url))
+	.map((url) => new URL(url!).origin)
+	.join(' ');
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -84,8 +90,9 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(self)');
 	if (event.url.protocol === 'https:')
 		headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
-	// The appeal's form ends at Stripe Checkout; with a local Stripe (STRIPE_API_URL) that is
-	// another origin, which the policy must name for the redirect after the form post.
+	// The appeal's form ends at Stripe Checkout or Vipps; with a local Stripe or Vipps
+	// (STRIPE_API_URL, VIPPS_API_URL) that is another origin, which the policy must name for the
+	// redirect after the form post.
 	const policy = headers.get('content-security-policy');
 	if (policy && checkoutOrigin) {
 		headers.set(
