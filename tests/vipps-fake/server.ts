@@ -62,6 +62,8 @@ export interface VippsFake {
 	events: StoredEvent[];
 	deliveries: Delivery[];
 	readonly tokensIssued: number;
+	/** Registered webhooks, with their secrets. */
+	webhooks: ReadonlyMap<string, { id: string; url: string; events: string[]; secret: string }>;
 	setWebhookDelivery(on: boolean): void;
 	/** What the supporter does in the app; resolves after its webhooks are delivered. */
 	approve(reference: string, phoneNumber?: string): Promise<void>;
@@ -334,6 +336,7 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 				server.close(() => resolve());
 			}),
 		payments: state.payments,
+		webhooks: state.webhooks,
 		events: state.events,
 		deliveries: state.deliveries,
 		get tokensIssued() {

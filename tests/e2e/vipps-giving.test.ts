@@ -1,0 +1,154 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { fakeCredentials, startVippsFake, type VippsFake } from '../vipps-fake/server.ts';
+import { signedHeaders } from '../vipps-fake/signing.ts';
+import { canReachPostgres } from './database.ts';
+import { freePort, freshDatabase, query, startApp, type AppProcess } from './processes.ts';
+
+// Giving with Vipps through the appeal and the Vipps fake's landing page, JavaScript on and off;
+// the gift is recorded from Vipps's signed webhook, never from the return to /thank-you.
+
+const isPostgresReachable = await canReachPostgres();
+
+test.describe('giving with Vipps', () => {
+	test.skip(!isPostgresReachable, 'needs PostgreSQL');
+	test.describe.configure({ mode: 'serial' });
+
+	let fake: VippsFake;
+	let app: AppProcess;
+	let databaseUrl: string;
+
+	test.beforeAll(async () => {
+		databaseUrl = await freshDatabase('komak_e2e_vipps_giving');
+		fake = await startVippsFake();
+		app = await startApp(
+			{
+				DATABASE_URL: databaseUrl,
+				VIPPS_CLIENT_ID: fakeCredentials.clientId,
+				VIPPS_CLIENT_SECRET: fakeCredentials.clientSecret,
+				VIPPS_SUBSCRIPTION_KEY: fakeCredentials.subscriptionKey,
+				VIPPS_MERCHANT_SERIAL_NUMBER: fakeCredentials.merchantSerialNumber,
+				VIPPS_API_URL: fake.url
+			},
+			await freePort()
+		);
+		// The app registers its webhook with Vipps as it starts.
+		await expect
+			.poll(() => [...fake.webhooks.values()].map((w) => w.url))
+			.toEqual([`${app.url}/webhooks/vipps`]);
+	});
+
+	test.afterAll(async () => {
+		await app?.stop();
+		await fake?.close();
+	});
+
+	const giftsOf = (email: string) =>
+		query<Record<string, unknown>>(
+			databaseUrl,
+			`select c.channel, c.kind, c.amount_minor, c.currency, c.status, c.dedication
+			 from contribution c join supporter s on s.id = c.supporter_id where lower(s.email) = $1`,
+			[email]
+		);
+
+	async function startVippsGift(page: import('@playwright/test').Page, email: string) {
+		await page.goto(`${app.url}/language/en?to=/`);
+		await page.getByRole('radio', { name: 'One-off' }).check();
+		await page.getByRole('radio', { name: 'NOK', exact: true }).check();
+		await page.getByLabel('Other amount').fill('200');
+		await page.getByLabel('Your name').fill('Laila Ahmadi');
+		await page.getByLabel('Email').fill(email);
+		await page.getByLabel('Dedication or message (optional)').fill('For the Kabul desk');
+		await page.getByRole('button', { name: 'Give with Vipps' }).click();
+		await expect(page.getByRole('heading', { name: 'Vipps (fake)' })).toBeVisible();
+		await expect(page.getByText('200,00 kr')).toBeVisible();
+	}
+
+	for (const javaScriptEnabled of [true, false]) {
+		const js = javaScriptEnabled ? 'on' : 'off';
+
+		test(`a supporter gives NOK 200 once with Vipps, JavaScript ${js}`, async ({ browser }) => {
+			const context = await browser.newContext({ javaScriptEnabled });
+			const page = await context.newPage();
+			const email = `laila.vipps.${js}@example.no`;
+			await startVippsGift(page, email);
+			expect(await giftsOf(email)).toEqual([]); // nothing until Vipps reports it
+
+			await page.getByLabel('Phone number').fill('91234567');
+			await page.getByRole('button', { name: 'Approve' }).click();
+
+			await expect(page).toHaveURL(/\/thank-you\?vipps=komak-/);
+			await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+				'Thank you! Your gift has been received'
+			);
+			await expect(page.getByRole('main')).toContainText('We have received your gift of NOK 200.');
+			if (javaScriptEnabled)
+				expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+
+			await expect
+				.poll(() => giftsOf(email))
+				.toEqual([
+					{
+						channel: 'vipps',
+						kind: 'one_off',
+						amount_minor: '20000',
+						currency: 'NOK',
+						status: 'succeeded',
+						dedication: 'For the Kabul desk'
+					}
+				]);
+			await context.close();
+		});
+
+		test(`a payment rejected in Vipps records nothing, JavaScript ${js}`, async ({ browser }) => {
+			const context = await browser.newContext({ javaScriptEnabled });
+			const page = await context.newPage();
+			const email = `rejected.vipps.${js}@example.no`;
+			await startVippsGift(page, email);
+			await page.getByRole('button', { name: 'Reject' }).click();
+
+			await expect(page).toHaveURL(/\/thank-you\?vipps=komak-/);
+			await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+				'Your gift was not completed'
+			);
+			await expect(page.getByRole('link', { name: 'Try again' })).toBeVisible();
+			expect(await giftsOf(email)).toEqual([]);
+			await context.close();
+		});
+	}
+
+	test('the Vipps button shows only for one-off gifts in NOK', async ({ page }) => {
+		await page.goto(`${app.url}/language/en?to=/`);
+		await page.getByRole('radio', { name: 'NOK', exact: true }).check();
+		await page.getByRole('radio', { name: 'One-off' }).check();
+		await expect(page.getByRole('button', { name: 'Give with Vipps' })).toBeVisible();
+		await page.getByRole('radio', { name: 'EUR', exact: true }).check();
+		await expect(page.getByRole('button', { name: 'Give with Vipps' })).toBeHidden();
+	});
+
+	test('the webhook refuses forged and stale deliveries over HTTP and stores nothing', async () => {
+		const [payment] = [...fake.payments.values()];
+		const body = JSON.stringify({
+			msn: fakeCredentials.merchantSerialNumber,
+			reference: payment.reference,
+			pspReference: '1234567890',
+			name: 'REFUNDED',
+			amount: { currency: 'NOK', value: 20000 },
+			timestamp: new Date().toISOString(),
+			idempotencyKey: null,
+			success: true
+		});
+		const url = `${app.url}/webhooks/vipps`;
+		const [webhook] = [...fake.webhooks.values()];
+		const forged = signedHeaders(url, 'not-the-secret', body);
+		const stale = signedHeaders(url, webhook.secret, body, new Date(Date.now() - 10 * 60_000));
+		for (const headers of [forged, stale, { 'content-type': 'application/json' }]) {
+			const response = await fetch(url, { method: 'POST', headers, body });
+			expect(response.status).toBe(401);
+		}
+		const stored = await query(databaseUrl, `select id from vipps_event where name = 'REFUNDED'`);
+		expect(stored).toEqual([]);
+		const fresh = signedHeaders(url, webhook.secret, body);
+		expect((await fetch(url, { method: 'POST', headers: fresh, body })).status).toBe(200);
+	});
+});
