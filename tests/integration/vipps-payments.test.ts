@@ -10,6 +10,7 @@ import { startVippsPayment } from '../../src/lib/server/vipps/payments.ts';
 import { syncVippsPayments } from '../../src/lib/server/vipps/sync.ts';
 import { receiveVippsEvent } from '../../src/lib/server/vipps/webhook.ts';
 import { ensureVippsWebhook } from '../../src/lib/server/vipps/webhooks.ts';
+import { commitImport } from '../../src/lib/server/imports/commit.ts';
 import { engines } from './databases.ts';
 
 // Vipps one-off gifts from the appeal's start to the recorded gift, on both database engines:
@@ -255,6 +256,43 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 			expect(second).toEqual({ checked: 1, recorded: 0, closed: 1, stillOpen: 0, failed: [] });
 			const third = await syncVippsPayments(db, vipps);
 			expect(third).toEqual({ checked: 0, recorded: 0, closed: 0, stillOpen: 0, failed: [] });
+		}
+	);
+
+	it.skipIf(!available)(
+		'a settlement report naming a gift given through the appeal adds its fee and no second gift',
+		async () => {
+			const { reference } = await start(db, 20000, 'settled@example.no');
+			await fake.approve(reference);
+			for (const event of eventsFor(reference))
+				await receiveVippsEvent(db, vipps, event.body as never);
+			const staff = await db
+				.insertInto('staff_user')
+				.values({ email: 'kari@dawatmedia.no', name: 'Kari', password_hash: 'x', role: 'staff' })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			const content = [
+				'Salgsdato;Transaksjons-ID;Ordre-ID;Brutto;Gebyr;Netto;Transaksjonstype;Fornavn;Etternavn',
+				`06.12.2026;3301458831;${reference};200,00;-2,00;198,00;Salg;Settled;Giver`
+			].join('\n');
+			const result = await commitImport(db, {
+				format: 'vipps_csv',
+				fileName: 'vipps-december.csv',
+				content,
+				staffUserId: staff.id,
+				requestId: 'req-vipps',
+				choices: {}
+			});
+			expect(result).toMatchObject({ ok: true, createdCount: 0, duplicateCount: 1 });
+			const gifts = await db
+				.selectFrom('contribution')
+				.select(['amount_minor', 'fee_minor', 'net_minor', 'status'])
+				.where('channel', '=', 'vipps')
+				.where('external_reference', '=', reference)
+				.execute();
+			expect(gifts).toEqual([
+				{ amount_minor: 20000, fee_minor: 200, net_minor: 19800, status: 'succeeded' }
+			]);
 		}
 	);
 
