@@ -11,6 +11,7 @@ import { syncVippsPayments } from '../../src/lib/server/vipps/sync.ts';
 import { receiveVippsEvent } from '../../src/lib/server/vipps/webhook.ts';
 import { ensureVippsWebhook } from '../../src/lib/server/vipps/webhooks.ts';
 import { commitImport } from '../../src/lib/server/imports/commit.ts';
+import { refundVippsGift } from '../../src/lib/server/vipps/refunds.ts';
 import { engines } from './databases.ts';
 
 // Vipps one-off gifts from the appeal's start to the recorded gift, on both database engines:
@@ -92,6 +93,7 @@ afterAll(async () => {
 describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) => {
 	let db: Kysely<Database>;
 	let drop: () => Promise<void>;
+	let staffUserId: string;
 
 	beforeAll(async () => {
 		if (!available) return;
@@ -100,6 +102,13 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 		drop = test.drop;
 		await migrateToLatest(db);
 		await ensureVippsWebhook(db, vipps, webhookUrl);
+		staffUserId = (
+			await db
+				.insertInto('staff_user')
+				.values({ email: 'kari@dawatmedia.no', name: 'Kari', password_hash: 'x', role: 'admin' })
+				.returning('id')
+				.executeTakeFirstOrThrow()
+		).id;
 	});
 
 	afterAll(async () => {
@@ -266,11 +275,6 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 			await fake.approve(reference);
 			for (const event of eventsFor(reference))
 				await receiveVippsEvent(db, vipps, event.body as never);
-			const staff = await db
-				.insertInto('staff_user')
-				.values({ email: 'kari@dawatmedia.no', name: 'Kari', password_hash: 'x', role: 'staff' })
-				.returning('id')
-				.executeTakeFirstOrThrow();
 			const content = [
 				'Salgsdato;Transaksjons-ID;Ordre-ID;Brutto;Gebyr;Netto;Transaksjonstype;Fornavn;Etternavn',
 				`06.12.2026;3301458831;${reference};200,00;-2,00;198,00;Salg;Settled;Giver`
@@ -279,7 +283,7 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 				format: 'vipps_csv',
 				fileName: 'vipps-december.csv',
 				content,
-				staffUserId: staff.id,
+				staffUserId,
 				requestId: 'req-vipps',
 				choices: {}
 			});
@@ -293,6 +297,49 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 			expect(gifts).toEqual([
 				{ amount_minor: 20000, fee_minor: 200, net_minor: 19800, status: 'succeeded' }
 			]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'refunds part of a Vipps gift from the gift page, and Vipps’s refunded event changes nothing more',
+		async () => {
+			const { reference } = await start(db, 20000, 'refund@example.no');
+			await fake.approve(reference);
+			for (const event of eventsFor(reference))
+				await receiveVippsEvent(db, vipps, event.body as never);
+			const gift = await db
+				.selectFrom('contribution')
+				.select('id')
+				.where('external_reference', '=', reference)
+				.executeTakeFirstOrThrow();
+			const context = { staffUserId, requestId: 'req-refund' };
+			expect(await refundVippsGift(db, vipps, gift.id, 25000, context)).toEqual({
+				ok: false,
+				reason: 'too_much'
+			});
+			expect(await refundVippsGift(db, vipps, gift.id, 5000, context)).toEqual({
+				ok: true,
+				refundedMinor: 5000
+			});
+			for (const event of eventsFor(reference).filter((e) => e.body.name === 'REFUNDED'))
+				expect((await receiveVippsEvent(db, vipps, event.body as never)).outcome).toBe('processed');
+			const after = await db
+				.selectFrom('contribution')
+				.select(['status', 'amount_minor', 'refunded_minor'])
+				.where('id', '=', gift.id)
+				.executeTakeFirstOrThrow();
+			expect(after).toEqual({
+				status: 'partially_refunded',
+				amount_minor: 20000,
+				refunded_minor: 5000
+			});
+			expect(fake.payments.get(reference)!.aggregate.refundedAmount.value).toBe(5000);
+			const audit = await db
+				.selectFrom('audit_log')
+				.select('action')
+				.where('entity_id', '=', gift.id)
+				.execute();
+			expect(audit).toEqual([{ action: 'contribution.refund' }]);
 		}
 	);
 

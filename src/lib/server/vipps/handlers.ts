@@ -67,15 +67,30 @@ export async function settleVippsPayment(
 }
 
 async function recordGift(trx: Trx, attempt: VippsPayment, payment: Payment, receivedAt: Date) {
-	const supporter = await findOrCreateSupporterByEmail(trx, {
-		email: attempt.email,
-		name: attempt.name,
-		...(isLocale(attempt.locale) && { preferred_locale: attempt.locale })
-	});
+	// A later report (a refund) finds the gift's supporter; the first one finds or makes them by
+	// email. A payment whose supporter was erased before the gift was recorded stays unrecorded.
+	const recorded = await trx
+		.selectFrom('contribution')
+		.select('supporter_id')
+		.where('channel', '=', 'vipps')
+		.where('external_reference', '=', attempt.reference)
+		.executeTakeFirst();
+	const supporterId =
+		recorded?.supporter_id ??
+		(attempt.email
+			? (
+					await findOrCreateSupporterByEmail(trx, {
+						email: attempt.email,
+						name: attempt.name,
+						...(isLocale(attempt.locale) && { preferred_locale: attempt.locale })
+					})
+				).id
+			: null);
+	if (!supporterId) return;
 	const { capturedAmount, refundedAmount } = payment.aggregate;
 	const status = giftStatus(payment.aggregate);
 	await recordContribution(trx, {
-		supporter_id: supporter.id,
+		supporter_id: supporterId,
 		channel: 'vipps',
 		kind: 'one_off',
 		amount_minor: capturedAmount.value,
