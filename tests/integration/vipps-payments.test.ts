@@ -12,6 +12,8 @@ import { receiveVippsEvent } from '../../src/lib/server/vipps/webhook.ts';
 import { ensureVippsWebhook } from '../../src/lib/server/vipps/webhooks.ts';
 import { commitImport } from '../../src/lib/server/imports/commit.ts';
 import { refundVippsGift } from '../../src/lib/server/vipps/refunds.ts';
+import { issueDueReceipts } from '../../src/lib/server/mail/receipts.ts';
+import { listOwnGifts } from '../../src/lib/server/self-service/giving.ts';
 import { engines } from './databases.ts';
 
 // Vipps one-off gifts from the appeal's start to the recorded gift, on both database engines:
@@ -155,6 +157,30 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 			const payment = fake.payments.get(reference)!;
 			expect(payment.aggregate.capturedAmount.value).toBe(20000);
 			expect(eventsFor(reference).filter((e) => e.body.name === 'CAPTURED')).toHaveLength(1);
+		}
+	);
+
+	it.skipIf(!available)(
+		'the Vipps gift gets a numbered receipt by email and shows on the supporter’s own page',
+		async () => {
+			await issueDueReceipts(db);
+			const gift = await db
+				.selectFrom('contribution as c')
+				.innerJoin('supporter as s', 's.id', 'c.supporter_id')
+				.select(['c.receipt_number', 's.id as supporterId'])
+				.where('s.email', '=', 'laila@example.no')
+				.executeTakeFirstOrThrow();
+			expect(gift.receipt_number).not.toBeNull();
+			const mail = await db
+				.selectFrom('email_message')
+				.select(['kind', 'locale'])
+				.where('to_address', '=', 'laila@example.no')
+				.execute();
+			expect(mail).toEqual([{ kind: 'receipt', locale: 'nb' }]);
+			const own = await listOwnGifts(db, gift.supporterId);
+			expect(own).toMatchObject([
+				{ channel: 'vipps', kind: 'one_off', amountMinor: 20000, currency: 'NOK', hasReceipt: true }
+			]);
 		}
 	);
 
