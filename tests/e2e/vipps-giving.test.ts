@@ -3,7 +3,16 @@ import { expect, test } from '@playwright/test';
 import { fakeCredentials, startVippsFake, type VippsFake } from '../vipps-fake/server.ts';
 import { signedHeaders } from '../vipps-fake/signing.ts';
 import { canReachPostgres } from './database.ts';
-import { freePort, freshDatabase, query, startApp, type AppProcess } from './processes.ts';
+import { once } from 'node:events';
+import type net from 'node:net';
+import {
+	freePort,
+	freshDatabase,
+	query,
+	startApp,
+	startRelay,
+	type AppProcess
+} from './processes.ts';
 
 // Giving with Vipps through the appeal and the Vipps fake's landing page, JavaScript on and off;
 // the gift is recorded from Vipps's signed webhook, never from the return to /thank-you.
@@ -18,20 +27,18 @@ test.describe('giving with Vipps', () => {
 	let app: AppProcess;
 	let databaseUrl: string;
 
+	const vippsEnv = () => ({
+		VIPPS_CLIENT_ID: fakeCredentials.clientId,
+		VIPPS_CLIENT_SECRET: fakeCredentials.clientSecret,
+		VIPPS_SUBSCRIPTION_KEY: fakeCredentials.subscriptionKey,
+		VIPPS_MERCHANT_SERIAL_NUMBER: fakeCredentials.merchantSerialNumber,
+		VIPPS_API_URL: fake.url
+	});
+
 	test.beforeAll(async () => {
 		databaseUrl = await freshDatabase('komak_e2e_vipps_giving');
 		fake = await startVippsFake();
-		app = await startApp(
-			{
-				DATABASE_URL: databaseUrl,
-				VIPPS_CLIENT_ID: fakeCredentials.clientId,
-				VIPPS_CLIENT_SECRET: fakeCredentials.clientSecret,
-				VIPPS_SUBSCRIPTION_KEY: fakeCredentials.subscriptionKey,
-				VIPPS_MERCHANT_SERIAL_NUMBER: fakeCredentials.merchantSerialNumber,
-				VIPPS_API_URL: fake.url
-			},
-			await freePort()
-		);
+		app = await startApp({ DATABASE_URL: databaseUrl, ...vippsEnv() }, await freePort());
 		// The app registers its webhook with Vipps as it starts.
 		await expect
 			.poll(() => [...fake.webhooks.values()].map((w) => w.url))
@@ -42,6 +49,33 @@ test.describe('giving with Vipps', () => {
 		await app?.stop();
 		await fake?.close();
 	});
+
+	/** Another instance of the site (the same public address) on the same database. */
+	const startInstance = (env: Record<string, string> = {}) =>
+		startApp({ DATABASE_URL: databaseUrl, ...vippsEnv(), ORIGIN: app.url, ...env });
+
+	/** Gives through the form as a script would, and approves in Vipps while webhooks are held. */
+	async function approvedWithoutWebhooks(email: string, amount = '300') {
+		fake.setWebhookDelivery(false);
+		const response = await fetch(`${app.url}/?/vipps`, {
+			method: 'POST',
+			headers: { origin: app.url, 'x-sveltekit-action': 'true' },
+			body: new URLSearchParams({
+				frequency: 'one_off',
+				currency: 'NOK',
+				amount_NOK: amount,
+				name: 'Test Giver',
+				email
+			})
+		});
+		const result = (await response.json()) as { type: string; location: string };
+		expect(result.type).toBe('redirect');
+		const token = new URL(result.location).searchParams.get('token');
+		const payment = [...fake.payments.values()].find((p) => p.token === token)!;
+		await fake.approve(payment.reference);
+		fake.setWebhookDelivery(true);
+		return fake.events.filter((e) => e.body.reference === payment.reference);
+	}
 
 	const giftsOf = (email: string) =>
 		query<Record<string, unknown>>(
@@ -150,5 +184,61 @@ test.describe('giving with Vipps', () => {
 		expect(stored).toEqual([]);
 		const fresh = signedHeaders(url, webhook.secret, body);
 		expect((await fetch(url, { method: 'POST', headers: fresh, body })).status).toBe(200);
+	});
+
+	test('every event five times, shuffled, to two instances at once gives one gift', async () => {
+		const second = await startInstance();
+		try {
+			const events = await approvedWithoutWebhooks('twice.vipps@example.no');
+			const deliveries = Array.from({ length: 5 }, () => events)
+				.flat()
+				.sort(() => Math.random() - 0.5);
+			const statuses = await Promise.all(
+				deliveries.map((event, i) =>
+					fake.deliver(event, `${i % 2 ? second.url : app.url}/webhooks/vipps`)
+				)
+			);
+			expect(statuses.flat()).toEqual(Array(deliveries.length).fill(200));
+			expect(await giftsOf('twice.vipps@example.no')).toMatchObject([
+				{ channel: 'vipps', amount_minor: '30000', status: 'succeeded' }
+			]);
+		} finally {
+			await second.stop();
+		}
+	});
+
+	test('while the database is away the webhook answers 5xx, and Vipps’s retry then succeeds', async () => {
+		const target = new URL(databaseUrl);
+		let relay = startRelay(target);
+		relay.server.listen(0, '127.0.0.1');
+		await once(relay.server, 'listening');
+		const relayPort = (relay.server.address() as net.AddressInfo).port;
+		const relayed = new URL(databaseUrl);
+		relayed.host = `127.0.0.1:${relayPort}`;
+		let flaky: AppProcess | undefined;
+		try {
+			flaky = await startInstance({ DATABASE_URL: relayed.toString() });
+			const events = await approvedWithoutWebhooks('outage.vipps@example.no');
+			const authorized = events.find((e) => e.body.name === 'AUTHORIZED')!;
+			const to = `${flaky.url}/webhooks/vipps`;
+
+			relay.cut();
+			const [during] = await fake.deliver(authorized, to);
+			expect(during).toBeGreaterThanOrEqual(500);
+			expect(await giftsOf('outage.vipps@example.no')).toEqual([]);
+
+			relay = startRelay(target);
+			relay.server.listen(relayPort, '127.0.0.1');
+			await once(relay.server, 'listening');
+			await expect
+				.poll(async () => (await fake.deliver(authorized, to))[0], { timeout: 10_000 })
+				.toBe(200);
+			expect(await giftsOf('outage.vipps@example.no')).toMatchObject([
+				{ channel: 'vipps', amount_minor: '30000', status: 'succeeded' }
+			]);
+		} finally {
+			await flaky?.stop();
+			relay.cut();
+		}
 	});
 });
