@@ -151,6 +151,24 @@ test.describe('giving with Vipps', () => {
 		});
 	}
 
+	test('coming back before approving shows Vipps has not confirmed yet, then the gift once it has', async ({
+		page
+	}) => {
+		const email = 'early.vipps@example.no';
+		await startVippsGift(page, email);
+		const payment = [...fake.payments.values()].find((p) => page.url().includes(p.token))!;
+		await page.goto(payment.returnUrl); // the supporter leaves the landing page for the site
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Waiting for Vipps');
+		expect(await giftsOf(email)).toEqual([]);
+
+		await fake.approve(payment.reference);
+		await page.getByRole('link', { name: 'Check again' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+			'Thank you! Your gift has been received'
+		);
+		await expect.poll(() => giftsOf(email)).toHaveLength(1);
+	});
+
 	test('the Vipps button shows only for one-off gifts in NOK', async ({ page }) => {
 		await page.goto(`${app.url}/language/en?to=/`);
 		await page.getByRole('radio', { name: 'NOK', exact: true }).check();
