@@ -36,8 +36,8 @@ export async function receiveVippsDelivery(
 		const status = verified.reason === 'not_an_event' ? 400 : 401;
 		return { status, body: { received: false, refused: verified.reason } };
 	}
-	const { event } = verified;
-	const { outcome, error } = await receiveVippsEvent(db, vipps, event, body);
+	const { event, payload } = verified;
+	const { outcome, error } = await receiveVippsEvent(db, vipps, event, payload);
 	const eventId = vippsEventId(event);
 	if (outcome === 'failed') return { status: 500, body: { received: false }, eventId, error };
 	return { status: 200, body: { received: true, outcome }, eventId };

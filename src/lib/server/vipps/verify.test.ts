@@ -46,7 +46,7 @@ describe('Vipps webhook signatures', () => {
 	it('accepts a fresh delivery signed with a registered secret', () => {
 		const body = JSON.stringify(event);
 		const verified = verifyVippsDelivery(body, delivery(body), [webhook], now);
-		expect(verified).toEqual({ ok: true, event: { ...event } });
+		expect(verified).toEqual({ ok: true, event: { ...event }, payload: body });
 	});
 
 	it('refuses a body changed after signing', () => {
@@ -88,6 +88,13 @@ describe('Vipps webhook signatures', () => {
 		});
 		const nonsense = delivery(body, 'yesterday');
 		expect(verifyVippsDelivery(body, nonsense, [webhook], now).ok).toBe(false);
+	});
+
+	it('cleans what PostgreSQL cannot store from a signed event', () => {
+		const body = JSON.stringify({ ...event, pspReference: '7686\u0000f77' });
+		const verified = verifyVippsDelivery(body, delivery(body), [webhook], now);
+		expect(verified.ok && verified.event.pspReference).toBe('7686f77');
+		expect(verified.ok && verified.payload).not.toContain('\\u0000');
 	});
 
 	it('refuses a signed body that is not a payment event', () => {

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { storableJson, storableJsonText } from '../../storable-text.ts';
 import { paymentWebhookEvent, type PaymentWebhookEvent } from './types.ts';
 
 // A Vipps webhook is believed only when it is signed as Vipps documents
@@ -40,7 +41,7 @@ const sameText = (a: string, b: string) => {
 };
 
 export type VerifiedVippsDelivery =
-	| { ok: true; event: PaymentWebhookEvent }
+	| { ok: true; event: PaymentWebhookEvent; payload: string }
 	| { ok: false; reason: 'signature' | 'stale' | 'not_an_event' };
 
 export function verifyVippsDelivery(
@@ -68,5 +69,7 @@ export function verifyVippsDelivery(
 		return { ok: false, reason: 'not_an_event' };
 	}
 	const event = paymentWebhookEvent.safeParse(parsed);
-	return event.success ? { ok: true, event: event.data } : { ok: false, reason: 'not_an_event' };
+	if (!event.success) return { ok: false, reason: 'not_an_event' };
+	// What PostgreSQL cannot store (a NUL) is cleaned once, here, for the handler and the store.
+	return { ok: true, event: storableJson(event.data), payload: storableJsonText(body) };
 }
