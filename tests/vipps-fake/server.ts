@@ -1,6 +1,24 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { landingPage } from './pages.ts';
+import { agreementPage, landingPage } from './pages.ts';
+import {
+	actOnAgreement,
+	agreementView,
+	cancelCharge,
+	chargeView,
+	createCharge,
+	createRecurringState,
+	draftAgreement,
+	findAgreement,
+	findCharge,
+	processCharges,
+	stopAgreement,
+	type ChargeOutcome,
+	type EmitRecurring,
+	type FakeAgreement,
+	type FakeCharge,
+	type RecurringWebhookEvent
+} from './recurring.ts';
 import {
 	actInApp,
 	cancel,
@@ -34,6 +52,17 @@ import {
 // with Approve / Reject in place of the app. For tests and demos; not part of the app build.
 
 export type { Delivery, StoredEvent, WebhookEvent } from './state.ts';
+export type {
+	ChargeOutcome,
+	FakeAgreement,
+	FakeCharge,
+	RecurringWebhookEvent
+} from './recurring.ts';
+
+export interface StoredRecurringEvent {
+	type: string;
+	body: RecurringWebhookEvent;
+}
 
 export interface VippsFakeOptions {
 	/** 0 (the default) picks a free port. */
@@ -70,8 +99,24 @@ export interface VippsFake {
 	reject(reference: string): Promise<void>;
 	expire(reference: string): Promise<void>;
 	/** Sends an event (again) to every webhook registered for it, or to `to` signed as for them. */
-	deliver(event: StoredEvent, to?: string): Promise<number[]>;
+	deliver(event: StoredEvent | StoredRecurringEvent, to?: string): Promise<number[]>;
 	flushWebhooks(): Promise<void>;
+	/** Recurring API: agreements and charges as Vipps holds them. */
+	agreements: ReadonlyMap<string, FakeAgreement>;
+	charges: ReadonlyMap<string, FakeCharge>;
+	recurringEvents: StoredRecurringEvent[];
+	approveAgreement(agreementId: string, maxAmount?: number): Promise<void>;
+	rejectAgreement(agreementId: string): Promise<void>;
+	/** The fake's idea of today (YYYY-MM-DD), for due dates; the real date unless set. */
+	setToday(date: string | null): void;
+	/**
+	 * Runs Vipps's charging for the day `onDate` (by default the fake's today): charges due by
+	 * then are charged, or declined as `outcome` says; resolves after their webhooks.
+	 */
+	processCharges(
+		onDate?: string,
+		outcome?: (charge: FakeCharge) => ChargeOutcome
+	): Promise<FakeCharge[]>;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -99,7 +144,16 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 	let queue: Promise<unknown> = Promise.resolve();
 	let baseUrl = '';
 
-	async function post(webhook: { url: string; secret: string }, url: string, event: StoredEvent) {
+	const recurring = createRecurringState();
+	const recurringEvents: StoredRecurringEvent[] = [];
+	let fixedToday: string | null = null;
+	const today = () => fixedToday ?? new Date().toISOString().slice(0, 10);
+
+	async function post(
+		webhook: { url: string; secret: string },
+		url: string,
+		event: StoredEvent | StoredRecurringEvent
+	) {
 		const body = JSON.stringify(event.body);
 		try {
 			const response = await fetch(url, {
@@ -115,7 +169,7 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 		}
 	}
 
-	function deliver(event: StoredEvent, to?: string): Promise<number[]> {
+	function deliver(event: StoredEvent | StoredRecurringEvent, to?: string): Promise<number[]> {
 		const targets = [...state.webhooks.values()].filter((w) => w.events.includes(event.type));
 		return Promise.all(
 			targets.map(async (webhook) => {
@@ -123,7 +177,7 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 				state.deliveries.push({
 					webhookId: webhook.id,
 					type: event.type,
-					reference: event.body.reference,
+					reference: 'reference' in event.body ? event.body.reference : event.body.agreementId,
 					status
 				});
 				return status;
@@ -149,6 +203,65 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 		state.events.push(event);
 		if (deliverWebhooks) queue = queue.then(() => deliver(event));
 	};
+
+	const emitRecurring: EmitRecurring = (type, fields) => {
+		const event: StoredRecurringEvent = {
+			type,
+			body: { msn: state.msn, eventType: type, occurred: new Date().toISOString(), ...fields }
+		};
+		recurringEvents.push(event);
+		if (deliverWebhooks) queue = queue.then(() => deliver(event));
+	};
+
+	function recurringApi(
+		req: IncomingMessage,
+		method: string,
+		path: string,
+		json: Record<string, unknown>
+	): Promise<{ status: number; body: unknown }> | { status: number; body: unknown } | null {
+		if (path === '/recurring/v3/agreements' && method === 'POST')
+			return idempotent(req, path, () => ({
+				status: 201,
+				body: draftAgreement(recurring, json, baseUrl)
+			}));
+		const match = /^\/recurring\/v3\/agreements\/([^/]+)(\/charges(?:\/([^/]+))?)?$/.exec(path);
+		if (!match) return null;
+		const [, agreementId, charges, chargeId] = match;
+		const agreement = findAgreement(recurring, decodeURIComponent(agreementId));
+		if (!charges) {
+			if (method === 'GET') return { status: 200, body: agreementView(agreement, baseUrl) };
+			if (method === 'PATCH') {
+				if (json.status === 'STOPPED') stopAgreement(recurring, agreement, emitRecurring);
+				const pricing = json.pricing as { suggestedMaxAmount?: number } | undefined;
+				if (pricing?.suggestedMaxAmount)
+					agreement.pricing.suggestedMaxAmount = pricing.suggestedMaxAmount;
+				return { status: 204, body: null };
+			}
+			return null;
+		}
+		if (!chargeId) {
+			if (method === 'POST')
+				return idempotent(req, path, (key) => ({
+					status: 201,
+					body: createCharge(recurring, agreement, json, key, today())
+				}));
+			if (method === 'GET')
+				return {
+					status: 200,
+					body: [...recurring.charges.values()]
+						.filter((c) => c.agreementId === agreement.id)
+						.map(chargeView)
+				};
+			return null;
+		}
+		const charge = findCharge(recurring, agreement.id, decodeURIComponent(chargeId));
+		if (method === 'GET') return { status: 200, body: chargeView(charge) };
+		if (method === 'DELETE') {
+			cancelCharge(recurring, charge, emitRecurring);
+			return { status: 204, body: null };
+		}
+		return null;
+	}
 
 	function authenticate(req: IncomingMessage) {
 		if (req.headers['ocp-apim-subscription-key'] !== credentials.subscriptionKey)
@@ -252,6 +365,9 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 				});
 		}
 
+		const recurringAnswer = recurringApi(req, method, path, json);
+		if (recurringAnswer) return recurringAnswer;
+
 		if (path === '/webhooks/v1/webhooks' && method === 'GET')
 			return {
 				status: 200,
@@ -288,6 +404,24 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 		const form =
 			req.method === 'POST' ? new URLSearchParams(await readBody(req)) : url.searchParams;
 		const token = form.get('token') ?? '';
+		const agreement = [...recurring.agreements.values()].find((a) => a.token === token);
+		if (agreement) {
+			if (req.method === 'POST') {
+				const action = form.get('action') === 'approve' ? 'approve' : 'reject';
+				if (agreement.status === 'PENDING')
+					actOnAgreement(recurring, agreement, action, emitRecurring);
+				await queue;
+				res.writeHead(303, { location: agreement.merchantRedirectUrl }).end();
+				return;
+			}
+			const initial = agreement.initialChargeId
+				? recurring.charges.get(agreement.initialChargeId)
+				: undefined;
+			res
+				.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+				.end(agreementPage(agreement, initial));
+			return;
+		}
 		const payment = [...state.payments.values()].find((p) => p.token === token);
 		if (!payment) {
 			res.writeHead(404, { 'content-type': 'text/plain' }).end('No such payment');
@@ -351,6 +485,31 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 		deliver,
 		flushWebhooks: async () => {
 			await queue;
+		},
+		agreements: recurring.agreements,
+		charges: recurring.charges,
+		recurringEvents,
+		approveAgreement: async (agreementId, maxAmount) => {
+			actOnAgreement(
+				recurring,
+				findAgreement(recurring, agreementId),
+				'approve',
+				emitRecurring,
+				maxAmount
+			);
+			await queue;
+		},
+		rejectAgreement: async (agreementId) => {
+			actOnAgreement(recurring, findAgreement(recurring, agreementId), 'reject', emitRecurring);
+			await queue;
+		},
+		setToday: (date) => {
+			fixedToday = date;
+		},
+		processCharges: async (onDate = today(), outcome = () => 'charged') => {
+			const touched = processCharges(recurring, onDate, outcome, emitRecurring);
+			await queue;
+			return touched;
 		}
 	};
 }
