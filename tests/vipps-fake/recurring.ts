@@ -277,21 +277,22 @@ export function actOnAgreement(
 	agreement: FakeAgreement,
 	action: 'approve' | 'reject',
 	emit: EmitRecurring,
-	maxAmount?: number
+	maxAmount?: number,
+	at = new Date()
 ) {
 	if (agreement.status !== 'PENDING')
 		throw new Problem(409, 'Conflict', `Agreement is ${agreement.status}`);
 	const base = { agreementId: agreement.id, agreementExternalId: agreement.externalId ?? null };
 	if (action === 'reject') {
 		agreement.status = 'STOPPED';
-		agreement.stop = new Date().toISOString();
+		agreement.stop = at.toISOString();
 		const initial = agreement.initialChargeId && state.charges.get(agreement.initialChargeId);
 		if (initial) initial.status = 'CANCELLED';
 		emit('recurring.agreement-rejected.v1', base);
 		return;
 	}
 	agreement.status = 'ACTIVE';
-	agreement.start = new Date().toISOString();
+	agreement.start = at.toISOString();
 	if (agreement.pricing.type === 'VARIABLE')
 		agreement.pricing.maxAmount = maxAmount ?? agreement.pricing.suggestedMaxAmount;
 	emit('recurring.agreement-activated.v1', base);
@@ -304,13 +305,14 @@ export function actOnAgreement(
 export function stopAgreement(
 	state: RecurringState,
 	agreement: FakeAgreement,
-	emit: EmitRecurring
+	emit: EmitRecurring,
+	at = new Date()
 ) {
 	if (agreement.status === 'STOPPED') return;
 	if (agreement.status !== 'ACTIVE' && agreement.status !== 'PENDING')
 		throw badRequest(`Agreement is ${agreement.status}`);
 	agreement.status = 'STOPPED';
-	agreement.stop = new Date().toISOString();
+	agreement.stop = at.toISOString();
 	emit('recurring.agreement-stopped.v1', {
 		agreementId: agreement.id,
 		agreementExternalId: agreement.externalId ?? null

@@ -148,6 +148,8 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 	const recurringEvents: StoredRecurringEvent[] = [];
 	let fixedToday: string | null = null;
 	const today = () => fixedToday ?? new Date().toISOString().slice(0, 10);
+	/** The fake's clock: the set day (at 10:00 UTC) or now. */
+	const clock = () => (fixedToday ? new Date(`${fixedToday}T10:00:00Z`) : new Date());
 
 	async function post(
 		webhook: { url: string; secret: string },
@@ -231,7 +233,7 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 		if (!charges) {
 			if (method === 'GET') return { status: 200, body: agreementView(agreement, baseUrl) };
 			if (method === 'PATCH') {
-				if (json.status === 'STOPPED') stopAgreement(recurring, agreement, emitRecurring);
+				if (json.status === 'STOPPED') stopAgreement(recurring, agreement, emitRecurring, clock());
 				const pricing = json.pricing as { suggestedMaxAmount?: number } | undefined;
 				if (pricing?.suggestedMaxAmount)
 					agreement.pricing.suggestedMaxAmount = pricing.suggestedMaxAmount;
@@ -409,7 +411,7 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 			if (req.method === 'POST') {
 				const action = form.get('action') === 'approve' ? 'approve' : 'reject';
 				if (agreement.status === 'PENDING')
-					actOnAgreement(recurring, agreement, action, emitRecurring);
+					actOnAgreement(recurring, agreement, action, emitRecurring, undefined, clock());
 				await queue;
 				res.writeHead(303, { location: agreement.merchantRedirectUrl }).end();
 				return;
@@ -495,12 +497,20 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 				findAgreement(recurring, agreementId),
 				'approve',
 				emitRecurring,
-				maxAmount
+				maxAmount,
+				clock()
 			);
 			await queue;
 		},
 		rejectAgreement: async (agreementId) => {
-			actOnAgreement(recurring, findAgreement(recurring, agreementId), 'reject', emitRecurring);
+			actOnAgreement(
+				recurring,
+				findAgreement(recurring, agreementId),
+				'reject',
+				emitRecurring,
+				undefined,
+				clock()
+			);
 			await queue;
 		},
 		setToday: (date) => {

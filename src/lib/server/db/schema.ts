@@ -175,6 +175,32 @@ export interface VippsEventTable {
 	processed_at: Date | null;
 }
 
+export interface VippsAgreementTable {
+	reference: string;
+	agreement_id: string | null;
+	currency: string;
+	amount_minor: number;
+	email: string;
+	name: Generated<string>;
+	is_anonymous: Generated<boolean>;
+	dedication: Generated<string>;
+	locale: Generated<string>;
+	status: Generated<'PENDING' | 'ACTIVE' | 'STOPPED' | 'EXPIRED'>;
+	/** `YYYY-MM-DD`: the due date of the next charge to create. */
+	next_charge_on: string | null;
+	charge_day: number | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
+export interface VippsChargeTable {
+	charge_id: string;
+	agreement_id: string;
+	period: string;
+	due_on: string;
+	created_at: CreatedAt;
+}
+
 export interface VippsWebhookTable {
 	id: string;
 	url: string;
@@ -373,6 +399,8 @@ export interface Database {
 	vipps_payment: VippsPaymentTable;
 	vipps_event: VippsEventTable;
 	vipps_webhook: VippsWebhookTable;
+	vipps_agreement: VippsAgreementTable;
+	vipps_charge: VippsChargeTable;
 	rate_limit: RateLimitTable;
 	attempt_backoff: AttemptBackoffTable;
 	staff_user: StaffUserTable;
@@ -401,4 +429,5 @@ export type StaffUser = Selectable<StaffUserTable>;
 export type StaffSession = Selectable<StaffSessionTable>;
 export type CheckoutAttempt = Selectable<CheckoutAttemptTable>;
 export type VippsPayment = Selectable<VippsPaymentTable>;
+export type VippsAgreement = Selectable<VippsAgreementTable>;
 export type EmailMessage = Selectable<EmailMessageTable>;

@@ -1,6 +1,13 @@
 import type { z } from 'zod';
 import { vippsSettings, type VippsSettings } from './settings.ts';
 import {
+	agreement,
+	charge,
+	draftAgreementResponse,
+	type Agreement,
+	type Charge,
+	type CreateChargeRequest,
+	type DraftAgreementRequest,
 	accessTokenResponse,
 	createPaymentResponse,
 	modificationResponse,
@@ -85,7 +92,7 @@ export function createVippsClient(
 
 	async function call<T>(
 		operation: string,
-		method: 'GET' | 'POST' | 'DELETE',
+		method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
 		path: string,
 		shape: z.ZodType<T> | null,
 		{ body, idempotencyKey }: { body?: unknown; idempotencyKey?: string } = {}
@@ -107,6 +114,8 @@ export function createVippsClient(
 		return shape.parse(await response.json());
 	}
 
+	const agreementPath = (agreementId: string) =>
+		`/recurring/v3/agreements/${encodeURIComponent(agreementId)}`;
 	const paymentPath = (reference: string) =>
 		`/epayment/v1/payments/${encodeURIComponent(reference)}`;
 
@@ -142,6 +151,28 @@ export function createVippsClient(
 				body: { modificationAmount },
 				idempotencyKey
 			}),
+		createAgreement: (request: DraftAgreementRequest, idempotencyKey: string) =>
+			call('create agreement', 'POST', '/recurring/v3/agreements', draftAgreementResponse, {
+				body: request,
+				idempotencyKey
+			}),
+		getAgreement: (agreementId: string): Promise<Agreement> =>
+			call('get agreement', 'GET', agreementPath(agreementId), agreement),
+		stopAgreement: (agreementId: string, idempotencyKey: string) =>
+			call('stop agreement', 'PATCH', agreementPath(agreementId), null, {
+				body: { status: 'STOPPED' },
+				idempotencyKey
+			}),
+		createCharge: (agreementId: string, request: CreateChargeRequest, idempotencyKey: string) =>
+			call(
+				'create charge',
+				'POST',
+				`${agreementPath(agreementId)}/charges`,
+				charge.pick({}).extend({ chargeId: charge.shape.id }),
+				{ body: request, idempotencyKey }
+			),
+		listCharges: (agreementId: string): Promise<Charge[]> =>
+			call('list charges', 'GET', `${agreementPath(agreementId)}/charges`, charge.array()),
 		listWebhooks: async (): Promise<WebhookRegistration[]> =>
 			(await call('list webhooks', 'GET', '/webhooks/v1/webhooks', webhookList)).webhooks,
 		registerWebhook: (url: string, events: string[]) =>

@@ -98,3 +98,92 @@ export const webhookList = z.object({
 	webhooks: z.array(z.object({ id: z.string(), url: z.string(), events: z.array(z.string()) }))
 });
 export type WebhookRegistration = z.infer<typeof webhookList>['webhooks'][number];
+
+// Recurring API v3.
+
+export interface DraftAgreementRequest {
+	pricing: { type: 'VARIABLE'; currency: string; suggestedMaxAmount: number };
+	interval: { unit: 'MONTH'; count: 1 };
+	initialCharge: { amount: number; description: string; transactionType: 'DIRECT_CAPTURE' };
+	merchantRedirectUrl: string;
+	merchantAgreementUrl: string;
+	productName: string;
+	externalId: string;
+	countryCode?: 'NO';
+}
+
+export const draftAgreementResponse = z.object({
+	agreementId: z.string().min(1),
+	vippsConfirmationUrl: z.string().url(),
+	chargeId: z.string().nullish()
+});
+
+export const agreementStatuses = ['PENDING', 'ACTIVE', 'STOPPED', 'EXPIRED'] as const;
+export const agreement = z.object({
+	id: z.string(),
+	status: z.enum(agreementStatuses),
+	start: z.string().nullish(),
+	stop: z.string().nullish(),
+	externalId: z.string().nullish(),
+	pricing: z.object({ currency: z.string().length(3) })
+});
+export type Agreement = z.infer<typeof agreement>;
+
+export const chargeStatuses = [
+	'PENDING',
+	'DUE',
+	'RESERVED',
+	'CHARGED',
+	'PARTIALLY_CAPTURED',
+	'FAILED',
+	'CANCELLED',
+	'PARTIALLY_REFUNDED',
+	'REFUNDED',
+	'PROCESSING'
+] as const;
+export const charge = z.object({
+	id: z.string(),
+	agreementId: z.string(),
+	amount: z.number().int(),
+	currency: z.string().length(3),
+	due: z.string(),
+	status: z.enum(chargeStatuses),
+	type: z.string(),
+	failureReason: z.string().nullish(),
+	summary: z.object({ captured: z.number().int(), refunded: z.number().int() }).optional()
+});
+export type Charge = z.infer<typeof charge>;
+
+export interface CreateChargeRequest {
+	amount: number;
+	transactionType: 'DIRECT_CAPTURE';
+	type: 'RECURRING';
+	description: string;
+	/** YYYY-MM-DD, at least two days ahead in production (one in the test environment). */
+	due: string;
+	retryDays: number;
+}
+
+/** The body of a Recurring webhook event. */
+export const recurringWebhookEvent = z.object({
+	msn: z.string().regex(/^[0-9]{4,6}$/),
+	eventType: z.string().regex(/^recurring\.[a-z-]+\.v1$/),
+	occurred: z.string().datetime({ offset: true }),
+	agreementId: z.string().min(1).max(200),
+	chargeId: z.string().min(1).max(200).nullish()
+});
+export type RecurringWebhookEvent = z.infer<typeof recurringWebhookEvent>;
+
+export const recurringWebhookEventTypes = [
+	'recurring.agreement-activated.v1',
+	'recurring.agreement-rejected.v1',
+	'recurring.agreement-stopped.v1',
+	'recurring.agreement-expired.v1',
+	'recurring.charge-captured.v1',
+	'recurring.charge-canceled.v1',
+	'recurring.charge-failed.v1'
+];
+
+/** Any webhook body Komak handles: an ePayment event or a Recurring one. */
+export const vippsWebhookEvent = z.union([paymentWebhookEvent, recurringWebhookEvent]);
+export type VippsWebhookEvent = z.infer<typeof vippsWebhookEvent>;

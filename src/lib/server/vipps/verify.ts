@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { storableJson, storableJsonText } from '../../storable-text.ts';
-import { paymentWebhookEvent, type PaymentWebhookEvent } from './types.ts';
+import { vippsWebhookEvent, type VippsWebhookEvent } from './types.ts';
 
 // A Vipps webhook is believed only when it is signed as Vipps documents
 // (developer.vippsmobilepay.com, Webhooks API, "Request authentication"): the body's SHA-256 in
@@ -41,7 +41,7 @@ const sameText = (a: string, b: string) => {
 };
 
 export type VerifiedVippsDelivery =
-	| { ok: true; event: PaymentWebhookEvent; payload: string }
+	| { ok: true; event: VippsWebhookEvent; payload: string }
 	| { ok: false; reason: 'signature' | 'stale' | 'not_an_event' };
 
 export function verifyVippsDelivery(
@@ -68,7 +68,7 @@ export function verifyVippsDelivery(
 	} catch {
 		return { ok: false, reason: 'not_an_event' };
 	}
-	const event = paymentWebhookEvent.safeParse(parsed);
+	const event = vippsWebhookEvent.safeParse(parsed);
 	if (!event.success) return { ok: false, reason: 'not_an_event' };
 	// What PostgreSQL cannot store (a NUL) is cleaned once, here, for the handler and the store.
 	return { ok: true, event: storableJson(event.data), payload: storableJsonText(body) };

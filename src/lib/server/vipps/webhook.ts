@@ -2,14 +2,35 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { storableText } from '../../storable-text.ts';
 import type { VippsClient } from './client.ts';
+import { settleVippsAgreement } from './agreements.ts';
 import { settleVippsPayment } from './handlers.ts';
-import type { PaymentWebhookEvent } from './types.ts';
+import type { VippsWebhookEvent } from './types.ts';
 
 export type EventOutcome = 'processed' | 'duplicate' | 'failed';
 
-/** Vipps's events have no id: the payment, what happened and that step's PSP reference name one. */
-export const vippsEventId = (event: PaymentWebhookEvent) =>
-	`${event.reference}:${event.name}:${event.pspReference}`;
+const configuredOrigin = () => process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`;
+
+/**
+ * Vipps's events have no id of their own. A payment's is what happened and that step's PSP
+ * reference; an agreement's is what happened to it or to which of its charges.
+ */
+export function vippsEventFacts(event: VippsWebhookEvent) {
+	if ('eventType' in event)
+		return {
+			id: `${event.agreementId}:${event.chargeId ?? ''}:${event.eventType}`,
+			name: event.eventType,
+			reference: event.agreementId,
+			timestamp: new Date(event.occurred)
+		};
+	return {
+		id: `${event.reference}:${event.name}:${event.pspReference}`,
+		name: event.name,
+		reference: event.reference,
+		timestamp: new Date(event.timestamp)
+	};
+}
+
+export const vippsEventId = (event: VippsWebhookEvent) => vippsEventFacts(event).id;
 
 /**
  * Stores a verified Vipps event once and handles it in the same transaction, as Stripe's are: any
@@ -21,15 +42,17 @@ export const vippsEventId = (event: PaymentWebhookEvent) =>
 export async function receiveVippsEvent(
 	db: Kysely<Database>,
 	vipps: VippsClient,
-	event: PaymentWebhookEvent,
-	payload: string = JSON.stringify(event)
+	event: VippsWebhookEvent,
+	payload: string = JSON.stringify(event),
+	{ origin = configuredOrigin() }: { origin?: string } = {}
 ): Promise<{ outcome: EventOutcome; error?: unknown }> {
-	const id = vippsEventId(event);
+	const facts = vippsEventFacts(event);
+	const { id } = facts;
 	const row = {
 		id,
-		name: event.name,
-		reference: event.reference,
-		vipps_timestamp: new Date(event.timestamp),
+		name: facts.name,
+		reference: facts.reference,
+		vipps_timestamp: facts.timestamp,
 		payload
 	};
 	const stored = await db
@@ -40,9 +63,10 @@ export async function receiveVippsEvent(
 	if (stored?.status === 'processed') return { outcome: 'duplicate' };
 
 	try {
-		const applyChanges = await settleVippsPayment(db, vipps, event.reference, {
-			receivedAt: row.vipps_timestamp
-		});
+		const applyChanges =
+			'eventType' in event
+				? await settleVippsAgreement(db, vipps, event.agreementId, { origin })
+				: await settleVippsPayment(db, vipps, event.reference, { receivedAt: facts.timestamp });
 		const outcome = await db.transaction().execute(async (trx) => {
 			const claimed = await trx
 				.insertInto('vipps_event')

@@ -2,7 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { VippsClient } from './client.ts';
 import type { KnownWebhook } from './verify.ts';
-import { paymentWebhookEventTypes } from './types.ts';
+import { paymentWebhookEventTypes, recurringWebhookEventTypes } from './types.ts';
+
+/** Every event type Komak handles: one-off payments and monthly agreements. */
+export const vippsWebhookEventTypes = [...paymentWebhookEventTypes, ...recurringWebhookEventTypes];
 
 // Komak's webhook at Vipps, registered through the Webhooks API. Vipps answers a registration
 // with the secret its deliveries are signed with; Komak keeps it in the database, so every
@@ -38,7 +41,7 @@ export async function ensureVippsWebhook(
 			vipps.listWebhooks(),
 			trx.selectFrom('vipps_webhook').selectAll().execute()
 		]);
-		const covers = (events: string[]) => paymentWebhookEventTypes.every((e) => events.includes(e));
+		const covers = (events: string[]) => vippsWebhookEventTypes.every((e) => events.includes(e));
 		let removed = 0;
 		let current: string | undefined;
 		for (const row of ours) {
@@ -52,10 +55,10 @@ export async function ensureVippsWebhook(
 			removed++;
 		}
 		if (current) return { url, isRegistered: false, removed };
-		const { id, secret } = await vipps.registerWebhook(url, paymentWebhookEventTypes);
+		const { id, secret } = await vipps.registerWebhook(url, vippsWebhookEventTypes);
 		await trx
 			.insertInto('vipps_webhook')
-			.values({ id, url, events: paymentWebhookEventTypes, secret })
+			.values({ id, url, events: vippsWebhookEventTypes, secret })
 			.execute();
 		return { url, isRegistered: true, removed };
 	});
