@@ -28,6 +28,7 @@ try {
   gifts recorded now:    ${report.recorded}
   ended without money:   ${report.closed}
   still waiting:         ${report.stillOpen}
+  monthly agreements:    ${report.agreements}
   failed:                ${report.failed.length}`);
 	for (const failure of report.failed) console.log(`    ${failure.reference}: ${failure.error}`);
 	if (report.failed.length > 0) process.exitCode = 1;

@@ -13,7 +13,7 @@ import { mailWorkerOptionsFromEnv, startMailWorker } from '$lib/server/mail/work
 import { holdPgliteDirectory } from '$lib/server/db/pglite-lock';
 import { resumeStatementRuns } from '$lib/server/documents/statement-runs';
 import { authenticateSupporter } from '$lib/server/self-service/handle';
-import { checkVippsWebhookAtStart } from '$lib/server/vipps/start';
+import { checkVippsWebhookAtStart, startVippsChargeScheduler } from '$lib/server/vipps/start';
 
 export const init: ServerInit = async () => {
 	// A missing or malformed secret key stops the start (scripts/start.ts says why first).
@@ -28,6 +28,8 @@ export const init: ServerInit = async () => {
 	const mailWorker = startMailWorker(getDatabase(), mailWorkerOptionsFromEnv());
 	// In the background: a slow Vipps must not hold up the start.
 	void checkVippsWebhookAtStart(getDatabase(), process.env.ORIGIN ?? 'http://localhost:3000');
+	// Monthly Vipps gifts: each month's charge is created ahead of its day (once, across instances).
+	const vippsScheduler = startVippsChargeScheduler(getDatabase());
 	// scripts/start.ts emits this as soon as it is told to stop: no new mail is taken meanwhile.
 	process.once('komak:draining', () => void mailWorker.stop());
 	// adapter-node emits this after SIGTERM/SIGINT, once open requests have drained.
@@ -35,6 +37,7 @@ export const init: ServerInit = async () => {
 		log.info({ reason }, 'shutting down');
 		// The message being sent is finished and marked before the pool closes.
 		await mailWorker.stop();
+		await vippsScheduler?.stop();
 		await closeDatabase();
 	});
 };

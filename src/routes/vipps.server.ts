@@ -8,11 +8,13 @@ import { consumeRateLimit } from '$lib/server/http/rate-limit';
 import { rememberStartedCheckout } from '$lib/server/http/started-checkouts';
 import { findOrganisation, listEnabledCurrencies } from '$lib/server/organisation/settings';
 import { getVipps } from '$lib/server/vipps/client';
+import { startVippsAgreement } from '$lib/server/vipps/agreements';
 import { startVippsPayment } from '$lib/server/vipps/payments';
 
 // The appeal's "Give with Vipps": the same form and checks as the card button, then off to
-// Vipps's landing page (the app on a phone, a phone number on a computer). Gifts are recorded
-// from Vipps's report, never from the return to /thank-you.
+// Vipps's landing page (the app on a phone, a phone number on a computer): a payment for a
+// one-off gift, an agreement for a monthly one. Gifts are recorded from Vipps's report, never
+// from the return to /thank-you.
 
 // Shared with card checkouts: a handful of payments per client per ten minutes.
 const PAYMENT_LIMIT = { limit: 10, windowSeconds: 600 };
@@ -43,19 +45,27 @@ export async function giveWithVipps({
 	const { donation, values } = result;
 	const vipps = getVipps();
 	if (!vipps) return fail(503, { values, errors: {}, formError: m.error_vipps_unavailable() });
-	if (donation.kind !== 'one_off' || donation.currency !== 'NOK')
-		return fail(400, { values, errors: {}, formError: m.error_vipps_nok_one_off() });
+	if (donation.currency !== 'NOK')
+		return fail(400, { values, errors: {}, formError: m.error_vipps_nok() });
 	if (!(await consumeRateLimit(db, `checkout:${getClientAddress()}`, PAYMENT_LIMIT)))
 		return fail(429, { values, errors: {}, formError: m.error_too_many_attempts() });
 
 	let redirectUrl: string;
 	try {
-		const started = await startVippsPayment(db, vipps, {
-			donation,
-			locale: locals.locale,
-			origin: url.origin,
-			description: m.checkout_product_one_off({ organisation: organisation.name })
-		});
+		const started =
+			donation.kind === 'monthly'
+				? await startVippsAgreement(db, vipps, {
+						donation,
+						locale: locals.locale,
+						origin: url.origin,
+						productName: m.checkout_product_monthly({ organisation: organisation.name })
+					})
+				: await startVippsPayment(db, vipps, {
+						donation,
+						locale: locals.locale,
+						origin: url.origin,
+						description: m.checkout_product_one_off({ organisation: organisation.name })
+					});
 		redirectUrl = started.redirectUrl;
 		rememberStartedCheckout({ cookies, url }, started.reference);
 	} catch (error) {

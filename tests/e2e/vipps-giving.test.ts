@@ -169,14 +169,64 @@ test.describe('giving with Vipps', () => {
 		await expect.poll(() => giftsOf(email)).toHaveLength(1);
 	});
 
-	test('the Vipps button shows only for one-off gifts in NOK', async ({ page }) => {
+	test('the Vipps button shows only for gifts in NOK', async ({ page }) => {
 		await page.goto(`${app.url}/language/en?to=/`);
 		await page.getByRole('radio', { name: 'NOK', exact: true }).check();
 		await page.getByRole('radio', { name: 'One-off' }).check();
 		await expect(page.getByRole('button', { name: 'Give with Vipps' })).toBeVisible();
+		await page.getByRole('radio', { name: 'Monthly' }).check();
+		await expect(page.getByRole('button', { name: 'Give with Vipps' })).toBeVisible();
 		await page.getByRole('radio', { name: 'EUR', exact: true }).check();
 		await expect(page.getByRole('button', { name: 'Give with Vipps' })).toBeHidden();
 	});
+
+	for (const javaScriptEnabled of [true, false]) {
+		const js = javaScriptEnabled ? 'on' : 'off';
+
+		test(`a supporter gives NOK 150 a month with Vipps, JavaScript ${js}`, async ({ browser }) => {
+			const context = await browser.newContext({ javaScriptEnabled });
+			const page = await context.newPage();
+			const email = `monthly.vipps.${js}@example.no`;
+			await page.goto(`${app.url}/language/en?to=/`);
+			await page.getByRole('radio', { name: 'Monthly' }).check();
+			await page.getByRole('radio', { name: 'NOK', exact: true }).check();
+			await page.getByLabel('Other amount').fill('150');
+			await page.getByLabel('Your name').fill('Mina Sadat');
+			await page.getByLabel('Email').fill(email);
+			await page.getByRole('button', { name: 'Give with Vipps' }).click();
+			await expect(page.getByRole('heading', { name: 'Vipps (fake)' })).toBeVisible();
+			await expect(page.getByText('150,00 kr', { exact: true })).toBeVisible();
+			expect(await giftsOf(email)).toEqual([]);
+
+			await page.getByRole('button', { name: 'Approve' }).click();
+			await expect(page).toHaveURL(/\/thank-you\?vipps=komak-/);
+			await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+				'Thank you! Your gift has been received'
+			);
+			await expect(page.getByRole('main')).toContainText('Your monthly gift of NOK 150');
+
+			await expect
+				.poll(() => giftsOf(email))
+				.toEqual([
+					{
+						channel: 'vipps',
+						kind: 'monthly',
+						amount_minor: '15000',
+						currency: 'NOK',
+						status: 'succeeded',
+						dedication: ''
+					}
+				]);
+			const plans = await query(
+				databaseUrl,
+				`select p.channel, p.status, p.amount_minor from recurring_plan p
+				 join supporter s on s.id = p.supporter_id where lower(s.email) = $1`,
+				[email]
+			);
+			expect(plans).toEqual([{ channel: 'vipps', status: 'active', amount_minor: '15000' }]);
+			await context.close();
+		});
+	}
 
 	test('the webhook refuses forged and stale deliveries over HTTP and stores nothing', async () => {
 		const [payment] = [...fake.payments.values()];

@@ -7,6 +7,7 @@ import { createVippsClient, type VippsClient } from '../../src/lib/server/vipps/
 import { startVippsAgreement } from '../../src/lib/server/vipps/agreements.ts';
 import { addDays } from '../../src/lib/server/vipps/dates.ts';
 import { createDueVippsCharges } from '../../src/lib/server/vipps/scheduler.ts';
+import { syncVippsPayments } from '../../src/lib/server/vipps/sync.ts';
 import { receiveVippsEvent } from '../../src/lib/server/vipps/webhook.ts';
 import { engines } from './databases.ts';
 
@@ -192,6 +193,29 @@ describe.each(engines)('Vipps monthly gifts on $name', ({ create, available }) =
 				});
 				expect(plans.find((p) => p.external_id === declined)?.status).toBe('active');
 				expect(plans.find((p) => p.external_id === stopped)?.status).toBe('canceled');
+
+				// May's charges are taken while no webhook arrives: vipps:sync records them, once.
+				fake.setToday('2027-05-06');
+				await createDueVippsCharges(db, vipps, {
+					today: '2027-05-06',
+					description: 'Monthly gift'
+				});
+				await fake.processCharges('2027-05-10');
+				delivered = fake.recurringEvents.length; // lost
+				expect(await giftsOf('steady@example.no')).toHaveLength(4);
+				const first = await syncVippsPayments(db, vipps);
+				expect(first).toMatchObject({ agreements: 2, failed: [] });
+				expect(await giftsOf('steady@example.no')).toHaveLength(5);
+				expect(await giftsOf('declined@example.no')).toHaveLength(5);
+				await syncVippsPayments(db, vipps);
+				expect(await giftsOf('steady@example.no')).toHaveLength(5);
+				expect(
+					await db
+						.selectFrom('email_message')
+						.select('id')
+						.where('kind', '=', 'payment_failed')
+						.execute()
+				).toHaveLength(1);
 			} finally {
 				fake.setToday(null);
 			}

@@ -282,15 +282,36 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 			await fake.reject(rejected.reference);
 
 			const first = await syncVippsPayments(db, vipps);
-			expect(first).toEqual({ checked: 3, recorded: 1, closed: 1, stillOpen: 1, failed: [] });
+			expect(first).toEqual({
+				checked: 3,
+				recorded: 1,
+				closed: 1,
+				stillOpen: 1,
+				agreements: 0,
+				failed: []
+			});
 			const gifts = (await giftsOf(db)).filter((g) => g.email === 'sync-paid@example.no');
 			expect(gifts).toMatchObject([{ amount_minor: 20000, status: 'succeeded' }]);
 
 			await fake.expire(waiting.reference);
 			const second = await syncVippsPayments(db, vipps);
-			expect(second).toEqual({ checked: 1, recorded: 0, closed: 1, stillOpen: 0, failed: [] });
+			expect(second).toEqual({
+				checked: 1,
+				recorded: 0,
+				closed: 1,
+				stillOpen: 0,
+				agreements: 0,
+				failed: []
+			});
 			const third = await syncVippsPayments(db, vipps);
-			expect(third).toEqual({ checked: 0, recorded: 0, closed: 0, stillOpen: 0, failed: [] });
+			expect(third).toEqual({
+				checked: 0,
+				recorded: 0,
+				closed: 0,
+				stillOpen: 0,
+				agreements: 0,
+				failed: []
+			});
 		}
 	);
 

@@ -22,6 +22,28 @@ export async function vippsReturn(
 	onError: (error: unknown) => void
 ): Promise<VippsReturn | null> {
 	if (!isVippsReference(reference)) return null;
+	const monthly = await db
+		.selectFrom('vipps_agreement')
+		.select(['agreement_id', 'email', 'amount_minor', 'currency'])
+		.where('reference', '=', reference)
+		.executeTakeFirst();
+	if (monthly?.agreement_id) {
+		const agreement = await vipps.getAgreement(monthly.agreement_id).catch((error) => {
+			onError(error);
+			return null;
+		});
+		return {
+			outcome:
+				agreement?.status === 'ACTIVE'
+					? 'received'
+					: !agreement || agreement.status === 'PENDING'
+						? 'waiting'
+						: 'not_completed',
+			kind: 'monthly',
+			email: monthly.email,
+			amount: { amountMinor: monthly.amount_minor, currency: monthly.currency.trim() }
+		};
+	}
 	const started = await db
 		.selectFrom('vipps_payment')
 		.select(['kind', 'email', 'amount_minor', 'currency'])

@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { log } from '../log.ts';
+import { m } from '../../paraglide/messages.js';
+import { findOrganisation } from '../organisation/settings.ts';
 import { getVipps } from './client.ts';
+import { startVippsScheduler } from './scheduler.ts';
 import { ensureVippsWebhook, webhookPath } from './webhooks.ts';
 
 /**
@@ -25,4 +28,18 @@ export async function checkVippsWebhookAtStart(
 			'Vipps webhook could not be checked; run npm run vipps:webhooks'
 		);
 	}
+}
+
+/** Starts this instance's monthly-charge scheduler when Vipps is configured (see scheduler.ts). */
+export function startVippsChargeScheduler(db: Kysely<Database>) {
+	const vipps = getVipps();
+	if (!vipps) return null;
+	return startVippsScheduler(db, vipps, {
+		// What the supporter sees on each month's charge in the app.
+		description: async () =>
+			m.checkout_product_monthly(
+				{ organisation: (await findOrganisation(db)).name },
+				{ locale: 'nb' }
+			)
+	});
 }

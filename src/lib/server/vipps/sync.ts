@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { VippsClient } from './client.ts';
+import { settleVippsAgreement } from './agreements.ts';
 import { settleVippsPayment } from './handlers.ts';
 
 export interface VippsSyncReport {
@@ -12,6 +13,8 @@ export interface VippsSyncReport {
 	closed: number;
 	/** Of those, payments the supporter has not acted on yet. */
 	stillOpen: number;
+	/** Monthly agreements asked about (pending or active), their plans and gifts brought up to date. */
+	agreements: number;
 	failed: { reference: string; error: string }[];
 }
 
@@ -26,7 +29,10 @@ const LOOK_BACK_DAYS = 28;
 export async function syncVippsPayments(
 	db: Kysely<Database>,
 	vipps: VippsClient,
-	{ since = new Date(Date.now() - LOOK_BACK_DAYS * 86_400_000) }: { since?: Date } = {}
+	{
+		since = new Date(Date.now() - LOOK_BACK_DAYS * 86_400_000),
+		origin = process.env.ORIGIN ?? 'http://localhost:3000'
+	}: { since?: Date; origin?: string } = {}
 ): Promise<VippsSyncReport> {
 	const unsettled = await db
 		.selectFrom('vipps_payment as p')
@@ -57,6 +63,7 @@ export async function syncVippsPayments(
 		recorded: 0,
 		closed: 0,
 		stillOpen: 0,
+		agreements: 0,
 		failed: []
 	};
 	for (const { reference } of unsettled) {
@@ -74,6 +81,31 @@ export async function syncVippsPayments(
 			if (after.giftId) report.recorded++;
 			else if (after.state === 'CREATED') report.stillOpen++;
 			else report.closed++;
+		} catch (error) {
+			report.failed.push({
+				reference,
+				error: error instanceof Error ? error.message : String(error)
+			});
+		}
+	}
+	// Monthly agreements that may still change: what their charges did is recorded (each gift
+	// once, by its charge), and a stop or expiry ends the plan.
+	const agreements = await db
+		.selectFrom('vipps_agreement')
+		.select(['reference', 'agreement_id'])
+		.where('agreement_id', 'is not', null)
+		.where((eb) =>
+			eb.or([
+				eb('status', '=', 'ACTIVE'),
+				eb.and([eb('status', '=', 'PENDING'), eb('created_at', '>=', since)])
+			])
+		)
+		.execute();
+	for (const { reference, agreement_id } of agreements) {
+		try {
+			const applyChanges = await settleVippsAgreement(db, vipps, agreement_id!, { origin });
+			await db.transaction().execute(applyChanges);
+			report.agreements++;
 		} catch (error) {
 			report.failed.push({
 				reference,
