@@ -9,6 +9,7 @@ import { announceFirstRunSetup } from '$lib/server/auth/setup';
 import { closeDatabase, getDatabase, prepareDatabase } from '$lib/server/db/instance';
 import { databaseOptionsFromEnv } from '$lib/server/db/connection';
 import { log } from '$lib/server/log';
+import { findOrganisation } from '$lib/server/organisation/settings';
 import { mailWorkerOptionsFromEnv, startMailWorker } from '$lib/server/mail/worker';
 import { holdPgliteDirectory } from '$lib/server/db/pglite-lock';
 import { resumeStatementRuns } from '$lib/server/documents/statement-runs';
@@ -21,6 +22,8 @@ export const init: ServerInit = async () => {
 	const { databaseUrl, pgliteDir } = databaseOptionsFromEnv();
 	// So that `npm run staff:create` refuses to open the embedded database while we hold it.
 	if (!databaseUrl) holdPgliteDirectory(pgliteDir ?? './data/pglite');
+	// Dates follow the organisation's time zone from the first request on.
+	await findOrganisation(getDatabase());
 	await announceFirstRunSetup(getDatabase(), process.env.ORIGIN ?? 'http://localhost:3000');
 	// Bulk statement sends that a restart interrupted carry on in the background.
 	await resumeStatementRuns(getDatabase());

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { isLocale, type Locale } from '../../locales.ts';
 import {
 	statementStatuses,
@@ -6,7 +6,7 @@ import {
 	type StatementGift,
 	type StatementTotal
 } from '../../documents/statement.ts';
-import { endOfDay, startOfDay } from '../organisation/calendar.ts';
+import { endOfDay, startOfDay, yearOf } from '../organisation/calendar.ts';
 import type { Database } from '../db/schema.ts';
 import { isSupporterId } from '../supporters/profile.ts';
 
@@ -114,7 +114,7 @@ export async function listStatementYears(db: Db, supporterId: string): Promise<n
 	if (!isSupporterId(supporterId)) return [];
 	const rows = await db
 		.selectFrom('contribution')
-		.select(sql<number>`extract(year from received_at at time zone 'Europe/Oslo')::int`.as('year'))
+		.select(yearOf('received_at').as('year'))
 		.distinct()
 		.where('supporter_id', '=', supporterId)
 		.where('status', 'in', statementStatuses)

@@ -3,7 +3,8 @@ import type { ContributionFilters } from '../../lists/filters.ts';
 import { PAGE_SIZE } from '../../lists/cursor.ts';
 import type { Channel, ContributionKind, ContributionStatus } from '../../giving/vocabulary.ts';
 import type { Database } from '../db/schema.ts';
-import { addDays, endOfDay, organisationDate, startOfDay } from '../organisation/calendar.ts';
+import { addDays, endOfDay, startOfDay } from '../organisation/calendar.ts';
+import { organisationDay } from '../../dates.ts';
 import {
 	assemblePage,
 	epochMicroseconds,
@@ -251,7 +252,7 @@ async function totalsFromGifts(
  * they add up about one row per day and kind of gift. Cheap when there is nothing to fold.
  */
 export async function foldPastDailyTotals(db: Db, now = new Date()): Promise<void> {
-	const before = addDays(organisationDate(now), -1);
+	const before = addDays(organisationDay(now), -1);
 	await sql`select komak_compact_daily_totals(${before}::date)`.execute(db);
 }
 

@@ -5,7 +5,7 @@ import type {
 	ContributionStatus,
 	PlanStatus
 } from '../../giving/vocabulary.ts';
-import { ORGANISATION_TIME_ZONE } from '../organisation/calendar.ts';
+import { yearOf } from '../organisation/calendar.ts';
 import type { Database, RecurringPlan } from '../db/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -68,15 +68,11 @@ export async function listOwnGifts(
 	}));
 }
 
-/** The years (in Norway) in which the supporter gave something that counts, newest first. */
+/** The years (in the organisation's time zone) in which the supporter gave something that counts, newest first. */
 export async function listGivingYears(db: Db, supporterId: string): Promise<number[]> {
 	const rows = await db
 		.selectFrom('contribution')
-		.select(
-			sql<number>`extract(year from received_at at time zone ${ORGANISATION_TIME_ZONE})::int`.as(
-				'year'
-			)
-		)
+		.select(yearOf('received_at').as('year'))
 		.where('supporter_id', '=', supporterId)
 		.where('status', 'in', ['succeeded', 'partially_refunded'])
 		.groupBy(sql`1`)
