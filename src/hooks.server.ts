@@ -5,6 +5,7 @@ import { baseLocale } from '$lib/paraglide/runtime';
 import { textDirection } from '$lib/locales';
 import { authenticateStaff } from '$lib/server/auth/handle';
 import { appSecretKeys } from '$lib/server/auth/secret-box';
+import { config } from '$lib/server/config';
 import { announceFirstRunSetup } from '$lib/server/auth/setup';
 import { closeDatabase, getDatabase, prepareDatabase } from '$lib/server/db/instance';
 import { databaseOptionsFromEnv } from '$lib/server/db/connection';
@@ -16,7 +17,9 @@ import { resumeStatementRuns } from '$lib/server/documents/statement-runs';
 import { authenticateSupporter } from '$lib/server/self-service/handle';
 
 export const init: ServerInit = async () => {
-	// A missing or malformed secret key stops the start (scripts/start.ts says why first).
+	// A bad setting, or a missing or malformed secret key, stops the start (scripts/start.ts says
+	// why first).
+	config();
 	appSecretKeys();
 	await prepareDatabase();
 	const { databaseUrl, pgliteDir } = databaseOptionsFromEnv();
@@ -24,7 +27,7 @@ export const init: ServerInit = async () => {
 	if (!databaseUrl) holdPgliteDirectory(pgliteDir ?? './data/pglite');
 	// Dates follow the organisation's time zone from the first request on.
 	await findOrganisation(getDatabase());
-	await announceFirstRunSetup(getDatabase(), process.env.ORIGIN ?? 'http://localhost:3000');
+	await announceFirstRunSetup(getDatabase(), config().ORIGIN);
 	// Bulk statement sends that a restart interrupted carry on in the background.
 	await resumeStatementRuns(getDatabase());
 	const mailWorker = startMailWorker(getDatabase(), mailWorkerOptionsFromEnv());
@@ -74,7 +77,16 @@ const refuseNulInAddress: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-const checkoutOrigin = process.env.STRIPE_API_URL ? new URL(process.env.STRIPE_API_URL).origin : '';
+let checkoutOrigin: string | undefined;
+
+/** The origin of a local Stripe's Checkout (STRIPE_API_URL), or ''; found at the first request. */
+function localCheckoutOrigin(): string {
+	if (checkoutOrigin === undefined) {
+		const apiUrl = config().STRIPE_API_URL;
+		checkoutOrigin = apiUrl ? new URL(apiUrl).origin : '';
+	}
+	return checkoutOrigin;
+}
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -90,10 +102,10 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	// The appeal's form ends at Stripe Checkout; with a local Stripe (STRIPE_API_URL) that is
 	// another origin, which the policy must name for the redirect after the form post.
 	const policy = headers.get('content-security-policy');
-	if (policy && checkoutOrigin) {
+	if (policy && localCheckoutOrigin()) {
 		headers.set(
 			'content-security-policy',
-			policy.replace('form-action ', `form-action ${checkoutOrigin} `)
+			policy.replace('form-action ', `form-action ${localCheckoutOrigin()} `)
 		);
 	}
 	return response;
