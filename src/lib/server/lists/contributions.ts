@@ -14,6 +14,7 @@ import {
 	type SortKey
 } from '../db/keyset.ts';
 import { supporterSearchCondition } from '../supporters/search.ts';
+import { toGiftSummary } from '../giving/gift-summary.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -163,14 +164,7 @@ export async function listContributions(
 	return {
 		...assembled,
 		rows: assembled.rows.map((row) => ({
-			id: row.id,
-			receivedAt: row.received_at,
-			channel: row.channel,
-			kind: row.kind,
-			status: row.status,
-			amountMinor: row.amount_minor,
-			refundedMinor: row.refunded_minor,
-			currency: row.currency,
+			...toGiftSummary(row),
 			externalReference: row.external_reference,
 			recurringPlanId: row.recurring_plan_id,
 			supporter: {

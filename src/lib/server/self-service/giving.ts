@@ -7,6 +7,7 @@ import type {
 } from '../../giving/vocabulary.ts';
 import { yearOf } from '../organisation/calendar.ts';
 import type { Database, RecurringPlan } from '../db/schema.ts';
+import { toGiftSummary } from '../giving/gift-summary.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -56,14 +57,7 @@ export async function listOwnGifts(
 		.limit(limit)
 		.execute();
 	return rows.map((row) => ({
-		id: row.id,
-		receivedAt: row.received_at,
-		channel: row.channel,
-		kind: row.kind,
-		amountMinor: row.amount_minor,
-		currency: row.currency,
-		refundedMinor: row.refunded_minor,
-		status: row.status,
+		...toGiftSummary(row),
 		hasReceipt: row.receipt_number !== null
 	}));
 }
