@@ -61,7 +61,11 @@ describe.each(engines)(
 					.orderBy('day')
 					.execute()
 			).map((row) =>
-				String(row.day instanceof Date ? row.day.toISOString().slice(0, 10) : row.day)
+				String(
+					(row.day as unknown) instanceof Date
+						? (row.day as unknown as Date).toISOString().slice(0, 10)
+						: row.day
+				)
 			);
 
 		it.runIf(available)('counts the gift in Norway by default', async () => {
