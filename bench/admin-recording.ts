@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import { recordContribution } from '../src/lib/server/giving/contributions.ts';
+import { recordGift } from '../src/lib/server/giving/contributions.ts';
 import type { Database } from '../src/lib/server/db/schema.ts';
 
-// What the summary triggers cost the path every gift takes: recordContribution in a transaction
+// What the summary triggers cost the path every gift takes: recordGift in a transaction
 // of its own, 8 at a time, with the triggers off and on in turn (five rounds each, medians
 // compared), on a database of its own.
 
@@ -41,7 +41,7 @@ export async function measureRecordingCost(
 				while (next < gifts) {
 					const i = next++;
 					await db.transaction().execute((trx) =>
-						recordContribution(trx, {
+						recordGift(trx, {
 							supporter_id: supporters[i % supporters.length].id,
 							channel: 'card',
 							kind: 'one_off',

@@ -397,7 +397,7 @@ try {
 			`CSV export of ${run.rows} contributions${run.flags.length ? ` (${run.flags.join(' ')})` : ''}: ${run.seconds.toFixed(1)} s, peak RSS ${run.peakRssMb} MB of which ${run.baselineRssMb} MB before the first row (${verdict(run.seconds <= TARGETS.exportSeconds && run.peakRssMb <= TARGETS.exportRssMb)}); CPU: export ${run.cpuSeconds.toFixed(1)} s, database ${run.databaseCpuSeconds.toFixed(1)} s`
 		);
 	console.log(
-		`Recording a gift (recordContribution, 8 at a time): ${recording.medianWithout}/s without the summary triggers, ${recording.medianWith}/s with them (medians of ${recording.withTriggers.length} rounds)`
+		`Recording a gift (recordGift, 8 at a time): ${recording.medianWithout}/s without the summary triggers, ${recording.medianWith}/s with them (medians of ${recording.withTriggers.length} rounds)`
 	);
 	for (const [label, result] of [
 		['search', search],

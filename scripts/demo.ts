@@ -1,9 +1,9 @@
 // npm run demo — fills the database (DATABASE_URL, or the embedded one) with a living newsroom's
 // supporters: a few hundred people, a few thousand gifts over 18 months by card, bank transfer,
 // Vipps and cash, monthly plans, and the odd refund and failure. Every gift goes through
-// recordContribution, as the app's own do. Run it once: it refuses if demo data is present.
+// recordGift, as the app's own do. Run it once: it refuses if demo data is present.
 import { sql, type Kysely } from 'kysely';
-import { recordContribution } from '../src/lib/server/giving/contributions.ts';
+import { recordGift } from '../src/lib/server/giving/contributions.ts';
 import {
 	createDatabase,
 	databaseOptionsFromEnv,
@@ -159,7 +159,7 @@ async function addMonthlyPlans(
 			const isLast = month === months - 1;
 			const giftStatus: ContributionStatus =
 				status === 'past_due' && isLast ? 'failed' : 'succeeded';
-			await recordContribution(db, {
+			await recordGift(db, {
 				supporter_id: supporter.id,
 				recurring_plan_id: plan.id,
 				channel,
@@ -216,7 +216,7 @@ async function addOneOffGifts(db: Kysely<Database>, supporters: DemoSupporter[],
 			status = 'voided';
 			voidReason = 'Recorded twice by mistake.';
 		}
-		await recordContribution(db, {
+		await recordGift(db, {
 			supporter_id: supporter.id,
 			channel,
 			kind: 'one_off',

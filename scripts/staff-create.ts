@@ -16,6 +16,7 @@ import {
 } from '../src/lib/server/db/connection.ts';
 import { migrateToLatest } from '../src/lib/server/db/migrate.ts';
 import { embeddedDatabaseInUse } from '../src/lib/server/db/pglite-lock.ts';
+import { config } from '../src/lib/server/config.ts';
 
 const usage =
 	'Usage: npm run staff:create -- --email <address> --role <admin|staff|viewer> [--name "<name>"] [--password-stdin]';
@@ -129,7 +130,7 @@ try {
 		process.exitCode = 1;
 		console.error(`There is already a staff account with the email ${email}.`);
 	} else {
-		const origin = process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`;
+		const origin = config().ORIGIN;
 		console.log(`Created ${role} ${result.user.email} in ${describeDatabase(options)}.`);
 		console.log(`Sign in at ${origin}/admin/sign-in`);
 	}

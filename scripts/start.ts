@@ -5,34 +5,40 @@
 import http from 'node:http';
 import path from 'node:path';
 import { loadSecretKeys, SecretKeyError } from '../src/lib/server/auth/secret-box.ts';
+import { config, ConfigError, type Config } from '../src/lib/server/config.ts';
 import { log } from '../src/lib/server/log.ts';
 import { createPageCache } from '../src/lib/server/http/page-cache.ts';
 
 process.env.NODE_ENV ??= 'production';
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '0.0.0.0';
-const shutdownTimeoutSeconds = Number(process.env.SHUTDOWN_TIMEOUT ?? 30);
-// adapter-node assumes https when ORIGIN is unset, which would refuse every form post on a
-// local http://localhost. Behind a proxy, set ORIGIN to the public address.
-process.env.ORIGIN ??= `http://localhost:${port}`;
-// adapter-node refuses bodies over 512 kB by default; a year's bank statement is larger.
-process.env.BODY_SIZE_LIMIT ??= '4M';
 
-// Without its secret key on PostgreSQL, Komak would lock out two-factor sign-in and tax numbers
-// sealed with it: refuse to start, saying how to make one, before anything else happens.
-try {
-	loadSecretKeys();
-} catch (error) {
-	if (!(error instanceof SecretKeyError)) throw error;
-	console.error(`Komak cannot start: ${error.message}`);
-	process.exit(1);
+// A setting Komak cannot use (PORT=abc, an ORIGIN that is no URL) stops the start, naming the
+// variable. Without its secret key on PostgreSQL, Komak would lock out two-factor sign-in and tax
+// numbers sealed with it: refuse to start, saying how to make one, before anything else happens.
+function checkedSettings(): Config {
+	try {
+		const settings = config();
+		loadSecretKeys();
+		return settings;
+	} catch (error) {
+		if (!(error instanceof ConfigError || error instanceof SecretKeyError)) throw error;
+		console.error(`Komak cannot start: ${error.message}`);
+		process.exit(1);
+	}
 }
+const settings = checkedSettings();
+const { PORT: port, HOST: host, SHUTDOWN_TIMEOUT: shutdownTimeoutSeconds } = settings;
+// adapter-node assumes https when ORIGIN is unset, which would refuse every form post on a
+// local http://localhost (the default is http://localhost:$PORT). Behind a proxy, set ORIGIN to
+// the public address.
+process.env.ORIGIN = settings.ORIGIN;
+// adapter-node refuses bodies over 512 kB by default; a year's bank statement is larger (4M).
+process.env.BODY_SIZE_LIMIT = settings.BODY_SIZE_LIMIT;
 
 // Importing the handler runs the app's init hook: the database is migrated before we listen.
 const { handler } = await import(path.resolve('build/handler.js'));
 
 const pageCache = createPageCache({
-	ttlMs: Number(process.env.PAGE_CACHE_SECONDS ?? 2) * 1000,
+	ttlMs: settings.PAGE_CACHE_SECONDS * 1000,
 	paths: ['/'],
 	localeCookie: 'PARAGLIDE_LOCALE',
 	onHit: ({ requestId, path, status }) =>
@@ -47,10 +53,10 @@ const server = http.createServer((request, response) => {
 });
 
 server.listen(port, host, () => {
-	const database = process.env.DATABASE_URL
-		? `PostgreSQL (${new URL(process.env.DATABASE_URL).host})`
-		: `embedded PGlite in ${process.env.PGLITE_DIR ?? './data/pglite'}`;
-	const address = process.env.ORIGIN;
+	const database = settings.DATABASE_URL
+		? `PostgreSQL (${new URL(settings.DATABASE_URL).host})`
+		: `embedded PGlite in ${settings.PGLITE_DIR ?? './data/pglite'}`;
+	const address = settings.ORIGIN;
 	console.log(`Listening on http://${host}:${port}
   Komak is ready: ${address}
   Database: ${database}

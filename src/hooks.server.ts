@@ -5,10 +5,12 @@ import { baseLocale } from '$lib/paraglide/runtime';
 import { textDirection } from '$lib/locales';
 import { authenticateStaff } from '$lib/server/auth/handle';
 import { appSecretKeys } from '$lib/server/auth/secret-box';
+import { config } from '$lib/server/config';
 import { announceFirstRunSetup } from '$lib/server/auth/setup';
 import { closeDatabase, getDatabase, prepareDatabase } from '$lib/server/db/instance';
 import { databaseOptionsFromEnv } from '$lib/server/db/connection';
 import { log } from '$lib/server/log';
+import { findOrganisation } from '$lib/server/organisation/settings';
 import { mailWorkerOptionsFromEnv, startMailWorker } from '$lib/server/mail/worker';
 import { holdPgliteDirectory } from '$lib/server/db/pglite-lock';
 import { resumeStatementRuns } from '$lib/server/documents/statement-runs';
@@ -16,18 +18,22 @@ import { authenticateSupporter } from '$lib/server/self-service/handle';
 import { checkVippsWebhookAtStart, startVippsChargeScheduler } from '$lib/server/vipps/start';
 
 export const init: ServerInit = async () => {
-	// A missing or malformed secret key stops the start (scripts/start.ts says why first).
+	// A bad setting, or a missing or malformed secret key, stops the start (scripts/start.ts says
+	// why first).
+	config();
 	appSecretKeys();
 	await prepareDatabase();
 	const { databaseUrl, pgliteDir } = databaseOptionsFromEnv();
 	// So that `npm run staff:create` refuses to open the embedded database while we hold it.
 	if (!databaseUrl) holdPgliteDirectory(pgliteDir ?? './data/pglite');
-	await announceFirstRunSetup(getDatabase(), process.env.ORIGIN ?? 'http://localhost:3000');
+	// Dates follow the organisation's time zone from the first request on.
+	await findOrganisation(getDatabase());
+	await announceFirstRunSetup(getDatabase(), config().ORIGIN);
 	// Bulk statement sends that a restart interrupted carry on in the background.
 	await resumeStatementRuns(getDatabase());
 	const mailWorker = startMailWorker(getDatabase(), mailWorkerOptionsFromEnv());
 	// In the background: a slow Vipps must not hold up the start.
-	void checkVippsWebhookAtStart(getDatabase(), process.env.ORIGIN ?? 'http://localhost:3000');
+	void checkVippsWebhookAtStart(getDatabase(), config().ORIGIN);
 	// Monthly Vipps gifts: each month's charge is created ahead of its day (once, across instances).
 	const vippsScheduler = startVippsChargeScheduler(getDatabase());
 	// scripts/start.ts emits this as soon as it is told to stop: no new mail is taken meanwhile.
@@ -77,10 +83,24 @@ const refuseNulInAddress: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-const checkoutOrigin = [process.env.STRIPE_API_URL, process.env.VIPPS_API_URL]
-	.filter((url) => url && !/^https:\/\/[a-z.]*vipps\.no(\/|$)/.test(url))
-	.map((url) => new URL(url!).origin)
-	.join(' ');
+let checkoutOrigin: string | undefined;
+
+/**
+ * The origins of a local Stripe's Checkout (STRIPE_API_URL) and a local Vipps's landing page
+ * (VIPPS_API_URL, unless it is Vipps's own), or ''; found at the first request.
+ */
+function localCheckoutOrigin(): string {
+	if (checkoutOrigin === undefined) {
+		const { STRIPE_API_URL, VIPPS_API_URL } = config();
+		checkoutOrigin = [STRIPE_API_URL, VIPPS_API_URL]
+			.filter(
+				(url): url is string => Boolean(url) && !/^https:\/\/[a-z.]*vipps\.no(\/|$)/.test(url!)
+			)
+			.map((url) => new URL(url).origin)
+			.join(' ');
+	}
+	return checkoutOrigin;
+}
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -97,10 +117,10 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	// (STRIPE_API_URL, VIPPS_API_URL) that is another origin, which the policy must name for the
 	// redirect after the form post.
 	const policy = headers.get('content-security-policy');
-	if (policy && checkoutOrigin) {
+	if (policy && localCheckoutOrigin()) {
 		headers.set(
 			'content-security-policy',
-			policy.replace('form-action ', `form-action ${checkoutOrigin} `)
+			policy.replace('form-action ', `form-action ${localCheckoutOrigin()} `)
 		);
 	}
 	return response;

@@ -6,7 +6,7 @@ import {
 	parseSupporterFilters,
 	type ContributionFilters
 } from '../../src/lib/lists/filters.ts';
-import { recordContribution } from '../../src/lib/server/giving/contributions.ts';
+import { recordGift } from '../../src/lib/server/giving/contributions.ts';
 import { contributionTotals, listContributions } from '../../src/lib/server/lists/contributions.ts';
 import { loadDashboard } from '../../src/lib/server/lists/dashboard.ts';
 import type { Database, NewContribution } from '../../src/lib/server/db/schema.ts';
@@ -47,7 +47,7 @@ describe.each(engines)(
 
 		async function gift(supporter: string, values: Partial<NewContribution> & { at: string }) {
 			const { at, ...rest } = values;
-			return recordContribution(db, {
+			return recordGift(db, {
 				supporter_id: ids[supporter],
 				channel: 'card',
 				kind: 'one_off',

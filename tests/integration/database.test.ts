@@ -9,10 +9,7 @@ import {
 	findOrCreateSupporterByEmail,
 	findSupporterByEmail
 } from '../../src/lib/server/supporters/supporters.ts';
-import {
-	recordContribution,
-	totalsBySupporter
-} from '../../src/lib/server/giving/contributions.ts';
+import { recordGift, totalsBySupporter } from '../../src/lib/server/giving/contributions.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
 describe.each(engines)('the database on $name', ({ create, available }) => {
@@ -125,13 +122,13 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 			status: 'succeeded' as const,
 			external_reference: 'pi_3MtwBwLkdIwHu7ix28a3tqPa'
 		};
-		const results = await Promise.all([1, 2, 3].map(() => recordContribution(test.db, gift)));
+		const results = await Promise.all([1, 2, 3].map(() => recordGift(test.db, gift)));
 		expect(results.filter((r) => r.isNew)).toHaveLength(1);
 		expect(new Set(results.map((r) => r.contribution.id)).size).toBe(1);
 
 		// The same reference on another channel is another gift.
-		await recordContribution(test.db, { ...gift, channel: 'bank_transfer', amount_minor: 50050 });
-		await recordContribution(test.db, {
+		await recordGift(test.db, { ...gift, channel: 'bank_transfer', amount_minor: 50050 });
+		await recordGift(test.db, {
 			...gift,
 			external_reference: 'pi_other',
 			currency: 'EUR',
@@ -157,15 +154,15 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 				currency: 'EUR',
 				external_reference: 'in_1MtHbELkdIwHu7ixl4OzzPMv'
 			};
-			const failed = await recordContribution(test.db, { ...invoice, status: 'failed' });
-			const paid = await recordContribution(test.db, {
+			const failed = await recordGift(test.db, { ...invoice, status: 'failed' });
+			const paid = await recordGift(test.db, {
 				...invoice,
 				status: 'succeeded',
 				fee_minor: 61,
 				net_minor: 1439,
 				payment_reference: 'pi_paid'
 			});
-			const lateFailure = await recordContribution(test.db, { ...invoice, status: 'failed' });
+			const lateFailure = await recordGift(test.db, { ...invoice, status: 'failed' });
 			expect(failed.isNew).toBe(true);
 			expect(paid).toMatchObject({
 				isNew: false,
@@ -191,17 +188,13 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 				currency: 'NOK',
 				status: 'succeeded' as const
 			};
-			await expect(recordContribution(test.db, { ...base, amount_minor: 0 })).rejects.toThrow(
-				/check/i
-			);
-			await expect(recordContribution(test.db, { ...base, amount_minor: -100 })).rejects.toThrow(
-				/check/i
-			);
+			await expect(recordGift(test.db, { ...base, amount_minor: 0 })).rejects.toThrow(/check/i);
+			await expect(recordGift(test.db, { ...base, amount_minor: -100 })).rejects.toThrow(/check/i);
 			await expect(
-				recordContribution(test.db, { ...base, amount_minor: 100, status: 'lost' as never })
+				recordGift(test.db, { ...base, amount_minor: 100, status: 'lost' as never })
 			).rejects.toThrow(/check/i);
 			await expect(
-				recordContribution(test.db, { ...base, amount_minor: 100, currency: 'kr' })
+				recordGift(test.db, { ...base, amount_minor: 100, currency: 'kr' })
 			).rejects.toThrow(/check/i);
 			const cashGifts = await test.db
 				.selectFrom('contribution')
@@ -214,7 +207,7 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 
 	it.skipIf(!available)('keeps amounts as exact integers, even past 32 bits', async () => {
 		const supporter = await findOrCreateSupporterByEmail(test.db, { email: 'big@example.com' });
-		const { contribution } = await recordContribution(test.db, {
+		const { contribution } = await recordGift(test.db, {
 			supporter_id: supporter.id,
 			channel: 'bank_transfer',
 			kind: 'one_off',

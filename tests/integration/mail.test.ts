@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { recordContribution } from '../../src/lib/server/giving/contributions.ts';
+import { recordGift } from '../../src/lib/server/giving/contributions.ts';
 import type { Database, NewContribution } from '../../src/lib/server/db/schema.ts';
 import { listOutbox, sendAgain } from '../../src/lib/server/mail/outbox-admin.ts';
 import { queueEmail } from '../../src/lib/server/mail/outbox.ts';
@@ -66,13 +66,13 @@ async function addSupporter(
 
 let giftCount = 0;
 /** A gift through the one path every channel records with (as the webhook and imports do). */
-async function recordGift(
+async function recordTestGift(
 	db: Kysely<Database>,
 	supporterId: string,
 	fields: Partial<NewContribution> = {}
 ) {
 	giftCount += 1;
-	const { contribution } = await recordContribution(db, {
+	const { contribution } = await recordGift(db, {
 		supporter_id: supporterId,
 		channel: 'card',
 		kind: 'one_off',
@@ -143,8 +143,8 @@ describe.each(engines)('mail ($name)', ({ name: engine, create, available }) => 
 				email: 'zarmina@example.org',
 				locale: 'fa-AF'
 			});
-			const oneOffGift = await recordGift(test.db, kari.id, { amount_minor: 25_000 });
-			const monthlyGift = await recordGift(test.db, zarmina.id, {
+			const oneOffGift = await recordTestGift(test.db, kari.id, { amount_minor: 25_000 });
+			const monthlyGift = await recordTestGift(test.db, zarmina.id, {
 				kind: 'monthly',
 				amount_minor: 15_000
 			});
@@ -247,7 +247,7 @@ describe.each(engines)('mail ($name)', ({ name: engine, create, available }) => 
 					.limit(1)
 					.execute();
 				// The same gift reported once more through the one recording path.
-				await recordContribution(test.db, {
+				await recordGift(test.db, {
 					supporter_id: card.supporter_id,
 					channel: 'card',
 					kind: 'one_off',
@@ -269,7 +269,7 @@ describe.each(engines)('mail ($name)', ({ name: engine, create, available }) => 
 			}
 
 			const supporter = await addSupporter(test.db);
-			for (let i = 0; i < 5; i++) await recordGift(test.db, supporter.id);
+			for (let i = 0; i < 5; i++) await recordTestGift(test.db, supporter.id);
 			expect(await issueDueReceipts(test.db, { limit: 3 })).toEqual({ issued: 3, skipped: 0 });
 			expect(await issueDueReceipts(test.db, { limit: 3 })).toEqual({ issued: 2, skipped: 0 });
 			const numbered = await test.db
@@ -288,16 +288,16 @@ describe.each(engines)('mail ($name)', ({ name: engine, create, available }) => 
 		async () => {
 			const withEmail = await addSupporter(test.db);
 			const withoutEmail = await addSupporter(test.db, { email: null });
-			const asked = await recordGift(test.db, withEmail.id, {
+			const asked = await recordTestGift(test.db, withEmail.id, {
 				channel: 'bank_transfer',
 				receipt_requested: true
 			});
-			const notAsked = await recordGift(test.db, withEmail.id, { channel: 'cash' });
-			const noAddress = await recordGift(test.db, withoutEmail.id, {
+			const notAsked = await recordTestGift(test.db, withEmail.id, { channel: 'cash' });
+			const noAddress = await recordTestGift(test.db, withoutEmail.id, {
 				channel: 'vipps',
 				receipt_requested: true
 			});
-			const voided = await recordGift(test.db, withEmail.id, {
+			const voided = await recordTestGift(test.db, withEmail.id, {
 				channel: 'other',
 				receipt_requested: true,
 				status: 'voided'
@@ -423,7 +423,7 @@ describe.each(engines)('mail ($name)', ({ name: engine, create, available }) => 
 		'keeps mail in the outbox without a mail server; staff can send it once there is one',
 		async () => {
 			const supporter = await addSupporter(test.db, { locale: 'ps' });
-			await recordGift(test.db, supporter.id);
+			await recordTestGift(test.db, supporter.id);
 			for (let n = 1; n <= 2; n++) await queueEmail(test.db, testMessage(n));
 
 			expect(await drain(test.db, { transport: null })).toMatchObject({ receipts: 1, kept: 3 });
@@ -546,15 +546,15 @@ describe('upgrading a database with past gifts', () => {
 		async () => {
 			await migrateToLatest(test.db, folder);
 			const supporter = await addSupporter(test.db);
-			const past = await recordGift(test.db, supporter.id);
-			const pending = await recordGift(test.db, supporter.id, {
+			const past = await recordTestGift(test.db, supporter.id);
+			const pending = await recordTestGift(test.db, supporter.id, {
 				status: 'pending',
 				received_at: new Date()
 			});
 
 			await migrateToLatest(test.db);
 			expect(await issueDueReceipts(test.db)).toEqual({ issued: 0, skipped: 0 });
-			await recordContribution(test.db, {
+			await recordGift(test.db, {
 				supporter_id: supporter.id,
 				channel: 'card',
 				kind: 'one_off',

@@ -6,9 +6,9 @@ import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import {
 	editManualGift,
 	recordManualGift,
-	refundCardGift,
 	voidGift
 } from '../../src/lib/server/giving/manual-gifts.ts';
+import { refundCardGift } from '../../src/lib/server/giving/refunds.ts';
 import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
 import { startStripeFake, type StripeFake } from '../stripe-fake/server.ts';

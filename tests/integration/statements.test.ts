@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { sealSecret } from '../../src/lib/server/auth/secret-box.ts';
-import { recordContribution } from '../../src/lib/server/giving/contributions.ts';
+import { recordGift } from '../../src/lib/server/giving/contributions.ts';
 import type { Database, NewContribution, NewSupporter } from '../../src/lib/server/db/schema.ts';
 import { renderReceiptPdf } from '../../src/lib/server/documents/receipt-pdf.ts';
 import { renderStatementPdf } from '../../src/lib/server/documents/statement-pdf.ts';
@@ -41,7 +41,7 @@ async function give(
 	supporterId: string,
 	fields: Partial<NewContribution> & Pick<NewContribution, 'amount_minor' | 'received_at'>
 ) {
-	const { contribution } = await recordContribution(db, {
+	const { contribution } = await recordGift(db, {
 		supporter_id: supporterId,
 		channel: 'bank_transfer',
 		kind: 'one_off',

@@ -5,6 +5,7 @@ import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
 import { createCheckoutSession } from '../../src/lib/server/stripe/checkout.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
+import { recordGift } from '../../src/lib/server/giving/contributions.ts';
 import { syncStripeEvents } from '../../src/lib/server/stripe/sync.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
@@ -324,6 +325,86 @@ describe('refunds', () => {
 				});
 			} finally {
 				await disputeFake.close();
+				await test.drop();
+			}
+		}
+	);
+});
+
+describe('a delayed card payment', () => {
+	it.skipIf(!engines[0].available)(
+		'that fails marks its pending gift failed, and leaves a gift already paid as it is',
+		async () => {
+			const test = await engines[0].create();
+			const delayedFake = await startStripeFake({ deliverWebhooks: false });
+			const client = createStripeClient({
+				STRIPE_SECRET_KEY: 'sk_test_delayed',
+				STRIPE_API_URL: delayedFake.url
+			});
+			try {
+				await migrateToLatest(test.db);
+				const { id: supporterId } = await test.db
+					.insertInto('supporter')
+					.values({ name: 'Sahar', email: 'sahar@example.com' })
+					.returning('id')
+					.executeTakeFirstOrThrow();
+				const cardGift = (paymentIntent: string, status: 'pending' | 'succeeded') =>
+					recordGift(test.db, {
+						supporter_id: supporterId,
+						channel: 'card',
+						kind: 'one_off',
+						amount_minor: 40000,
+						currency: 'NOK',
+						status,
+						received_at: new Date('2026-11-20T10:00:00Z'),
+						external_reference: paymentIntent,
+						payment_reference: paymentIntent
+					});
+				await cardGift('pi_delayed_pending', 'pending');
+				await cardGift('pi_delayed_paid', 'succeeded');
+				// The fake has no delayed payment methods; the event has Stripe's documented shape.
+				const paymentFailed = (id: string, paymentIntent: string) =>
+					({
+						id,
+						object: 'event',
+						type: 'checkout.session.async_payment_failed',
+						api_version: '2026-10-28.endive',
+						created: Math.floor(Date.now() / 1000),
+						livemode: false,
+						pending_webhooks: 1,
+						request: { id: null, idempotency_key: null },
+						data: {
+							object: {
+								id: `cs_${paymentIntent}`,
+								object: 'checkout.session',
+								mode: 'payment',
+								payment_status: 'unpaid',
+								payment_intent: paymentIntent,
+								metadata: {}
+							}
+						}
+					}) as unknown as Stripe.Event;
+				await receiveStripeEvent(
+					test.db,
+					client,
+					paymentFailed('evt_delayed_1', 'pi_delayed_pending')
+				);
+				await receiveStripeEvent(
+					test.db,
+					client,
+					paymentFailed('evt_delayed_2', 'pi_delayed_paid')
+				);
+				const gifts = await test.db
+					.selectFrom('contribution')
+					.select(['external_reference', 'status'])
+					.orderBy('external_reference')
+					.execute();
+				expect(gifts).toEqual([
+					{ external_reference: 'pi_delayed_paid', status: 'succeeded' },
+					{ external_reference: 'pi_delayed_pending', status: 'failed' }
+				]);
+			} finally {
+				await delayedFake.close();
 				await test.drop();
 			}
 		}

@@ -2,10 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import type { Database, NewContribution, NewSupporter } from '../../src/lib/server/db/schema.ts';
-import {
-	recordContribution,
-	totalsBySupporter
-} from '../../src/lib/server/giving/contributions.ts';
+import { recordGift, totalsBySupporter } from '../../src/lib/server/giving/contributions.ts';
 import { upsertPlan } from '../../src/lib/server/giving/plans.ts';
 import {
 	editSupporter,
@@ -132,7 +129,7 @@ async function createGivingSupporter(
 			received_at: new Date('2026-10-04T00:00:00Z')
 		})
 	];
-	for (const g of gifts) await recordContribution(db, g);
+	for (const g of gifts) await recordGift(db, g);
 	return { supporter, plan };
 }
 

@@ -1,41 +1,14 @@
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
 import type { FilterErrorCode } from './filters.ts';
-import type { Channel, ContributionKind, ContributionStatus } from '../giving/vocabulary.ts';
 import { declineReason } from '../giving/decline-reasons.ts';
 import { intlLocale } from '../locales.ts';
 import { formatMoney } from '../money.ts';
 
-// How the admin lists and dashboard show their values, in the page's language. Dates are shown
-// as the organisation lives them, in Norway.
-
-const TIME_ZONE = 'Europe/Oslo';
+// How the admin lists and dashboard show their values, in the page's language. Dates come from
+// $lib/dates and the names of channels, kinds and statuses from the gift vocabulary.
 
 const locale = () => intlLocale(getLocale());
-
-export function formatDate(date: Date | string | null): string {
-	if (!date) return '';
-	return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: TIME_ZONE }).format(
-		new Date(date)
-	);
-}
-
-export function formatDateTime(date: Date | string): string {
-	return new Intl.DateTimeFormat(locale(), {
-		dateStyle: 'medium',
-		timeStyle: 'short',
-		timeZone: TIME_ZONE
-	}).format(new Date(date));
-}
-
-/** "2026-03" → "Mar 2026" / "mars 2026". */
-export function formatMonth(month: string): string {
-	return new Intl.DateTimeFormat(locale(), {
-		month: 'short',
-		year: 'numeric',
-		timeZone: 'UTC'
-	}).format(new Date(`${month}-01T00:00:00Z`));
-}
 
 export function formatCount(count: number): string {
 	return new Intl.NumberFormat(locale()).format(count);
@@ -43,32 +16,6 @@ export function formatCount(count: number): string {
 
 export function formatAmount(amountMinor: number, currency: string): string {
 	return formatMoney(amountMinor, currency, locale());
-}
-
-export function channelName(channel: Channel): string {
-	return {
-		card: m.lists_channel_card,
-		bank_transfer: m.lists_channel_bank_transfer,
-		vipps: m.lists_channel_vipps,
-		cash: m.lists_channel_cash,
-		other: m.lists_channel_other
-	}[channel]();
-}
-
-export function kindName(kind: ContributionKind): string {
-	return kind === 'monthly' ? m.lists_kind_monthly() : m.lists_kind_one_off();
-}
-
-export function statusName(status: ContributionStatus): string {
-	return {
-		pending: m.lists_status_pending,
-		succeeded: m.lists_status_succeeded,
-		failed: m.lists_status_failed,
-		refunded: m.lists_status_refunded,
-		partially_refunded: m.lists_status_partially_refunded,
-		disputed: m.lists_status_disputed,
-		voided: m.lists_status_voided
-	}[status]();
 }
 
 /** An erased supporter's name is gone; one who never gave a name is still someone. */

@@ -1,8 +1,10 @@
+import { DEFAULT_TIME_ZONE } from '../dates.ts';
 import { describe, expect, it } from 'vitest';
 import { readSettings, settingsToValues, type OrganisationSettings } from './settings-form.ts';
 
 const dawat: OrganisationSettings = {
 	name: 'Dawat Media Center',
+	timeZone: DEFAULT_TIME_ZONE,
 	contactEmail: 'post@dawat.no',
 	defaultCurrency: 'NOK',
 	cardFeeBasisPoints: 240,

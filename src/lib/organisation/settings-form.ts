@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../dates.ts';
 import { locales, type Locale } from '../locales.ts';
 import { parseAmount, supportedCurrencies, toInputString } from '../money.ts';
 import { formatOrganisationNumber, normaliseOrganisationNumber } from './organisation-number.ts';
@@ -13,7 +14,8 @@ export type SettingsErrorCode =
 	| 'range_invalid'
 	| 'presets_invalid'
 	| 'no_currency'
-	| 'organisation_number_invalid';
+	| 'organisation_number_invalid'
+	| 'time_zone_invalid';
 
 export interface CurrencySettings {
 	currency: string;
@@ -27,6 +29,8 @@ export interface CurrencySettings {
 export interface OrganisationSettings {
 	name: string;
 	contactEmail: string;
+	/** An IANA zone: the one every date and day in Komak is told in. */
+	timeZone: string;
 	defaultCurrency: string;
 	cardFeeBasisPoints: number;
 	bankName: string;
@@ -54,6 +58,7 @@ export function settingsToValues(settings: OrganisationSettings): SettingsValues
 	const values: SettingsValues = {
 		name: settings.name,
 		contactEmail: settings.contactEmail,
+		timeZone: settings.timeZone,
 		defaultCurrency: settings.defaultCurrency,
 		cardFeePercent: (settings.cardFeeBasisPoints / 100).toString(),
 		bankName: settings.bankName,
@@ -97,6 +102,8 @@ export function readSettings(form: FormData | Record<string, string>): SettingsR
 	const contactEmail = text('contactEmail');
 	if (contactEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(contactEmail))
 		errors.contactEmail = 'email_invalid';
+	const timeZone = text('timeZone') || DEFAULT_TIME_ZONE;
+	if (!isTimeZone(timeZone)) errors.timeZone = 'time_zone_invalid';
 	const defaultCurrency = text('defaultCurrency');
 	const percentText = text('cardFeePercent').replace(',', '.');
 	const percent = Number(percentText);
@@ -190,6 +197,7 @@ export function readSettings(form: FormData | Record<string, string>): SettingsR
 		settings: {
 			name,
 			contactEmail,
+			timeZone,
 			defaultCurrency,
 			cardFeeBasisPoints,
 			...bank,

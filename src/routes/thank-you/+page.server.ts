@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db/instance';
 import { didStartCheckout } from '$lib/server/http/started-checkouts';
 import { findOrganisation } from '$lib/server/organisation/settings';
+import { findCheckoutAttemptBySession } from '$lib/server/stripe/checkout';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import { getVipps } from '$lib/server/vipps/client';
 import { vippsReturn } from '$lib/server/vipps/return';
@@ -40,11 +41,7 @@ export const load: PageServerLoad = async ({ url, locals, cookies, setHeaders })
 
 	const db = getDatabase();
 	// Only sessions this site opened: a stranger's session id shows nothing of theirs.
-	const attempt = await db
-		.selectFrom('checkout_attempt')
-		.select(['kind', 'email'])
-		.where('stripe_checkout_session_id', '=', sessionId)
-		.executeTakeFirst();
+	const attempt = await findCheckoutAttemptBySession(db, sessionId);
 	if (!attempt) redirect(303, '/');
 
 	const [organisation, session] = await Promise.all([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isAdminPath, isSameOriginRequest } from './handle.ts';
+import { isSameOriginRequest } from '../http/same-origin.ts';
+import { isAdminPath } from './handle.ts';
 import { safeNextPath } from './forms.ts';
 
 const url = new URL('https://give.dawatmedia.no/admin/staff?/role');

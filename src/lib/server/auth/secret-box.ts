@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { config, type Config } from '../config.ts';
 import { log } from '../log.ts';
 
 // AES-256-GCM for secrets the app must read back (staff TOTP keys, supporters' tax numbers): a
@@ -37,8 +38,13 @@ export function openWithKey(key: Uint8Array, sealed: string, associatedData = ''
 	return plaintext.toString('utf8');
 }
 
+/** The settings the keys come from (by default the environment's, from config()). */
+export type KeySettings = Partial<
+	Pick<Config, 'KOMAK_SECRET_KEY' | 'KOMAK_OLD_SECRET_KEYS' | 'DATABASE_URL' | 'PGLITE_DIR'>
+>;
+
 /** Where the generated key lives without KOMAK_SECRET_KEY: beside the embedded database. */
-export function secretKeyFile(env: Record<string, string | undefined> = process.env): string {
+export function secretKeyFile(env: KeySettings = config()): string {
 	const dataDir = env.PGLITE_DIR
 		? path.dirname(path.resolve(env.PGLITE_DIR))
 		: path.resolve('data');
@@ -72,7 +78,7 @@ function decodeKey(base64: string, source: string): Uint8Array {
 	return key;
 }
 
-function missingKeyMessage(env: Record<string, string | undefined>): string {
+function missingKeyMessage(env: KeySettings): string {
 	const file = secretKeyFile(env);
 	const existingFile = existsSync(file)
 		? ` A key file exists at ${file}: if this server sealed data with it, set KOMAK_SECRET_KEY to its contents instead.`
@@ -87,7 +93,7 @@ function missingKeyMessage(env: Record<string, string | undefined>): string {
 	);
 }
 
-function oldKeysFromEnv(env: Record<string, string | undefined>): Uint8Array[] {
+function oldKeysFromEnv(env: KeySettings): Uint8Array[] {
 	return (env.KOMAK_OLD_SECRET_KEYS ?? '')
 		.split(',')
 		.map((text) => text.trim())
@@ -96,7 +102,7 @@ function oldKeysFromEnv(env: Record<string, string | undefined>): Uint8Array[] {
 }
 
 /** The key file's key, generated (mode 0600) on first use: the embedded database's way. */
-function keyFromFile(env: Record<string, string | undefined>): Uint8Array {
+function keyFromFile(env: KeySettings): Uint8Array {
 	const file = secretKeyFile(env);
 	try {
 		return decodeKey(readFileSync(file, 'utf8'), file);
@@ -125,7 +131,7 @@ function keyFromFile(env: Record<string, string | undefined>): Uint8Array {
  * on the embedded database without KOMAK_SECRET_KEY, a key file beside it. Throws a
  * SecretKeyError, whose message says how to make a key, when one is missing or malformed.
  */
-export function loadSecretKeys(env: Record<string, string | undefined> = process.env): SecretKeys {
+export function loadSecretKeys(env: KeySettings = config()): SecretKeys {
 	const old = oldKeysFromEnv(env);
 	if (env.KOMAK_SECRET_KEY)
 		return { current: decodeKey(env.KOMAK_SECRET_KEY, 'KOMAK_SECRET_KEY'), old };

@@ -74,6 +74,18 @@ export async function findStaffById(db: Db, id: string): Promise<StaffUser | und
 	return db.selectFrom('staff_user').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** How a staff member is named where their work is shown: a gift they typed in, say. */
+export async function findStaffName(
+	db: Db,
+	id: string
+): Promise<Pick<StaffUser, 'name' | 'email'> | undefined> {
+	return db
+		.selectFrom('staff_user')
+		.select(['name', 'email'])
+		.where('id', '=', id)
+		.executeTakeFirst();
+}
+
 export async function countStaff(db: Db): Promise<number> {
 	const row = await db
 		.selectFrom('staff_user')

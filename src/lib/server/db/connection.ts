@@ -4,6 +4,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { Database } from './schema.ts';
+import { config, DEFAULT_STATEMENT_TIMEOUT_MS, type Config } from '../config.ts';
 import { log } from '../log.ts';
 
 export type { Database };
@@ -31,7 +32,6 @@ export interface DatabaseOptions {
 // So a statement whose client is gone stops within statement_timeout (PostgreSQL does not watch
 // the socket while a statement runs), and its session ends once the server's keepalive or a
 // failed write finds the client gone.
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 const CONNECT_TIMEOUT_MS = 5_000;
 const READ_TIMEOUT_GRACE_MS = 2_000;
 const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
@@ -177,20 +177,15 @@ export function describeDatabase(options: DatabaseOptions): string {
 	return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
 }
 
-function statementTimeoutFromEnv(value: string | undefined): number | undefined {
-	if (value === undefined || value === '') return undefined;
-	if (!/^\d+$/.test(value.trim())) {
-		throw new Error(
-			`DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds (0: no limit), e.g. ${DEFAULT_STATEMENT_TIMEOUT_MS}; it is "${value}"`
-		);
-	}
-	return Number(value);
-}
+type DatabaseSettings = Partial<
+	Pick<Config, 'DATABASE_URL' | 'PGLITE_DIR' | 'DATABASE_STATEMENT_TIMEOUT_MS'>
+>;
 
-export function databaseOptionsFromEnv(env: Record<string, string | undefined> = process.env) {
+/** Which database the environment names (DATABASE_URL, PGLITE_DIR), and its statement timeout. */
+export function databaseOptionsFromEnv(env: DatabaseSettings = config()) {
 	return {
 		databaseUrl: env.DATABASE_URL || undefined,
 		pgliteDir: env.PGLITE_DIR || undefined,
-		statementTimeoutMs: statementTimeoutFromEnv(env.DATABASE_STATEMENT_TIMEOUT_MS)
+		statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS
 	} satisfies DatabaseOptions;
 }

@@ -8,6 +8,7 @@ import {
 	type MigrationResult
 } from 'kysely/migration';
 import type { Kysely } from 'kysely';
+import { config } from '../config.ts';
 
 /** Reads `migrations/*.ts` (or `.js`) at run time, so the built server and the scripts share them. */
 function directoryMigrationProvider(folder: string): MigrationProvider {
@@ -27,7 +28,7 @@ async function readMigrations(folder: string): Promise<Record<string, Migration>
 }
 
 export function migrationsFolder(): string {
-	return path.resolve(process.env.KOMAK_MIGRATIONS_DIR ?? 'migrations');
+	return path.resolve(config().KOMAK_MIGRATIONS_DIR);
 }
 
 /** Brings the schema to the newest migration; throws (and changes nothing more) on failure. */

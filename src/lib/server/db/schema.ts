@@ -28,6 +28,8 @@ export interface OrganisationTable {
 	bic: Generated<string>;
 	vipps_number: Generated<string>;
 	contact_email: Generated<string>;
+	/** IANA time zone of every date and day Komak shows or counts; Europe/Oslo by default. */
+	time_zone: Generated<string>;
 	tax_report_enabled: Generated<boolean>;
 	tax_report_threshold_minor: Generated<number>;
 	organisation_number: Generated<string>;
@@ -308,7 +310,7 @@ export interface SupporterTotalTable {
 	gift_count: Generated<number>;
 }
 
-/** Every gift of a day (Europe/Oslo), whatever its status, by currency, channel, kind and status. */
+/** Every gift of a day (in the organisation's time zone), whatever its status, by currency, channel, kind and status. */
 export interface ContributionDailyTotalTable {
 	day: ColumnType<string, string, string>;
 	currency: string;

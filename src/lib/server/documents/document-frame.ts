@@ -1,7 +1,8 @@
 import { intlLocale, textDirection, type Locale } from '../../locales.ts';
+import { formatDate } from '../../dates.ts';
 import { m } from '../../paraglide/messages.js';
 import { drawLine, drawParagraph, wrapText, createDocument, type TextStyle } from './pdf-text.ts';
-import { documentDate, leftToRight } from './labels.ts';
+import { leftToRight } from './labels.ts';
 
 // What every Komak PDF has: the organisation at the top, a title, rows of facts or a table that
 // may run over several pages, and the date and page numbers at the foot. Positions are measured
@@ -180,7 +181,7 @@ export class DocumentFrame {
 			doc.switchToPage(i);
 			const footer = [
 				m.documents_issued_on(
-					{ date: documentDate(issuedOn, this.locale) },
+					{ date: formatDate(issuedOn, { locale: this.locale, long: true }) },
 					{ locale: this.locale }
 				),
 				m.documents_page(

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { formatDate } from '../../dates.ts';
+import { channelLabel, kindLabel } from '../../giving/vocabulary.ts';
 import { m } from '../../paraglide/messages.js';
 import { formatOrganisationNumber } from '../../organisation/organisation-number.ts';
 import { formatReceiptNumber } from '../../documents/receipt-number.ts';
@@ -6,15 +8,7 @@ import type { Database } from '../db/schema.ts';
 import { findOrganisation } from '../organisation/settings.ts';
 import { loadReceipt } from './statements.ts';
 import { DocumentFrame, type Organisation } from './document-frame.ts';
-import {
-	asLocale,
-	channelName,
-	documentDate,
-	documentMoney,
-	giftStatusNote,
-	kindName,
-	leftToRight
-} from './labels.ts';
+import { asLocale, documentMoney, giftStatusNote, leftToRight } from './labels.ts';
 
 export interface PdfDocument {
 	filename: string;
@@ -58,12 +52,15 @@ export async function renderReceiptPdf(
 	frame.header(organisation, title);
 	const facts: [string, string][] = [];
 	if (number) facts.push([m.documents_receipt_number({}, { locale }), leftToRight(number)]);
-	facts.push([m.documents_received_on({}, { locale }), documentDate(gift.receivedAt, locale)]);
+	facts.push([
+		m.documents_received_on({}, { locale }),
+		formatDate(gift.receivedAt, { locale, long: true })
+	]);
 	if (supporter.name.trim()) facts.push([m.documents_given_by({}, { locale }), supporter.name]);
 	facts.push(
 		[m.documents_amount({}, { locale }), documentMoney(gift.amountMinor, gift.currency, locale)],
-		[m.documents_channel({}, { locale }), channelName(gift.channel, locale)],
-		[m.documents_kind({}, { locale }), kindName(gift.kind, locale)]
+		[m.documents_channel({}, { locale }), channelLabel(gift.channel, locale)],
+		[m.documents_kind({}, { locale }), kindLabel(gift.kind, { locale, asGift: true })]
 	);
 	const status = giftStatusNote(gift, locale);
 	if (status) facts.push([m.documents_status({}, { locale }), status]);

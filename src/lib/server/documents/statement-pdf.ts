@@ -1,18 +1,12 @@
 import type { Kysely } from 'kysely';
+import { formatDate } from '../../dates.ts';
+import { channelLabel, kindLabel } from '../../giving/vocabulary.ts';
 import { intlLocale } from '../../locales.ts';
 import { m } from '../../paraglide/messages.js';
 import type { Database } from '../db/schema.ts';
 import { loadStatement } from './statements.ts';
 import { DocumentFrame } from './document-frame.ts';
-import {
-	asLocale,
-	channelName,
-	documentDate,
-	documentMoney,
-	documentYear,
-	giftStatusNote,
-	kindName
-} from './labels.ts';
+import { asLocale, documentMoney, documentYear, giftStatusNote } from './labels.ts';
 import { documentOrganisation, type PdfDocument } from './receipt-pdf.ts';
 
 /**
@@ -63,9 +57,9 @@ export async function renderStatementPdf(
 				{ label: m.documents_col_note({}, { locale }), share: 5 }
 			],
 			gifts.map((gift) => [
-				documentDate(gift.receivedAt, locale),
-				channelName(gift.channel, locale),
-				kindName(gift.kind, locale),
+				formatDate(gift.receivedAt, { locale, long: true }),
+				channelLabel(gift.channel, locale),
+				kindLabel(gift.kind, { locale, asGift: true }),
 				documentMoney(gift.amountMinor, gift.currency, locale),
 				giftStatusNote(gift, locale)
 			])

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { isLocale, type Locale } from '../../locales.ts';
 import {
 	statementStatuses,
@@ -6,8 +6,9 @@ import {
 	type StatementGift,
 	type StatementTotal
 } from '../../documents/statement.ts';
-import { endOfDay, startOfDay } from '../organisation/calendar.ts';
-import type { Database } from '../db/schema.ts';
+import { endOfDay, startOfDay, yearOf } from '../organisation/calendar.ts';
+import type { Contribution, Database } from '../db/schema.ts';
+import { toGiftSummary, type GiftSummaryRow } from '../giving/gift-summary.ts';
 import { isSupporterId } from '../supporters/profile.ts';
 
 // The facts behind a year-end statement and a gift's receipt, read from the database. The rules
@@ -75,6 +76,10 @@ const giftColumns = [
 	'receipt_number'
 ] as const;
 
+const toStatementGift = (
+	row: GiftSummaryRow & Pick<Contribution, 'receipt_number'>
+): StatementGift => ({ ...toGiftSummary(row), receiptNumber: row.receipt_number });
+
 /** A supporter's statement for a year, or undefined when there is no such (unmerged) supporter. */
 export async function loadStatement(
 	db: Db,
@@ -95,17 +100,7 @@ export async function loadStatement(
 		.orderBy('received_at')
 		.orderBy('id')
 		.execute();
-	const gifts: StatementGift[] = rows.map((row) => ({
-		id: row.id,
-		receivedAt: row.received_at,
-		channel: row.channel,
-		kind: row.kind,
-		amountMinor: row.amount_minor,
-		refundedMinor: row.refunded_minor,
-		currency: row.currency,
-		status: row.status,
-		receiptNumber: row.receipt_number
-	}));
+	const gifts = rows.map(toStatementGift);
 	return { supporter, year, gifts, totals: statementTotals(gifts) };
 }
 
@@ -114,7 +109,7 @@ export async function listStatementYears(db: Db, supporterId: string): Promise<n
 	if (!isSupporterId(supporterId)) return [];
 	const rows = await db
 		.selectFrom('contribution')
-		.select(sql<number>`extract(year from received_at at time zone 'Europe/Oslo')::int`.as('year'))
+		.select(yearOf('received_at').as('year'))
 		.distinct()
 		.where('supporter_id', '=', supporterId)
 		.where('status', 'in', statementStatuses)
@@ -142,16 +137,6 @@ export async function loadReceipt(db: Db, contributionId: string): Promise<Recei
 	if (!supporter) return undefined;
 	return {
 		supporter,
-		gift: {
-			id: row.id,
-			receivedAt: row.received_at,
-			channel: row.channel,
-			kind: row.kind,
-			amountMinor: row.amount_minor,
-			refundedMinor: row.refunded_minor,
-			currency: row.currency,
-			status: row.status,
-			receiptNumber: row.receipt_number
-		}
+		gift: toStatementGift(row)
 	};
 }

@@ -4,6 +4,11 @@ import type { Contribution, Database, NewContribution } from '../db/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+// The contribution table's one writer: every change to a gift (recording, correcting, voiding,
+// refunds and disputes, a failed payment, receipt numbers, a merge, an erasure) is made here, so
+// what may happen to a gift can be read in one place. Each function takes the caller's
+// transaction (or the database), so the caller keeps its own transaction, locks and audit entry.
+
 export interface RecordedContribution {
 	contribution: Contribution;
 	/** False when this channel's reference was already recorded: the gift is not counted twice. */
@@ -21,7 +26,7 @@ const statusRank = (column: string) => sql<number>`case ${sql.ref(column)}
  * idempotent, so two deliveries of the same gift racing each other still give one row. A repeat
  * report moves the gift forward (status, and fee and payment details it lacked) and nothing else.
  */
-export async function recordContribution(
+export async function recordGift(
 	db: Db,
 	contribution: NewContribution
 ): Promise<RecordedContribution> {
@@ -70,8 +75,8 @@ export async function recordContribution(
 	return { contribution: existing, isNew: false };
 }
 
-/** Refunds and disputes name the payment; they change a gift's status and amounts, never delete it. */
-export async function updateContributionsByPayment(
+/** Refunds and disputes name the payment (a card's, or Vipps's); they change a gift's status and amounts. */
+async function changeGiftsOfPayment(
 	db: Db,
 	paymentReference: string,
 	change: { status?: Contribution['status']; refunded_minor?: number },
@@ -84,6 +89,154 @@ export async function updateContributionsByPayment(
 		.where('payment_reference', '=', paymentReference)
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows);
+}
+
+/**
+ * What a payment's refunds made of its gift (a card's by default, or a Vipps payment's): the
+ * amount refunded so far and, unless the payment is disputed, refunded or partially refunded.
+ * The gift itself is never deleted.
+ */
+export async function markGiftRefunded(
+	db: Db,
+	paymentReference: string,
+	refund: { refunded_minor: number; status?: 'refunded' | 'partially_refunded' },
+	channel: Channel = 'card'
+): Promise<number> {
+	return changeGiftsOfPayment(db, paymentReference, refund, channel);
+}
+
+export type DisputeStage =
+	{ stage: 'opened' } | { stage: 'won' } | { stage: 'lost'; amountMinor: number };
+
+/** A dispute over a card payment: opened, the gift is disputed; won, it stands; lost, it is refunded. */
+export async function markGiftDispute(
+	db: Db,
+	paymentReference: string,
+	dispute: DisputeStage
+): Promise<number> {
+	switch (dispute.stage) {
+		case 'opened':
+			return changeGiftsOfPayment(db, paymentReference, { status: 'disputed' });
+		case 'won':
+			return changeGiftsOfPayment(db, paymentReference, { status: 'succeeded' });
+		case 'lost':
+			return changeGiftsOfPayment(db, paymentReference, {
+				status: 'refunded',
+				refunded_minor: dispute.amountMinor
+			});
+	}
+}
+
+/** A card payment that was still pending (a delayed method such as a bank debit) failed. */
+export async function markPendingCardGiftFailed(db: Db, paymentIntentId: string): Promise<void> {
+	await db
+		.updateTable('contribution')
+		.set({ status: 'failed', updated_at: sql`now()` })
+		.where('channel', '=', 'card')
+		.where('external_reference', '=', paymentIntentId)
+		.where('status', '=', 'pending')
+		.execute();
+}
+
+/** The fields of a hand-recorded gift staff may correct. */
+export type GiftCorrection = Pick<
+	Contribution,
+	'channel' | 'amount_minor' | 'currency' | 'received_at' | 'external_reference' | 'note'
+>;
+
+/** Corrects a hand-recorded gift; returns it as it now stands. */
+export async function correctGift(
+	db: Db,
+	id: string,
+	correction: GiftCorrection
+): Promise<Contribution> {
+	return db
+		.updateTable('contribution')
+		.set({ ...correction, updated_at: sql`now()` })
+		.where('id', '=', id)
+		.returningAll()
+		.executeTakeFirstOrThrow();
+}
+
+/** A void keeps the gift, with its reason, and takes it out of every total; returns it voided. */
+export async function markGiftVoided(db: Db, id: string, reason: string): Promise<Contribution> {
+	return db
+		.updateTable('contribution')
+		.set({ status: 'voided', void_reason: reason, updated_at: sql`now()` })
+		.where('id', '=', id)
+		.returningAll()
+		.executeTakeFirstOrThrow();
+}
+
+/**
+ * Numbers the receipts of these gifts from receipt_number_seq, in one statement so the summary
+ * trigger on contribution runs once. Returns each gift's number.
+ */
+export async function numberReceipts(db: Db, ids: string[]): Promise<Map<string, number>> {
+	const numbered = await db
+		.updateTable('contribution')
+		.set({ receipt_number: sql<number>`nextval('receipt_number_seq')` })
+		.where('id', 'in', ids)
+		.returning(['id', 'receipt_number'])
+		.execute();
+	return new Map(numbered.map((row) => [row.id, row.receipt_number!]));
+}
+
+/** These gifts get no receipt: their supporter has no email address (or was erased). */
+export async function markReceiptsUnsendable(db: Db, ids: string[]): Promise<void> {
+	await db
+		.updateTable('contribution')
+		.set({ receipt_skip_reason: 'no_email' })
+		.where('id', 'in', ids)
+		.execute();
+}
+
+/** A merge: every gift of one supporter moves to another. Returns the ids of the gifts moved. */
+export async function moveGiftsToSupporter(
+	db: Db,
+	fromSupporterId: string,
+	toSupporterId: string
+): Promise<string[]> {
+	const moved = await db
+		.updateTable('contribution')
+		.set({ supporter_id: toSupporterId, updated_at: sql`now()` })
+		.where('supporter_id', '=', fromSupporterId)
+		.returning('id')
+		.execute();
+	return moved.map((row) => row.id);
+}
+
+/** An erasure: the dedications on these supporters' gifts go; the gifts and their amounts stay. */
+export async function eraseGiftDedications(db: Db, supporterIds: string[]): Promise<void> {
+	await db
+		.updateTable('contribution')
+		.set({ dedication: '', updated_at: sql`now()` })
+		.where('supporter_id', 'in', supporterIds)
+		.where('dedication', '<>', '')
+		.execute();
+}
+
+export async function findGift(db: Db, id: string): Promise<Contribution | undefined> {
+	return db.selectFrom('contribution').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Who a gift is from, as its page names them; the foreign key makes sure there is someone. */
+export async function findGiftSupporter(db: Db, gift: Pick<Contribution, 'supporter_id'>) {
+	return db
+		.selectFrom('supporter')
+		.select(['id', 'name', 'email', 'erased_at'])
+		.where('id', '=', gift.supporter_id)
+		.executeTakeFirstOrThrow();
+}
+
+/** A gift, locked until the transaction ends, for a change that depends on how it stands. */
+export async function lockGift(db: Transaction<Database>, id: string) {
+	return db
+		.selectFrom('contribution')
+		.selectAll()
+		.where('id', '=', id)
+		.forUpdate()
+		.executeTakeFirst();
 }
 
 export interface CurrencyTotal {

@@ -1,15 +1,12 @@
-import { sql, type Kysely } from 'kysely';
-import type Stripe from 'stripe';
+import type { Kysely } from 'kysely';
 import type { GiftEntry } from '../../giving/gift-entry.ts';
 import { recordAudit } from '../organisation/audit.ts';
-import { supporterSearchCondition } from '../supporters/search.ts';
-import { recordContribution, updateContributionsByPayment } from './contributions.ts';
+import { correctGift, lockGift, markGiftVoided, recordGift } from './contributions.ts';
 import type { Contribution, Database } from '../db/schema.ts';
 import { findOrCreateSupporterByEmail } from '../supporters/supporters.ts';
-import { refundChange } from '../stripe/payments.ts';
 
-// Gifts staff type in (bank transfers, Vipps, cash), their corrections, and card refunds. Every
-// write is one transaction with its audit entry.
+// Gifts staff type in (bank transfers, Vipps, cash), their corrections, and voids. Every write
+// is one transaction with its audit entry. Card refunds are in refunds.ts.
 
 export interface StaffContext {
 	staffUserId: string;
@@ -88,7 +85,7 @@ async function recordManualGiftOnce(
 					.executeTakeFirstOrThrow()
 			).id;
 		}
-		const { contribution, isNew } = await recordContribution(trx, {
+		const { contribution, isNew } = await recordGift(trx, {
 			supporter_id: supporterId,
 			channel: gift.channel,
 			kind: 'one_off',
@@ -137,10 +134,6 @@ export function isHandRecorded(contribution: Contribution): boolean {
 	return contribution.recorded_by !== null && contribution.import_batch_id === null;
 }
 
-export async function findContribution(db: Kysely<Database>, id: string) {
-	return db.selectFrom('contribution').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export type ChangeGiftOutcome =
 	{ ok: true } | { ok: false; reason: 'not_found' | 'not_editable' | 'already_recorded' };
 
@@ -152,29 +145,18 @@ export async function editManualGift(
 ): Promise<ChangeGiftOutcome> {
 	try {
 		return await db.transaction().execute(async (trx) => {
-			const before = await trx
-				.selectFrom('contribution')
-				.selectAll()
-				.where('id', '=', id)
-				.forUpdate()
-				.executeTakeFirst();
+			const before = await lockGift(trx, id);
 			if (!before) return { ok: false, reason: 'not_found' } as const;
 			if (!isHandRecorded(before) || before.status === 'voided')
 				return { ok: false, reason: 'not_editable' } as const;
-			const after = await trx
-				.updateTable('contribution')
-				.set({
-					channel: gift.channel,
-					amount_minor: gift.amountMinor,
-					currency: gift.currency,
-					received_at: receivedAt(gift.receivedOn),
-					external_reference: gift.reference,
-					note: gift.note,
-					updated_at: sql`now()`
-				})
-				.where('id', '=', id)
-				.returningAll()
-				.executeTakeFirstOrThrow();
+			const after = await correctGift(trx, id, {
+				channel: gift.channel,
+				amount_minor: gift.amountMinor,
+				currency: gift.currency,
+				received_at: receivedAt(gift.receivedOn),
+				external_reference: gift.reference,
+				note: gift.note
+			});
 			await recordAudit(trx, {
 				staffUserId: context.staffUserId,
 				requestId: context.requestId,
@@ -202,21 +184,11 @@ export async function voidGift(
 	context: StaffContext
 ): Promise<ChangeGiftOutcome> {
 	return db.transaction().execute(async (trx) => {
-		const before = await trx
-			.selectFrom('contribution')
-			.selectAll()
-			.where('id', '=', id)
-			.forUpdate()
-			.executeTakeFirst();
+		const before = await lockGift(trx, id);
 		if (!before) return { ok: false, reason: 'not_found' } as const;
 		if (before.channel === 'card' || before.status === 'voided')
 			return { ok: false, reason: 'not_editable' } as const;
-		const after = await trx
-			.updateTable('contribution')
-			.set({ status: 'voided', void_reason: reason, updated_at: sql`now()` })
-			.where('id', '=', id)
-			.returningAll()
-			.executeTakeFirstOrThrow();
+		const after = await markGiftVoided(trx, id, reason);
 		await recordAudit(trx, {
 			staffUserId: context.staffUserId,
 			requestId: context.requestId,
@@ -228,85 +200,4 @@ export async function voidGift(
 		});
 		return { ok: true } as const;
 	});
-}
-
-export type RefundOutcome =
-	| { ok: true; refundedMinor: number }
-	| {
-			ok: false;
-			reason: 'not_found' | 'not_refundable' | 'too_much' | 'stripe_error';
-			message?: string;
-	  };
-
-/**
- * Refunds a card gift (all of it, or `amountMinor` of it) through Stripe. Stripe's answer updates
- * the gift at once; the charge.refunded webhook later sets the same figures again, harmlessly.
- */
-export async function refundCardGift(
-	db: Kysely<Database>,
-	stripe: Stripe,
-	id: string,
-	amountMinor: number | null,
-	context: StaffContext
-): Promise<RefundOutcome> {
-	const gift = await findContribution(db, id);
-	if (!gift) return { ok: false, reason: 'not_found' };
-	const refundable = gift.amount_minor - gift.refunded_minor;
-	if (gift.channel !== 'card' || !gift.payment_reference || refundable <= 0)
-		return { ok: false, reason: 'not_refundable' };
-	if (amountMinor !== null && amountMinor > refundable) return { ok: false, reason: 'too_much' };
-	let charge: Stripe.Charge;
-	try {
-		const refund = await stripe.refunds.create(
-			{
-				payment_intent: gift.payment_reference,
-				...(amountMinor !== null && { amount: amountMinor }),
-				metadata: { komak_contribution_id: gift.id, komak_staff_user_id: context.staffUserId }
-			},
-			// A double click, or a retry after a lost answer, refunds once.
-			{ idempotencyKey: `komak-refund-${gift.id}-${gift.refunded_minor}-${amountMinor ?? 'all'}` }
-		);
-		charge = await stripe.charges.retrieve(
-			typeof refund.charge === 'string' ? refund.charge : refund.charge!.id
-		);
-	} catch (error) {
-		return { ok: false, reason: 'stripe_error', message: (error as Error).message };
-	}
-	const change = refundChange(charge);
-	await db.transaction().execute(async (trx) => {
-		if (change) await updateContributionsByPayment(trx, gift.payment_reference!, change);
-		await recordAudit(trx, {
-			staffUserId: context.staffUserId,
-			requestId: context.requestId,
-			action: 'contribution.refund',
-			entityType: 'contribution',
-			entityId: gift.id,
-			before: { status: gift.status, refunded_minor: gift.refunded_minor },
-			after: { ...change, requested_minor: amountMinor ?? refundable }
-		});
-	});
-	return { ok: true, refundedMinor: charge.amount_refunded };
-}
-
-/** Supporters for the gift form's picker, found the way the supporter list finds them. */
-export async function findSupporterCandidates(db: Kysely<Database>, text: string, limit = 10) {
-	const matches = supporterSearchCondition(text, 'supporter');
-	if (!matches) return [];
-	return db
-		.selectFrom('supporter')
-		.select(['id', 'name', 'email', 'phone', 'reference'])
-		.where('merged_into', 'is', null)
-		.where('erased_at', 'is', null)
-		.where(matches)
-		.orderBy('name')
-		.limit(limit)
-		.execute();
-}
-
-export async function findSupporterSummary(db: Kysely<Database>, id: string) {
-	return db
-		.selectFrom('supporter')
-		.select(['id', 'name', 'email', 'phone', 'reference'])
-		.where('id', '=', id)
-		.executeTakeFirst();
 }

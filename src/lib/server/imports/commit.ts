@@ -3,7 +3,7 @@ import { sha256Hex, type ImportRow, type MalformedRow } from '../../imports/impo
 import { foldName, normalisePhone } from '../../imports/matching.ts';
 import type { ParsedImportFile } from '../../imports/parse-import.ts';
 import { recordAudit } from '../organisation/audit.ts';
-import { recordContribution } from '../giving/contributions.ts';
+import { recordGift } from '../giving/contributions.ts';
 import type { Database, Supporter } from '../db/schema.ts';
 import { findOrCreateSupporterByEmail, findSupporterByEmail } from '../supporters/supporters.ts';
 import { rememberMapping } from './batches.ts';
@@ -88,7 +88,7 @@ async function createSupporter(
 
 /**
  * Imports a file in one transaction: reads it again (a browser's rows are never trusted), refuses
- * it whole while any row is malformed, records each gift through recordContribution — so a gift
+ * it whole while any row is malformed, records each gift through recordGift — so a gift
  * already recorded, by an earlier import or by hand, is counted as a duplicate and not added — and
  * leaves one import_batch row and one audit entry behind.
  */
@@ -210,7 +210,7 @@ export async function commitImport(
 					supporterId = created.supporter.id;
 				}
 				supporterId ??= choice;
-				const { isNew } = await recordContribution(trx, {
+				const { isNew } = await recordGift(trx, {
 					supporter_id: supporterId,
 					channel,
 					kind: 'one_off',

@@ -3,7 +3,8 @@ import type { ContributionFilters } from '../../lists/filters.ts';
 import { PAGE_SIZE } from '../../lists/cursor.ts';
 import type { Channel, ContributionKind, ContributionStatus } from '../../giving/vocabulary.ts';
 import type { Database } from '../db/schema.ts';
-import { addDays, endOfDay, organisationDate, startOfDay } from '../organisation/calendar.ts';
+import { addDays, endOfDay, startOfDay } from '../organisation/calendar.ts';
+import { organisationDay } from '../../dates.ts';
 import {
 	assemblePage,
 	epochMicroseconds,
@@ -13,6 +14,7 @@ import {
 	type SortKey
 } from '../db/keyset.ts';
 import { supporterSearchCondition } from '../supporters/search.ts';
+import { toGiftSummary } from '../giving/gift-summary.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -162,14 +164,7 @@ export async function listContributions(
 	return {
 		...assembled,
 		rows: assembled.rows.map((row) => ({
-			id: row.id,
-			receivedAt: row.received_at,
-			channel: row.channel,
-			kind: row.kind,
-			status: row.status,
-			amountMinor: row.amount_minor,
-			refundedMinor: row.refunded_minor,
-			currency: row.currency,
+			...toGiftSummary(row),
 			externalReference: row.external_reference,
 			recurringPlanId: row.recurring_plan_id,
 			supporter: {
@@ -251,7 +246,7 @@ async function totalsFromGifts(
  * they add up about one row per day and kind of gift. Cheap when there is nothing to fold.
  */
 export async function foldPastDailyTotals(db: Db, now = new Date()): Promise<void> {
-	const before = addDays(organisationDate(now), -1);
+	const before = addDays(organisationDay(now), -1);
 	await sql`select komak_compact_daily_totals(${before}::date)`.execute(db);
 }
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { Channel } from '../../giving/vocabulary.ts';
-import { addDays, monthStart, organisationDate, startOfDay } from '../organisation/calendar.ts';
+import { addDays, monthStart, startOfDay } from '../organisation/calendar.ts';
+import { organisationDay } from '../../dates.ts';
 import { foldPastDailyTotals } from './contributions.ts';
 import type { Database } from '../db/schema.ts';
 
@@ -118,7 +119,7 @@ function addTo(periods: PeriodAmounts, period: keyof PeriodAmounts, count: numbe
 const monthNumber = sql<number>`(extract(year from day) * 100 + extract(month from day))::integer`;
 
 export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard> {
-	const today = organisationDate(now);
+	const today = organisationDay(now);
 	const thisMonth = monthStart(today);
 	const yearStart = `${today.slice(0, 4)}-01-01`;
 	const twelveMonthsStart = monthStart(today, -11);

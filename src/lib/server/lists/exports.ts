@@ -10,7 +10,7 @@ import {
 	filteredContributions,
 	resolveContributionSearch
 } from './contributions.ts';
-import { organisationDate } from '../organisation/calendar.ts';
+import { organisationDay } from '../../dates.ts';
 import { epochMicroseconds, fromEpochMicroseconds } from '../db/keyset.ts';
 import { filteredSupporters, supporterSortKey, supporterSortValue } from './supporters.ts';
 
@@ -360,5 +360,5 @@ export function csvStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Ui
 
 /** `komak-contributions-2026-11-25.csv`: what the browser saves the export as. */
 export function exportFileName(list: 'contributions' | 'supporters', now = new Date()): string {
-	return `komak-${list}-${organisationDate(now)}.csv`;
+	return `komak-${list}-${organisationDay(now)}.csv`;
 }

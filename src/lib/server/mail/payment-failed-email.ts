@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { formatDate } from '../../dates.ts';
 import { declineReasonForSupporter, type DeclineReason } from '../../giving/decline-reasons.ts';
 import {
 	intlLocale,
@@ -63,11 +64,7 @@ export function paymentFailedEmail(content: PaymentFailedEmailContent): Rendered
 	const amount = formatMoney(content.amountMinor, content.currency, intlLocale(locale));
 	const name = content.supporterName.trim();
 	const nextAttempt =
-		content.nextAttemptAt &&
-		new Intl.DateTimeFormat(intlLocale(locale), {
-			dateStyle: 'long',
-			timeZone: 'Europe/Oslo'
-		}).format(content.nextAttemptAt);
+		content.nextAttemptAt && formatDate(content.nextAttemptAt, { locale, long: true });
 	const reason = reasonTexts[declineReasonForSupporter(content.declineCode)](options);
 
 	return renderEmail({

@@ -1,15 +1,11 @@
 import type { Channel, ContributionKind } from '../../giving/vocabulary.ts';
+import { formatDate } from '../../dates.ts';
+import { channelLabel } from '../../giving/vocabulary.ts';
 import { textDirection, type Locale } from '../../locales.ts';
 import { formatOrganisationNumber } from '../../organisation/organisation-number.ts';
 import { m } from '../../paraglide/messages.js';
 import { formatReceiptNumber } from '../../documents/receipt-number.ts';
-import {
-	asLocale,
-	channelName,
-	documentDate,
-	documentMoney,
-	leftToRight
-} from '../documents/labels.ts';
+import { asLocale, documentMoney, leftToRight } from '../documents/labels.ts';
 import { renderEmail, type RenderedEmail } from './layout.ts';
 
 // The thank-you receipt for one gift, in the supporter's language, as HTML and plain text. The
@@ -55,8 +51,8 @@ export function receiptFacts(
 			ltr(formatReceiptNumber(gift.receiptNumber, gift.receivedAt))
 		],
 		[m.documents_amount({}, o), documentMoney(gift.amountMinor, gift.currency, locale)],
-		[m.documents_received_on({}, o), documentDate(gift.receivedAt, locale)],
-		[m.documents_channel({}, o), channelName(gift.channel, locale)],
+		[m.documents_received_on({}, o), formatDate(gift.receivedAt, { locale, long: true })],
+		[m.documents_channel({}, o), channelLabel(gift.channel, locale)],
 		[m.mail_receipt_recipient({}, o), organisation.name]
 	];
 	if (organisation.organisationNumber)

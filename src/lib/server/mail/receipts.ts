@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { markReceiptsUnsendable, numberReceipts } from '../giving/contributions.ts';
 import { findOrganisation } from '../organisation/settings.ts';
 import { queueEmail } from './outbox.ts';
 import { buildReceiptEmail } from './receipt-email.ts';
@@ -64,28 +65,15 @@ export async function issueDueReceipts(
 
 		const hasAddress = (gift: (typeof due)[number]) => gift.email !== null && !gift.erased_at;
 		const unreachable = due.filter((gift) => !hasAddress(gift)).map((gift) => gift.id);
-		if (unreachable.length > 0) {
-			await trx
-				.updateTable('contribution')
-				.set({ receipt_skip_reason: 'no_email' })
-				.where('id', 'in', unreachable)
-				.execute();
-		}
+		if (unreachable.length > 0) await markReceiptsUnsendable(trx, unreachable);
 
 		const reachable = due.filter(hasAddress);
 		if (reachable.length === 0) return { issued: 0, skipped: unreachable.length };
 		// One statement for the batch: the summary trigger on contribution runs once.
-		const numbered = await trx
-			.updateTable('contribution')
-			.set({ receipt_number: sql<number>`nextval('receipt_number_seq')` })
-			.where(
-				'id',
-				'in',
-				reachable.map((gift) => gift.id)
-			)
-			.returning(['id', 'receipt_number'])
-			.execute();
-		const numbers = new Map(numbered.map((row) => [row.id, row.receipt_number!]));
+		const numbers = await numberReceipts(
+			trx,
+			reachable.map((gift) => gift.id)
+		);
 
 		const organisation = await findOrganisation(trx);
 		const from = {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { config, type Config } from '../config.ts';
 import type { Database, EmailMessage } from '../db/schema.ts';
 import { log } from '../log.ts';
 import { findOrganisation } from '../organisation/settings.ts';
@@ -250,10 +251,10 @@ export function startMailWorker(
 	};
 }
 
+type MailSettings = Partial<Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>>;
+
 /** The worker's settings from the environment: SMTP_URL and MAIL_FROM. */
-export function mailWorkerOptionsFromEnv(
-	env: Record<string, string | undefined> = process.env
-): MailWorkerOptions {
+export function mailWorkerOptionsFromEnv(env: MailSettings = config()): MailWorkerOptions {
 	const smtpUrl = env.SMTP_URL?.trim();
 	return {
 		transport: smtpUrl ? createSmtpTransport(smtpUrl) : null,
@@ -262,6 +263,6 @@ export function mailWorkerOptionsFromEnv(
 }
 
 /** Whether this instance has a mail server to send through (the outbox page says so). */
-export function hasMailServer(env: Record<string, string | undefined> = process.env): boolean {
+export function hasMailServer(env: MailSettings = config()): boolean {
 	return Boolean(env.SMTP_URL?.trim());
 }

@@ -32,3 +32,34 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
 		})
 		.execute();
 }
+
+/**
+ * A page of the audit log, newest first, with who did each thing: the entries before the id
+ * `before` (the id grows with time, so it alone pages through the log), of one entity if named.
+ */
+export async function listAuditEntries(
+	db: Db,
+	{ before, entity, pageSize }: { before: number | null; entity: string; pageSize: number }
+) {
+	let query = db
+		.selectFrom('audit_log')
+		.leftJoin('staff_user', 'staff_user.id', 'audit_log.staff_user_id')
+		.select([
+			'audit_log.id',
+			'audit_log.action',
+			'audit_log.entity_type',
+			'audit_log.entity_id',
+			'audit_log.before',
+			'audit_log.after',
+			'audit_log.request_id',
+			'audit_log.created_at',
+			'staff_user.name as staffName',
+			'staff_user.email as staffEmail'
+		])
+		.orderBy('audit_log.id', 'desc')
+		.limit(pageSize + 1);
+	if (before !== null) query = query.where('audit_log.id', '<', before);
+	if (entity) query = query.where('audit_log.entity_id', '=', entity);
+	const rows = await query.execute();
+	return { rows: rows.slice(0, pageSize), hasMore: rows.length > pageSize };
+}

@@ -1,20 +1,12 @@
 import { sql, type RawBuilder } from 'kysely';
+import { organisationTimeZone } from '../../dates.ts';
 
 // The organisation's calendar: what "today", "this month" and a date filter mean. Gifts are
-// stored as instants; the admin speaks in days and months in Norway.
+// stored as instants; the admin speaks in days and months in the organisation's time zone.
 
-export const ORGANISATION_TIME_ZONE = 'Europe/Oslo';
-
-const dayFormat = new Intl.DateTimeFormat('en-CA', {
-	timeZone: ORGANISATION_TIME_ZONE,
-	year: 'numeric',
-	month: '2-digit',
-	day: '2-digit'
-});
-
-/** The date (YYYY-MM-DD) an instant falls on in the organisation's time zone. */
-export function organisationDate(instant: Date): string {
-	return dayFormat.format(instant);
+/** The calendar year of a timestamp column in the organisation's time zone, in SQL. */
+export function yearOf(column: string): RawBuilder<number> {
+	return sql<number>`extract(year from ${sql.ref(column)} at time zone ${organisationTimeZone()})::int`;
 }
 
 /** The first day of the month `months` after (or before) the month of `date`. */
@@ -34,10 +26,10 @@ export function addDays(date: string, days: number): string {
 
 /** The first instant of a date (YYYY-MM-DD) in the organisation's time zone. */
 export function startOfDay(date: string): RawBuilder<Date> {
-	return sql<Date>`(${date}::date::timestamp at time zone ${ORGANISATION_TIME_ZONE})`;
+	return sql<Date>`(${date}::date::timestamp at time zone ${organisationTimeZone()})`;
 }
 
 /** The first instant after a date, so `< endOfDay(to)` includes the whole of `to`. */
 export function endOfDay(date: string): RawBuilder<Date> {
-	return sql<Date>`((${date}::date + 1)::timestamp at time zone ${ORGANISATION_TIME_ZONE})`;
+	return sql<Date>`((${date}::date + 1)::timestamp at time zone ${organisationTimeZone()})`;
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { useOrganisationTimeZone } from '../../dates.ts';
 import { supportedCurrencies } from '../../money.ts';
 import type { OrganisationSettings } from '../../organisation/settings-form.ts';
 import { recordAudit } from './audit.ts';
@@ -15,7 +16,15 @@ export interface CurrencyRules {
 }
 
 export async function findOrganisation(db: Db) {
-	return db.selectFrom('organisation').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+	const organisation = await db
+		.selectFrom('organisation')
+		.selectAll()
+		.where('id', '=', 1)
+		.executeTakeFirstOrThrow();
+	// Wherever the settings are read, dates follow the zone they name (staff may have changed it
+	// on another instance).
+	useOrganisationTimeZone(organisation.time_zone);
+	return organisation;
 }
 
 /** The enabled currencies in the order staff chose, with their preset and allowed amounts. */
@@ -45,6 +54,7 @@ export async function loadSettings(db: Db): Promise<OrganisationSettings> {
 	return {
 		name: organisation.name,
 		contactEmail: organisation.contact_email,
+		timeZone: organisation.time_zone,
 		defaultCurrency: organisation.default_currency,
 		cardFeeBasisPoints: organisation.card_fee_basis_points,
 		bankName: organisation.bank_name,
@@ -83,6 +93,7 @@ export async function saveSettings(
 			.set({
 				name: settings.name,
 				contact_email: settings.contactEmail,
+				time_zone: settings.timeZone,
 				default_currency: settings.defaultCurrency,
 				card_fee_basis_points: settings.cardFeeBasisPoints,
 				bank_name: settings.bankName,
@@ -98,6 +109,10 @@ export async function saveSettings(
 			})
 			.where('id', '=', 1)
 			.execute();
+		if (settings.timeZone !== before.timeZone) {
+			// The dashboard's days were counted in the old zone: count them again in the new one.
+			await sql`select komak_rebuild_giving_summaries()`.execute(trx);
+		}
 		for (const [position, c] of settings.currencies.entries()) {
 			const row = {
 				is_enabled: c.isEnabled,
@@ -122,4 +137,5 @@ export async function saveSettings(
 			after: settings
 		});
 	});
+	useOrganisationTimeZone(settings.timeZone);
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { eraseGiftDedications } from '../giving/contributions.ts';
 import { recordAudit } from '../organisation/audit.ts';
 import { isSupporterId, type StaffActor } from '../supporters/profile.ts';
 import { escapeLike } from '../db/keyset.ts';
@@ -107,12 +108,7 @@ export async function eraseSupporter(
 			})
 			.where('id', 'in', ids)
 			.execute();
-		await trx
-			.updateTable('contribution')
-			.set({ dedication: '', updated_at: sql`now()` })
-			.where('supporter_id', 'in', ids)
-			.where('dedication', '<>', '')
-			.execute();
+		await eraseGiftDedications(trx, ids);
 		const removedTaxIdentities = Number(
 			(
 				await trx

@@ -5,8 +5,9 @@ import type {
 	ContributionStatus,
 	PlanStatus
 } from '../../giving/vocabulary.ts';
-import { ORGANISATION_TIME_ZONE } from '../organisation/calendar.ts';
+import { yearOf } from '../organisation/calendar.ts';
 import type { Database, RecurringPlan } from '../db/schema.ts';
+import { toGiftSummary } from '../giving/gift-summary.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -56,27 +57,16 @@ export async function listOwnGifts(
 		.limit(limit)
 		.execute();
 	return rows.map((row) => ({
-		id: row.id,
-		receivedAt: row.received_at,
-		channel: row.channel,
-		kind: row.kind,
-		amountMinor: row.amount_minor,
-		currency: row.currency,
-		refundedMinor: row.refunded_minor,
-		status: row.status,
+		...toGiftSummary(row),
 		hasReceipt: row.receipt_number !== null
 	}));
 }
 
-/** The years (in Norway) in which the supporter gave something that counts, newest first. */
+/** The years (in the organisation's time zone) in which the supporter gave something that counts, newest first. */
 export async function listGivingYears(db: Db, supporterId: string): Promise<number[]> {
 	const rows = await db
 		.selectFrom('contribution')
-		.select(
-			sql<number>`extract(year from received_at at time zone ${ORGANISATION_TIME_ZONE})::int`.as(
-				'year'
-			)
-		)
+		.select(yearOf('received_at').as('year'))
 		.where('supporter_id', '=', supporterId)
 		.where('status', 'in', ['succeeded', 'partially_refunded'])
 		.groupBy(sql`1`)

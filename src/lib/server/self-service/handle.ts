@@ -1,6 +1,6 @@
 import { redirect, type Handle } from '@sveltejs/kit';
 import { getDatabase } from '../db/instance.ts';
-import { isSameOriginRequest } from '../auth/handle.ts';
+import { keepPrivate, refuseCrossOriginWrite } from '../http/same-origin.ts';
 import {
 	deleteSupporterSessionCookie,
 	readSupporterSessionCookie,
@@ -13,24 +13,14 @@ export function isSelfServicePath(pathname: string): boolean {
 	return pathname === '/my' || pathname.startsWith('/my/');
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /**
  * For /my: refuses cross-origin writes, reads the supporter's session cookie and fills
  * `locals.supporter`. Every page and action still checks `locals.supporter` itself.
  */
 export const authenticateSupporter: Handle = async ({ event, resolve }) => {
 	if (!isSelfServicePath(event.url.pathname)) return resolve(event);
-	if (!SAFE_METHODS.has(event.request.method) && !isSameOriginRequest(event.request, event.url)) {
-		event.locals.log.warn(
-			{ origin: event.request.headers.get('origin'), path: event.url.pathname },
-			'cross-origin request to /my refused'
-		);
-		return new Response('Cross-origin requests are refused.', {
-			status: 403,
-			headers: { 'content-type': 'text/plain; charset=utf-8' }
-		});
-	}
+	const refused = refuseCrossOriginWrite(event, 'Cross-origin requests are refused.');
+	if (refused) return refused;
 	const token = readSupporterSessionCookie(event);
 	if (token) {
 		const validated = await validateSupporterSession(getDatabase(), token);
@@ -42,12 +32,7 @@ export const authenticateSupporter: Handle = async ({ event, resolve }) => {
 			event.locals.supporterSessionId = validated.sessionId;
 		}
 	}
-	const response = await resolve(event);
-	// A person's gifts and plans: never kept by a shared cache or the browser's back-forward cache.
-	if (!response.headers.has('cache-control')) {
-		response.headers.set('cache-control', 'private, no-store');
-	}
-	return response;
+	return keepPrivate(await resolve(event));
 };
 
 /** The signed-in supporter, or a 303 to the sign-in form on /my. */

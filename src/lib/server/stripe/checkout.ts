@@ -106,3 +106,12 @@ export async function createCheckoutSession(
 		.execute();
 	return session;
 }
+
+/** The attempt that opened a Checkout Session: what kind of gift, and the address typed for it. */
+export async function findCheckoutAttemptBySession(db: Kysely<Database>, sessionId: string) {
+	return db
+		.selectFrom('checkout_attempt')
+		.select(['kind', 'email'])
+		.where('stripe_checkout_session_id', '=', sessionId)
+		.executeTakeFirst();
+}

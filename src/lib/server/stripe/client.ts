@@ -1,16 +1,19 @@
 import Stripe from 'stripe';
 import { storableJson } from '../../storable-text.ts';
+import { config, type Config } from '../config.ts';
 
 // One Stripe client per process, configured from the environment. STRIPE_API_URL points the
 // official SDK at another host (a local fake in tests and demos); without a key, card giving is off.
 
 let client: Stripe | undefined;
 
-export function isCardPaymentConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+type StripeSettings = Partial<Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_API_URL'>>;
+
+export function isCardPaymentConfigured(env: StripeSettings = config()): boolean {
 	return Boolean(env.STRIPE_SECRET_KEY);
 }
 
-export function createStripeClient(env: NodeJS.ProcessEnv = process.env): Stripe {
+export function createStripeClient(env: StripeSettings = config()): Stripe {
 	const key = env.STRIPE_SECRET_KEY;
 	if (!key) throw new Error('STRIPE_SECRET_KEY is not set: card giving is off');
 	const apiUrl = env.STRIPE_API_URL ? new URL(env.STRIPE_API_URL) : undefined;

@@ -1,7 +1,12 @@
 import { sql, type Transaction } from 'kysely';
 import type Stripe from 'stripe';
 import type { PlanStatus } from '../../giving/vocabulary.ts';
-import { recordContribution, updateContributionsByPayment } from '../giving/contributions.ts';
+import {
+	markGiftDispute,
+	markGiftRefunded,
+	markPendingCardGiftFailed,
+	recordGift
+} from '../giving/contributions.ts';
 import type { CheckoutAttempt, Database } from '../db/schema.ts';
 import { queuePaymentFailedEmail } from '../mail/payment-failed-email.ts';
 import { findPlanByExternalId, upsertPlan } from '../giving/plans.ts';
@@ -181,7 +186,7 @@ async function applyInvoice(trx: Trx, facts: InvoiceFacts, attempt?: CheckoutAtt
 	const failure = isStillOwed(facts) ? (payment.failureReason ?? 'payment_failed') : undefined;
 	const plan = await applySubscription(trx, subscription, failure, attempt);
 	if (!plan) return null;
-	await recordContribution(trx, {
+	await recordGift(trx, {
 		supporter_id: plan.supporter_id,
 		recurring_plan_id: plan.id,
 		channel: 'card',
@@ -233,7 +238,7 @@ const checkoutPaid: Handler = async (stripe, event) => {
 			name: attempt?.name || session.customer_details?.name || '',
 			locale: attempt?.locale
 		});
-		await recordContribution(trx, {
+		await recordGift(trx, {
 			supporter_id: supporter.id,
 			channel: 'card',
 			kind: 'one_off',
@@ -259,13 +264,7 @@ const checkoutFailed =
 		return async (trx) => {
 			await settleAttempt(trx, session.metadata, status);
 			if (status !== 'failed' || !paymentIntentId) return;
-			await trx
-				.updateTable('contribution')
-				.set({ status: 'failed', updated_at: sql`now()` })
-				.where('channel', '=', 'card')
-				.where('external_reference', '=', paymentIntentId)
-				.where('status', '=', 'pending')
-				.execute();
+			await markPendingCardGiftFailed(trx, paymentIntentId);
 		};
 	};
 
@@ -310,7 +309,7 @@ const chargeRefunded: Handler = async (stripe, event) => {
 	const change = refundChange(charge);
 	if (!paymentIntentId || !change) return nothing;
 	return async (trx) => {
-		await updateContributionsByPayment(trx, paymentIntentId, change);
+		await markGiftRefunded(trx, paymentIntentId, change);
 	};
 };
 
@@ -322,14 +321,11 @@ const disputeChanged: Handler = async (stripe, event) => {
 	if (!paymentIntentId) return nothing;
 	return async (trx) => {
 		if (event.type === 'charge.dispute.created') {
-			await updateContributionsByPayment(trx, paymentIntentId, { status: 'disputed' });
+			await markGiftDispute(trx, paymentIntentId, { stage: 'opened' });
 		} else if (dispute.status === 'won') {
-			await updateContributionsByPayment(trx, paymentIntentId, { status: 'succeeded' });
+			await markGiftDispute(trx, paymentIntentId, { stage: 'won' });
 		} else if (dispute.status === 'lost') {
-			await updateContributionsByPayment(trx, paymentIntentId, {
-				status: 'refunded',
-				refunded_minor: dispute.amount
-			});
+			await markGiftDispute(trx, paymentIntentId, { stage: 'lost', amountMinor: dispute.amount });
 		}
 	};
 };

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import type { Database } from '../db/schema.ts';
 import { storableText } from '../../storable-text.ts';
+import { config } from '../config.ts';
 import { handlers } from './handlers.ts';
 
 export interface ReceiveOptions {
@@ -10,8 +11,6 @@ export interface ReceiveOptions {
 	/** The site's public origin, for links in emails; by default ORIGIN, as `npm start` sets it. */
 	origin?: string;
 }
-
-const configuredOrigin = () => process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`;
 
 export type EventOutcome = 'processed' | 'duplicate' | 'ignored' | 'failed';
 
@@ -26,7 +25,7 @@ export async function receiveStripeEvent(
 	db: Kysely<Database>,
 	stripe: Stripe,
 	event: Stripe.Event,
-	{ rawPayload, origin = configuredOrigin() }: ReceiveOptions = {}
+	{ rawPayload, origin = config().ORIGIN }: ReceiveOptions = {}
 ): Promise<{ outcome: EventOutcome; error?: unknown }> {
 	const row = {
 		id: event.id,

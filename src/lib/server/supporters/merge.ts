@@ -1,6 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Supporter } from '../db/schema.ts';
-import { totalsBySupporter, type CurrencyTotal } from '../giving/contributions.ts';
+import {
+	moveGiftsToSupporter,
+	totalsBySupporter,
+	type CurrencyTotal
+} from '../giving/contributions.ts';
 import { recordAudit } from '../organisation/audit.ts';
 import { isSupporterId, type StaffActor } from './profile.ts';
 import { supporterSearchCondition } from './search.ts';
@@ -209,12 +213,7 @@ export async function mergeSupporters(
 			.returningAll()
 			.executeTakeFirstOrThrow();
 
-		const movedContributions = await trx
-			.updateTable('contribution')
-			.set({ supporter_id: keptId, updated_at: sql`now()` })
-			.where('supporter_id', '=', otherId)
-			.returning('id')
-			.execute();
+		const movedContributionIds = await moveGiftsToSupporter(trx, otherId, keptId);
 		const movedPlans = await trx
 			.updateTable('recurring_plan')
 			.set({ supporter_id: keptId, updated_at: sql`now()` })
@@ -227,7 +226,6 @@ export async function mergeSupporters(
 			throw new Error(`merge would change the gifts: ${ledgerBefore} became ${ledgerAfter}`);
 		}
 
-		const movedContributionIds = movedContributions.map((r) => r.id);
 		const movedPlanIds = movedPlans.map((r) => r.id);
 		const audit = {
 			staffUserId: actor.staffUserId,

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, RecurringPlan, Supporter } from '../db/schema.ts';
 import { totalsBySupporter, type CurrencyTotal } from '../giving/contributions.ts';
+import { toGiftSummary } from '../giving/gift-summary.ts';
 import { recordAudit } from '../organisation/audit.ts';
 import type {
 	SupporterEdit,
@@ -101,14 +102,7 @@ export async function listSupporterTimeline(
 		.limit(limit)
 		.execute();
 	return rows.map((row) => ({
-		id: row.id,
-		receivedAt: row.received_at,
-		channel: row.channel,
-		kind: row.kind,
-		amountMinor: row.amount_minor,
-		currency: row.currency,
-		refundedMinor: row.refunded_minor,
-		status: row.status,
+		...toGiftSummary(row),
 		externalReference: row.external_reference,
 		note: row.note,
 		dedication: row.dedication,

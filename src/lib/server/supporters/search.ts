@@ -1,6 +1,7 @@
-import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { normaliseSearch } from '../../lists/cursor.ts';
 import { escapeLike } from '../db/keyset.ts';
+import type { Database } from '../db/schema.ts';
 
 // Finding a supporter by what staff remember: part of the name, email, phone or giving reference.
 //
@@ -28,4 +29,28 @@ export function supporterSearchCondition(query: string, alias = 's'): RawBuilder
 	}
 	const prefix = `${escapeLike(text)}%`;
 	return sql<SqlBool>`(lower(${sql.ref(`${alias}.name`)}) like ${prefix} or lower(${sql.ref(`${alias}.email`)}) like ${prefix})`;
+}
+
+/** Supporters for the gift form's picker, found the way the supporter list finds them. */
+export async function findSupporterCandidates(db: Kysely<Database>, text: string, limit = 10) {
+	const matches = supporterSearchCondition(text, 'supporter');
+	if (!matches) return [];
+	return db
+		.selectFrom('supporter')
+		.select(['id', 'name', 'email', 'phone', 'reference'])
+		.where('merged_into', 'is', null)
+		.where('erased_at', 'is', null)
+		.where(matches)
+		.orderBy('name')
+		.limit(limit)
+		.execute();
+}
+
+/** The supporter chosen in the gift form's picker. */
+export async function findSupporterSummary(db: Kysely<Database>, id: string) {
+	return db
+		.selectFrom('supporter')
+		.select(['id', 'name', 'email', 'phone', 'reference'])
+		.where('id', '=', id)
+		.executeTakeFirst();
 }

@@ -4,7 +4,7 @@ import type { Donation } from '../../giving/donation-form.ts';
 import type { ContributionStatus, PlanStatus } from '../../giving/vocabulary.ts';
 import { isLocale } from '../../locales.ts';
 import type { Database, VippsAgreement } from '../db/schema.ts';
-import { recordContribution } from '../giving/contributions.ts';
+import { recordGift } from '../giving/contributions.ts';
 import { findPlanByExternalId, upsertPlan } from '../giving/plans.ts';
 import { queuePaymentFailedEmail } from '../mail/payment-failed-email.ts';
 import { findOrCreateSupporterByEmail } from '../supporters/supporters.ts';
@@ -182,7 +182,7 @@ async function applyAgreement(
 	for (const charge of charges) {
 		const giftState = giftStatus(charge);
 		if (!giftState) continue;
-		const { contribution } = await recordContribution(trx, {
+		const { contribution } = await recordGift(trx, {
 			supporter_id: supporterId,
 			recurring_plan_id: plan.id,
 			channel: 'vipps',

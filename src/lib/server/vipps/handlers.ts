@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ContributionStatus } from '../../giving/vocabulary.ts';
-import { recordContribution, updateContributionsByPayment } from '../giving/contributions.ts';
+import { markGiftRefunded, recordGift } from '../giving/contributions.ts';
 import type { Database, VippsPayment } from '../db/schema.ts';
 import { findOrCreateSupporterByEmail } from '../supporters/supporters.ts';
 import { isLocale } from '../../locales.ts';
@@ -62,11 +62,16 @@ export async function settleVippsPayment(
 			.returningAll()
 			.executeTakeFirstOrThrow();
 		if (payment.aggregate.capturedAmount.value > 0)
-			await recordGift(trx, attempt, payment, receivedAt);
+			await recordOneOffGift(trx, attempt, payment, receivedAt);
 	};
 }
 
-async function recordGift(trx: Trx, attempt: VippsPayment, payment: Payment, receivedAt: Date) {
+async function recordOneOffGift(
+	trx: Trx,
+	attempt: VippsPayment,
+	payment: Payment,
+	receivedAt: Date
+) {
 	// A later report (a refund) finds the gift's supporter; the first one finds or makes them by
 	// email. A payment whose supporter was erased before the gift was recorded stays unrecorded.
 	const recorded = await trx
@@ -89,7 +94,7 @@ async function recordGift(trx: Trx, attempt: VippsPayment, payment: Payment, rec
 	if (!supporterId) return;
 	const { capturedAmount, refundedAmount } = payment.aggregate;
 	const status = giftStatus(payment.aggregate);
-	await recordContribution(trx, {
+	await recordGift(trx, {
 		supporter_id: supporterId,
 		channel: 'vipps',
 		kind: 'one_off',
@@ -107,10 +112,13 @@ async function recordGift(trx: Trx, attempt: VippsPayment, payment: Payment, rec
 		receipt_requested: true
 	});
 	if (refundedAmount.value > 0) {
-		await updateContributionsByPayment(
+		await markGiftRefunded(
 			trx,
 			attempt.reference,
-			{ status, refunded_minor: refundedAmount.value },
+			{
+				status: status === 'refunded' ? 'refunded' : 'partially_refunded',
+				refunded_minor: refundedAmount.value
+			},
 			'vipps'
 		);
 	}

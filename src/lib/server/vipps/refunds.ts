@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { updateContributionsByPayment } from '../giving/contributions.ts';
+import { findGift, markGiftRefunded } from '../giving/contributions.ts';
 import type { StaffContext } from '../giving/manual-gifts.ts';
 import { recordAudit } from '../organisation/audit.ts';
 import type { VippsClient } from './client.ts';
@@ -39,11 +39,7 @@ export async function refundVippsGift(
 	amountMinor: number | null,
 	context: StaffContext
 ): Promise<VippsRefundOutcome> {
-	const gift = await db
-		.selectFrom('contribution')
-		.selectAll()
-		.where('id', '=', id)
-		.executeTakeFirst();
+	const gift = await findGift(db, id);
 	if (!gift) return { ok: false, reason: 'not_found' };
 	if (!isRefundableVippsGift(gift)) return { ok: false, reason: 'not_refundable' };
 	const reference = gift.payment_reference!;
@@ -68,7 +64,7 @@ export async function refundVippsGift(
 			refundedMinor >= gift.amount_minor ? ('refunded' as const) : ('partially_refunded' as const)
 	};
 	await db.transaction().execute(async (trx) => {
-		await updateContributionsByPayment(trx, reference, change, 'vipps');
+		await markGiftRefunded(trx, reference, change, 'vipps');
 		await recordAudit(trx, {
 			staffUserId: context.staffUserId,
 			requestId: context.requestId,

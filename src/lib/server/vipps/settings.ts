@@ -1,5 +1,15 @@
-// Everything Komak reads from the environment about Vipps MobilePay, in one place, so that it
-// moves as one piece into the shared config module.
+import { config, type Config } from '../config.ts';
+
+// The Vipps MobilePay settings, from the config module (VIPPS_* variables).
+
+type VippsVariables = Pick<
+	Config,
+	| 'VIPPS_CLIENT_ID'
+	| 'VIPPS_CLIENT_SECRET'
+	| 'VIPPS_SUBSCRIPTION_KEY'
+	| 'VIPPS_MERCHANT_SERIAL_NUMBER'
+	| 'VIPPS_API_URL'
+>;
 
 export const VIPPS_PRODUCTION_URL = 'https://api.vipps.no';
 export const VIPPS_TEST_URL = 'https://apitest.vipps.no';
@@ -14,7 +24,7 @@ export interface VippsSettings {
 }
 
 /** The Vipps keys, or null when any is missing: then the appeal shows Vipps as before. */
-export function vippsSettings(env: NodeJS.ProcessEnv = process.env): VippsSettings | null {
+export function vippsSettings(env: Partial<VippsVariables> = config()): VippsSettings | null {
 	const clientId = env.VIPPS_CLIENT_ID?.trim();
 	const clientSecret = env.VIPPS_CLIENT_SECRET?.trim();
 	const subscriptionKey = env.VIPPS_SUBSCRIPTION_KEY?.trim();
@@ -30,5 +40,5 @@ export function vippsSettings(env: NodeJS.ProcessEnv = process.env): VippsSettin
 	};
 }
 
-export const isVippsConfigured = (env: NodeJS.ProcessEnv = process.env) =>
+export const isVippsConfigured = (env: Partial<VippsVariables> = config()) =>
 	vippsSettings(env) !== null;

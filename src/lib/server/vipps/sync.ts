@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import type { VippsClient } from './client.ts';
 import { settleVippsAgreement } from './agreements.ts';
@@ -31,7 +32,7 @@ export async function syncVippsPayments(
 	vipps: VippsClient,
 	{
 		since = new Date(Date.now() - LOOK_BACK_DAYS * 86_400_000),
-		origin = process.env.ORIGIN ?? 'http://localhost:3000'
+		origin = config().ORIGIN
 	}: { since?: Date; origin?: string } = {}
 ): Promise<VippsSyncReport> {
 	const unsettled = await db

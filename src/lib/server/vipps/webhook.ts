@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { storableText } from '../../storable-text.ts';
 import type { VippsClient } from './client.ts';
@@ -7,8 +8,6 @@ import { settleVippsPayment } from './handlers.ts';
 import type { VippsWebhookEvent } from './types.ts';
 
 export type EventOutcome = 'processed' | 'duplicate' | 'failed';
-
-const configuredOrigin = () => process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`;
 
 /**
  * Vipps's events have no id of their own. A payment's is what happened and that step's PSP
@@ -44,7 +43,7 @@ export async function receiveVippsEvent(
 	vipps: VippsClient,
 	event: VippsWebhookEvent,
 	payload: string = JSON.stringify(event),
-	{ origin = configuredOrigin() }: { origin?: string } = {}
+	{ origin = config().ORIGIN }: { origin?: string } = {}
 ): Promise<{ outcome: EventOutcome; error?: unknown }> {
 	const facts = vippsEventFacts(event);
 	const { id } = facts;

@@ -13,10 +13,11 @@ import { readForm } from '$lib/server/http/form';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event, 'admin');
-	return {
-		values: settingsToValues(await loadSettings(getDatabase())),
-		saved: event.url.searchParams.has('saved')
-	};
+	const values = settingsToValues(await loadSettings(getDatabase()));
+	const timeZones = Intl.supportedValuesOf('timeZone');
+	// A zone the list does not name (an alias such as UTC) stays choosable, so saving keeps it.
+	if (!timeZones.includes(values.timeZone)) timeZones.unshift(values.timeZone);
+	return { values, saved: event.url.searchParams.has('saved'), timeZones };
 };
 
 function errorText(code: SettingsErrorCode): string {
@@ -29,7 +30,8 @@ function errorText(code: SettingsErrorCode): string {
 		range_invalid: m.admin_settings_error_range,
 		presets_invalid: m.admin_settings_error_presets,
 		no_currency: m.admin_settings_error_no_currency,
-		organisation_number_invalid: m.statements_tax_error_organisation_number
+		organisation_number_invalid: m.statements_tax_error_organisation_number,
+		time_zone_invalid: m.admin_settings_error_time_zone
 	}[code]();
 }
 

@@ -1,4 +1,5 @@
 import { json, text } from '@sveltejs/kit';
+import { config } from '$lib/server/config';
 import { getDatabase } from '$lib/server/db/instance';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import { verifyStripeDelivery } from '$lib/server/stripe/verify';
@@ -15,7 +16,7 @@ const refusals = {
 // 1 minute ahead) and must be an event before anything is stored. 2xx means handled (or already handled); 5xx asks Stripe to
 // deliver again.
 export const POST: RequestHandler = async ({ request, locals, url }) => {
-	const secret = process.env.STRIPE_WEBHOOK_SECRET;
+	const secret = config().STRIPE_WEBHOOK_SECRET;
 	if (!secret || !isCardPaymentConfigured()) {
 		locals.log.error(
 			'Stripe webhook received but STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET is not set'

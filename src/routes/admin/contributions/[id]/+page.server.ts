@@ -6,14 +6,11 @@ import { giftErrorTexts } from '$lib/giving/gift-errors';
 import { parseAmount, toInputString } from '$lib/money';
 import { m } from '$lib/paraglide/messages';
 import { hasRole, requireStaff } from '$lib/server/auth/guard';
+import { findStaffName } from '$lib/server/auth/staff';
 import { getDatabase } from '$lib/server/db/instance';
-import {
-	editManualGift,
-	findContribution,
-	isHandRecorded,
-	refundCardGift,
-	voidGift
-} from '$lib/server/giving/manual-gifts';
+import { findGift, findGiftSupporter } from '$lib/server/giving/contributions';
+import { editManualGift, isHandRecorded, voidGift } from '$lib/server/giving/manual-gifts';
+import { refundability, refundCardGift } from '$lib/server/giving/refunds';
 import { listEnabledCurrencies } from '$lib/server/organisation/settings';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
@@ -24,7 +21,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 async function loadGift(id: string) {
 	if (!uuidPattern.test(id)) error(404, 'Not found');
-	const gift = await findContribution(getDatabase(), id);
+	const gift = await findGift(getDatabase(), id);
 	if (!gift) error(404, 'Not found');
 	return gift;
 }
@@ -34,18 +31,8 @@ export const load: PageServerLoad = async (event) => {
 	const db = getDatabase();
 	const gift = await loadGift(event.params.id);
 	const [supporter, recordedBy, currencies] = await Promise.all([
-		db
-			.selectFrom('supporter')
-			.select(['id', 'name', 'email', 'erased_at'])
-			.where('id', '=', gift.supporter_id)
-			.executeTakeFirstOrThrow(),
-		gift.recorded_by
-			? db
-					.selectFrom('staff_user')
-					.select(['name', 'email'])
-					.where('id', '=', gift.recorded_by)
-					.executeTakeFirst()
-			: undefined,
+		findGiftSupporter(db, gift),
+		gift.recorded_by ? findStaffName(db, gift.recorded_by) : undefined,
 		listEnabledCurrencies(db)
 	]);
 	const isEditable = isHandRecorded(gift) && gift.status !== 'voided';
@@ -59,13 +46,11 @@ export const load: PageServerLoad = async (event) => {
 		canEdit: isEditable && hasRole(staff, 'staff'),
 		canVoid: gift.channel !== 'card' && gift.status !== 'voided' && hasRole(staff, 'staff'),
 		canRefund:
-			((gift.channel === 'card' &&
-				gift.payment_reference !== null &&
-				gift.amount_minor > gift.refunded_minor &&
-				['succeeded', 'partially_refunded'].includes(gift.status) &&
-				isCardPaymentConfigured()) ||
-				(isRefundableVippsGift(gift) && getVipps() !== null)) &&
-			hasRole(staff, 'admin'),
+			refundability(gift, {
+				isCardPaymentConfigured: isCardPaymentConfigured(),
+				isAdmin: hasRole(staff, 'admin')
+			}).refundable ||
+			(isRefundableVippsGift(gift) && getVipps() !== null && hasRole(staff, 'admin')),
 		editValues: {
 			channel: gift.channel,
 			receivedOn: gift.received_at.toISOString().slice(0, 10),

@@ -4,11 +4,8 @@ import { giftErrorTexts } from '$lib/giving/gift-errors';
 import { m } from '$lib/paraglide/messages';
 import { requireStaff } from '$lib/server/auth/guard';
 import { getDatabase } from '$lib/server/db/instance';
-import {
-	findSupporterCandidates,
-	findSupporterSummary,
-	recordManualGift
-} from '$lib/server/giving/manual-gifts';
+import { recordManualGift } from '$lib/server/giving/manual-gifts';
+import { findSupporterCandidates, findSupporterSummary } from '$lib/server/supporters/search';
 import { listEnabledCurrencies, findOrganisation } from '$lib/server/organisation/settings';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';

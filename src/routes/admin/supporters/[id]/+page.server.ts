@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { hasRole, requireStaff } from '$lib/server/auth/guard';
+import { config } from '$lib/server/config';
 import { getDatabase } from '$lib/server/db/instance';
 import { listStatementYears } from '$lib/server/documents/statements';
 import { loadSupporterProfile, stripeCustomerUrl } from '$lib/server/supporters/profile';
@@ -21,7 +22,7 @@ export const load: PageServerLoad = async (event) => {
 		...profile,
 		statementYears: await listStatementYears(getDatabase(), profile.supporter.id),
 		stripeCustomerUrl: customerId
-			? stripeCustomerUrl(customerId, process.env.STRIPE_SECRET_KEY)
+			? stripeCustomerUrl(customerId, config().STRIPE_SECRET_KEY)
 			: null,
 		canEdit: hasRole(staff, 'staff'),
 		canErase: hasRole(staff, 'admin'),

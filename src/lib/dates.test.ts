@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+	DEFAULT_TIME_ZONE,
+	formatCalendarDate,
+	formatDate,
+	formatDateTime,
+	organisationDay,
+	organisationYear,
+	useOrganisationTimeZone
+} from './dates.ts';
+
+// 23:30 on New Year's Eve in London is already 1 January in Oslo.
+const newYearInOslo = new Date('2025-12-31T23:30:00Z');
+
+describe('dates as the organisation lives them', () => {
+	afterEach(() => useOrganisationTimeZone(DEFAULT_TIME_ZONE));
+
+	it('counts days and years in Norway by default, whatever the server clock says', () => {
+		expect(organisationDay(newYearInOslo)).toBe('2026-01-01');
+		expect(organisationYear(newYearInOslo)).toBe(2026);
+		expect(formatDateTime(newYearInOslo, { locale: 'en' })).toBe('1 Jan 2026, 00:30');
+	});
+
+	it('writes Gregorian dates in Dari and Pashto, in their digits, so staff can match a bank statement', () => {
+		const dari = formatDate(new Date('2025-03-14T12:00:00Z'), { locale: 'fa-AF', long: true });
+		expect(dari).toContain('۲۰۲۵');
+		expect(dari).toContain('۱۴');
+		expect(formatDate(new Date('2025-03-14T12:00:00Z'), { locale: 'ps' })).toContain('۲۰۲۵');
+	});
+
+	it('follows the time zone staff chose, and ignores one that does not exist', () => {
+		useOrganisationTimeZone('America/New_York');
+		expect(organisationDay(newYearInOslo)).toBe('2025-12-31');
+		useOrganisationTimeZone('Mars/Olympus');
+		expect(organisationDay(newYearInOslo)).toBe('2025-12-31');
+	});
+
+	it('shows a day without a time of day as that day everywhere', () => {
+		useOrganisationTimeZone('America/Los_Angeles');
+		expect(formatCalendarDate('2025-03-14', { locale: 'en' })).toBe('14 Mar 2025');
+		expect(formatCalendarDate(new Date('2025-03-14T00:00:00Z'), { locale: 'nb' })).toBe(
+			'14. mars 2025'
+		);
+	});
+});

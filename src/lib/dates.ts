@@ -1,0 +1,128 @@
+import { intlLocale, type Locale } from './locales.ts';
+import { getLocale } from './paraglide/runtime.js';
+
+// Dates and times as the organisation lives them, for every page, email, PDF and export: one time
+// zone (a setting, Norway's unless staff choose another), the Gregorian calendar in every
+// language (statements and the tax year count Gregorian years, and staff reconcile with bank
+// statements; Dari would otherwise default to the Solar Hijri calendar), the language's digits.
+
+export const DEFAULT_TIME_ZONE = 'Europe/Oslo';
+
+let timeZone = DEFAULT_TIME_ZONE;
+
+/** The organisation's time zone, as last read from its settings. */
+export function organisationTimeZone(): string {
+	return timeZone;
+}
+
+export function isTimeZone(zone: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: zone });
+		return zone.length > 0;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Adopts the time zone of the organisation's settings; called where they are read (the server at
+ * start and on every page, the browser from the page's data). An unknown zone is ignored.
+ */
+export function useOrganisationTimeZone(zone: string): void {
+	if (zone === timeZone || !isTimeZone(zone)) return;
+	timeZone = zone;
+	formats.clear();
+}
+
+type Style =
+	| 'date'
+	| 'long-date'
+	| 'date-time'
+	| 'long-date-time'
+	| 'precise-date-time'
+	| 'calendar-date'
+	| 'long-calendar-date'
+	| 'month'
+	| 'day-key';
+
+const styles: Record<Style, Intl.DateTimeFormatOptions & { inUtc?: boolean }> = {
+	date: { dateStyle: 'medium' },
+	'long-date': { dateStyle: 'long' },
+	'date-time': { dateStyle: 'medium', timeStyle: 'short' },
+	'long-date-time': { dateStyle: 'long', timeStyle: 'short' },
+	'precise-date-time': { dateStyle: 'medium', timeStyle: 'medium' },
+	// A day with no time of day (a bank's booking date), kept at midnight UTC: the same day anywhere.
+	'calendar-date': { dateStyle: 'medium', inUtc: true },
+	'long-calendar-date': { dateStyle: 'long', inUtc: true },
+	month: { month: 'short', year: 'numeric', inUtc: true },
+	// YYYY-MM-DD, for filters, file names and SQL.
+	'day-key': { year: 'numeric', month: '2-digit', day: '2-digit' }
+};
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(style: Style, locale: Locale | 'key'): Intl.DateTimeFormat {
+	const key = `${style} ${locale}`;
+	let format = formats.get(key);
+	if (!format) {
+		const { inUtc, ...options } = styles[style];
+		format = new Intl.DateTimeFormat(locale === 'key' ? 'en-CA' : intlLocale(locale), {
+			...options,
+			calendar: 'gregory',
+			timeZone: inUtc ? 'UTC' : timeZone
+		});
+		formats.set(key, format);
+	}
+	return format;
+}
+
+type When = Date | string;
+const asDate = (when: When) => (typeof when === 'string' ? new Date(when) : when);
+
+interface FormatOptions {
+	/** The language to write in; a page's own by default. Required outside a request. */
+	locale?: Locale;
+	long?: boolean;
+}
+
+/** "14 Mar 2025" (or "14 March 2025" when `long`), the day in the organisation's time zone. */
+export function formatDate(when: When, { locale = getLocale(), long = false }: FormatOptions = {}) {
+	return formatter(long ? 'long-date' : 'date', locale).format(asDate(when));
+}
+
+/** "14 Mar 2025, 13:00" in the organisation's time zone; `seconds` for the audit log. */
+export function formatDateTime(
+	when: When,
+	{
+		locale = getLocale(),
+		long = false,
+		seconds = false
+	}: FormatOptions & { seconds?: boolean } = {}
+) {
+	const style = seconds ? 'precise-date-time' : long ? 'long-date-time' : 'date-time';
+	return formatter(style, locale).format(asDate(when));
+}
+
+/** A day that has no time of day ("2025-03-14", or midnight UTC), shown as that day everywhere. */
+export function formatCalendarDate(
+	when: When,
+	{ locale = getLocale(), long = false }: FormatOptions = {}
+) {
+	const date = typeof when === 'string' && when.length === 10 ? `${when}T00:00:00Z` : when;
+	return formatter(long ? 'long-calendar-date' : 'calendar-date', locale).format(asDate(date));
+}
+
+/** "2026-03" → "Mar 2026" / "mars 2026". */
+export function formatMonth(month: string, { locale = getLocale() }: FormatOptions = {}) {
+	return formatter('month', locale).format(new Date(`${month}-01T00:00:00Z`));
+}
+
+/** The day (YYYY-MM-DD) an instant falls on in the organisation's time zone. */
+export function organisationDay(instant: When): string {
+	return formatter('day-key', 'key').format(asDate(instant));
+}
+
+/** The calendar year an instant falls in, in the organisation's time zone. */
+export function organisationYear(instant: When): number {
+	return Number(organisationDay(instant).slice(0, 4));
+}
