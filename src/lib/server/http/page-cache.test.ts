@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPageCache, preferredEncoding } from './page-cache';
+import { createPageCache, withoutTrackingParameters } from './page-cache';
 
 // A real HTTP server whose "app" counts how often it renders.
 async function serve(app: http.RequestListener, ttlMs = 2000) {
@@ -135,14 +135,25 @@ describe('the page cache', () => {
 		await get(`${offBase}/`);
 		expect(off.renders).toBe(2);
 	});
+	it('serves one copy to every click on a shared link, whatever its click id or utm tags', async () => {
+		const app = countingApp();
+		const { base } = await serve(app);
+		const first = await get(`${base}/?fbclid=IwAR0abc&utm_source=facebook`);
+		const second = await get(`${base}/?fbclid=IwAR1xyz`);
+		expect(app.renders).toBe(1);
+		expect(second.body.toString()).toBe(first.body.toString());
+		// Parameters that change the form (a prefilled amount) are pages of their own.
+		await get(`${base}/?amount=500&utm_campaign=spring`);
+		expect(app.renders).toBe(2);
+	});
 });
 
-describe('preferredEncoding', () => {
-	it('prefers brotli, then gzip, and respects q=0', () => {
-		expect(preferredEncoding('gzip, deflate, br, zstd')).toBe('br');
-		expect(preferredEncoding('gzip')).toBe('gzip');
-		expect(preferredEncoding('br;q=0, gzip')).toBe('gzip');
-		expect(preferredEncoding(undefined)).toBe('identity');
-		expect(preferredEncoding('identity')).toBe('identity');
+describe('withoutTrackingParameters', () => {
+	it('drops click ids and utm tags and keeps what the page reads', () => {
+		expect(withoutTrackingParameters('/', 'fbclid=abc')).toBe('/');
+		expect(withoutTrackingParameters('/', 'utm_source=news&currency=EUR&gclid=1&amount=25')).toBe(
+			'/?currency=EUR&amount=25'
+		);
+		expect(withoutTrackingParameters('/', 'frequency=monthly')).toBe('/?frequency=monthly');
 	});
 });
