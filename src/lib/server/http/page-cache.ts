@@ -90,6 +90,7 @@ export function createPageCache(options: PageCacheOptions) {
 						? gzipSync(entry.body, { level: 6 })
 						: entry.body;
 			const headers: OutgoingHttpHeaders = { ...entry.headers, 'content-length': body.length };
+			headers.vary = headers.vary ? `${headers.vary}, Accept-Encoding` : 'Accept-Encoding';
 			if (encoding !== 'identity') {
 				headers['content-encoding'] = encoding;
 				if (typeof headers.etag === 'string')
@@ -120,7 +121,8 @@ export function createPageCache(options: PageCacheOptions) {
 	/** Keeps a copy of what the app writes, and stores it if it may be shared. */
 	function capture(response: ServerResponse, store: (entry: Entry) => void) {
 		const chunks: Buffer[] = [];
-		let headers: OutgoingHttpHeaders = {};
+		// The headers as the app wrote them, before the compression below the cache adds its own.
+		let headers: OutgoingHttpHeaders | null = null;
 		const writeHead = response.writeHead.bind(response);
 		const write = response.write.bind(response);
 		const end = response.end.bind(response);
@@ -139,10 +141,7 @@ export function createPageCache(options: PageCacheOptions) {
 		response.end = ((chunk?: any, ...rest: any[]) => {
 			if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk));
 			const lower = Object.fromEntries(
-				Object.entries({ ...response.getHeaders(), ...headers }).map(([k, v]) => [
-					k.toLowerCase(),
-					v
-				])
+				Object.entries(headers ?? response.getHeaders()).map(([k, v]) => [k.toLowerCase(), v])
 			);
 			const isShareable =
 				response.statusCode === 200 &&
