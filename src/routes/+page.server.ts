@@ -19,6 +19,10 @@ import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';
 
+// The page works as plain HTML; its one small script (donation-form-enhance.ts) adds the rest, so
+// phones are not sent SvelteKit's client and Svelte's runtime for it.
+export const csr = false;
+
 async function loadAppealSettings() {
 	const db = getDatabase();
 	const [organisation, currencies] = await Promise.all([

@@ -5,6 +5,9 @@ import { findOrganisation } from '$lib/server/organisation/settings';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { PageServerLoad } from './$types';
 
+// Plain HTML: nothing on this page needs a script.
+export const csr = false;
+
 export type CheckoutOutcome = 'received' | 'processing' | 'not_completed';
 
 // Shows honestly what Stripe says about the session, asked server-side. It records nothing: the

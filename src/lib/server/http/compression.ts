@@ -92,9 +92,11 @@ function addVary(response: ServerResponse) {
 export function compressResponse(request: IncomingMessage, response: ServerResponse) {
 	const encoding = preferredEncoding(request.headers['accept-encoding']);
 	if (encoding === 'identity') return;
-	const writeHead = response.writeHead;
-	const write = response.write;
-	const end = response.end;
+	// Node's overloads do not survive being called through; the wrappers below pass arguments on.
+	type Passthrough = (this: unknown, ...args: unknown[]) => unknown;
+	const writeHead = response.writeHead as Passthrough;
+	const write = response.write as Passthrough;
+	const end = response.end as Passthrough;
 	let compressor: BrotliCompress | Gzip | null = null;
 	let isDecided = false;
 
@@ -163,13 +165,13 @@ export function compressResponse(request: IncomingMessage, response: ServerRespo
 	response.write = function (chunk: any, ...rest: any[]) {
 		ensureHead();
 		if (!compressor) return write.call(response, chunk, ...rest);
-		return compressor.write(chunk, ...rest);
+		return (compressor.write as Passthrough).call(compressor, chunk, ...rest);
 	} as typeof response.write;
 
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	response.end = function (...args: any[]) {
 		ensureHead();
-		if (!compressor) return end.apply(response, args as Parameters<typeof end>);
+		if (!compressor) return end.apply(response, args);
 		const callback = args.findLast((arg) => typeof arg === 'function');
 		if (callback) response.once('finish', callback);
 		const chunk = typeof args[0] === 'function' ? undefined : args[0];
