@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db/instance';
 import { didStartCheckout } from '$lib/server/http/started-checkouts';
-import { findOrganisation } from '$lib/server/organisation/settings';
+import { getAppealSettings } from '$lib/server/organisation/settings';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { PageServerLoad } from './$types';
 
@@ -27,8 +27,8 @@ export const load: PageServerLoad = async ({ url, locals, cookies, setHeaders })
 		.executeTakeFirst();
 	if (!attempt) redirect(303, '/');
 
-	const [organisation, session] = await Promise.all([
-		findOrganisation(db),
+	const [{ organisation }, session] = await Promise.all([
+		getAppealSettings(db),
 		getStripe()
 			.checkout.sessions.retrieve(sessionId)
 			.catch((err) => {
