@@ -142,7 +142,10 @@ export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> 
 				if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
 				return PGlite.create(dataDir, {
 					parsers: { 20: toNumber, 1016: toNumberArray },
-					extensions: { pg_trgm }
+					extensions: { pg_trgm },
+					// PostgreSQL's 128 MB of shared buffers live in the app's own memory here, for a
+					// database of a few MB: 16 MB takes about 100 MB off the resident size.
+					startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB']
 				});
 			}
 		})
