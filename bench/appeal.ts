@@ -78,11 +78,15 @@ async function startApp(env: Record<string, string>, port: number) {
 	});
 	if (check.status !== 0) throw new Error('the build check failed');
 	const buildCheckMs = performance.now() - started;
-	const child = spawn(process.execPath, ['--max-semi-space-size=16', 'scripts/start.ts'], {
-		cwd: PROJECT_DIR,
-		env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), ORIGIN: url },
-		stdio: ['ignore', 'ignore', 'inherit']
-	});
+	const child = spawn(
+		process.execPath,
+		['--max-semi-space-size=16', '--liftoff-only', 'scripts/start.ts'],
+		{
+			cwd: PROJECT_DIR,
+			env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), ORIGIN: url },
+			stdio: ['ignore', 'ignore', 'inherit']
+		}
+	);
 	children.add(child);
 	for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
 		if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}`);

@@ -5,6 +5,7 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { Database } from './schema.ts';
 import { log } from '../log.ts';
+import { pgliteTemplateFor } from './pglite-template.ts';
 
 export type { Database };
 
@@ -145,7 +146,9 @@ export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> 
 					extensions: { pg_trgm },
 					// PostgreSQL's 128 MB of shared buffers live in the app's own memory here, for a
 					// database of a few MB: 16 MB takes about 100 MB off the resident size.
-					startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB']
+					startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+					// A new database is unpacked from the build's template rather than made by initdb.
+					loadDataDir: pgliteTemplateFor(dataDir)
 				});
 			}
 		})
