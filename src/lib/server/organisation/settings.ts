@@ -78,7 +78,9 @@ export async function getAppealSettings(db: Kysely<Database>): Promise<AppealSet
 	if (!pending) {
 		pending = readAppealSettings(db);
 		cachedSettings.set(db, pending);
-		pending.catch(() => cachedSettings.delete(db));
+		pending.catch(() => {
+			cachedSettings.delete(db);
+		});
 	}
 	const cached = await pending;
 	if (Date.now() - cached.checkedAt > SETTINGS_RECHECK_MS && !cached.recheck) {
@@ -91,7 +93,9 @@ export async function getAppealSettings(db: Kysely<Database>): Promise<AppealSet
 			.then(async ({ updated_at }) => {
 				if (new Date(updated_at).getTime() !== cached.version) cachedSettings.delete(db);
 			})
-			.catch(() => cachedSettings.delete(db))
+			.catch(() => {
+				cachedSettings.delete(db);
+			})
 			.finally(() => (cached.recheck = null));
 	}
 	return cached.settings;
