@@ -115,11 +115,14 @@ function enhanceDonationForm(form: HTMLFormElement) {
 	});
 
 	submit.dataset.label = submit.textContent ?? '';
-	form.addEventListener('submit', () => {
-		// The button comes back when the page does, e.g. with the back button from Stripe.
-		queueMicrotask(() => (submit.disabled = true));
-	});
-	addEventListener('pageshow', () => (submit.disabled = false));
+	// Every way to pay (the card button, and any other submit button) waits for the first post.
+	const submitButtons = [...form.querySelectorAll<HTMLButtonElement>('button[type=submit]')];
+	const setSubmitting = (isSubmitting: boolean) =>
+		submitButtons.forEach((button) => (button.disabled = isSubmitting));
+	// Disabled once the browser has sent the post (and read the pressed button's formaction).
+	form.addEventListener('submit', () => setTimeout(() => setSubmitting(true)));
+	// The buttons come back when the page does, e.g. with the back button from Stripe.
+	addEventListener('pageshow', () => setSubmitting(false));
 	update();
 }
 
