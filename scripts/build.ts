@@ -63,5 +63,11 @@ const vite = spawnSync(
 	}
 );
 if (vite.status !== 0) process.exit(vite.status ?? 1);
+const template = spawnSync(
+	process.execPath,
+	['--liftoff-only', path.join(root, 'scripts', 'pglite-template.ts')],
+	{ cwd: root, stdio: 'inherit' }
+);
+if (template.status !== 0) process.exit(template.status ?? 1);
 // Only a build whose sources did not change while it ran may be trusted later.
 if (fingerprint() === before) writeFileSync(fingerprintFile, before);

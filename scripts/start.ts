@@ -1,5 +1,6 @@
 // The production server (npm start, the Docker image): SvelteKit's adapter-node handler behind a
-// short-lived page cache, with the same graceful shutdown as adapter-node's own entry.
+// short-lived page cache, every text response compressed, with the same graceful shutdown as
+// adapter-node's own entry.
 // The app migrates the database before it listens: embedded PGlite under ./data unless
 // DATABASE_URL names a PostgreSQL server.
 import http from 'node:http';
@@ -7,6 +8,7 @@ import path from 'node:path';
 import { loadSecretKeys, SecretKeyError } from '../src/lib/server/auth/secret-box.ts';
 import { config, ConfigError, type Config } from '../src/lib/server/config.ts';
 import { log } from '../src/lib/server/log.ts';
+import { compressResponse } from '../src/lib/server/http/compression.ts';
 import { createPageCache } from '../src/lib/server/http/page-cache.ts';
 
 process.env.NODE_ENV ??= 'production';
@@ -49,6 +51,9 @@ const server = http.createServer((request, response) => {
 	// Static files (the script bundles, robots.txt) are served by adapter-node outside the app's
 	// hooks, so the one header every response needs is set here for all of them.
 	response.setHeader('x-content-type-options', 'nosniff');
+	// Outermost, so that what the page cache keeps is the page itself; its copies arrive already
+	// compressed and pass through.
+	compressResponse(request, response);
 	pageCache.handle(request, response, () => handler(request, response));
 });
 

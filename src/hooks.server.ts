@@ -126,6 +126,12 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+/** The Arabic-script web font for Pashto and Dari pages; English and Norwegian get no byte of it. */
+const fontLinks = (locale: string) =>
+	textDirection(locale) === 'rtl'
+		? '<link rel="stylesheet" href="/fonts/arabic-script.css" />'
+		: '';
+
 // Machine endpoints speak no language; skipping the middleware spares a copy of each request.
 const unlocalisedPaths = /^\/(webhooks\/|healthz$)/;
 
@@ -139,7 +145,10 @@ const localisation: Handle = ({ event, resolve }) => {
 		event.locals.locale = locale;
 		const response = await resolve(event, {
 			transformPageChunk: ({ html }) =>
-				html.replace('%komak.lang%', locale).replace('%komak.dir%', textDirection(locale))
+				html
+					.replace('%komak.lang%', locale)
+					.replace('%komak.dir%', textDirection(locale))
+					.replace('%komak.fonts%', fontLinks(locale))
 		});
 		// The language comes from the cookie or else Accept-Language: caches must keep them apart.
 		response.headers.append('vary', 'Cookie, Accept-Language');

@@ -10,7 +10,7 @@ import { fieldErrorText } from '$lib/giving/donation-errors';
 import { otherWaysWords } from '$lib/giving/other-ways';
 import { toInputString } from '$lib/money';
 import { getDatabase } from '$lib/server/db/instance';
-import { findOrganisation, listEnabledCurrencies } from '$lib/server/organisation/settings';
+import { getAppealSettings } from '$lib/server/organisation/settings';
 import { vippsDonationUrl } from '$lib/server/organisation/qr';
 import { rememberStartedCheckout } from '$lib/server/http/started-checkouts';
 import { consumeRateLimit } from '$lib/server/http/rate-limit';
@@ -21,14 +21,12 @@ import { readForm } from '$lib/server/http/form';
 import { isVippsConfigured } from '$lib/server/vipps/settings';
 import { giveWithVipps } from './vipps.server';
 
-async function loadAppealSettings() {
-	const db = getDatabase();
-	const [organisation, currencies] = await Promise.all([
-		findOrganisation(db),
-		listEnabledCurrencies(db)
-	]);
-	return { organisation, currencies };
-}
+// The page works as plain HTML; its one small script (donation-form-enhance.ts) adds the rest, so
+// phones are not sent SvelteKit's client and Svelte's runtime for it.
+export const csr = false;
+
+// Settings change a few times a year: they come from memory, not from a query per visit.
+const loadAppealSettings = () => getAppealSettings(getDatabase());
 
 /** The form as first shown; a cancelled checkout comes back with the supporter's choices. */
 function initialValues(

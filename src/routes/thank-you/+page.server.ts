@@ -1,12 +1,15 @@
 import { redirect } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db/instance';
 import { didStartCheckout } from '$lib/server/http/started-checkouts';
-import { findOrganisation } from '$lib/server/organisation/settings';
+import { getAppealSettings } from '$lib/server/organisation/settings';
 import { findCheckoutAttemptBySession } from '$lib/server/stripe/checkout';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import { getVipps } from '$lib/server/vipps/client';
 import { vippsReturn } from '$lib/server/vipps/return';
 import type { PageServerLoad } from './$types';
+
+// Plain HTML: nothing on this page needs a script.
+export const csr = false;
 
 export type CheckoutOutcome = 'received' | 'processing' | 'not_completed' | 'waiting';
 
@@ -18,8 +21,8 @@ export const load: PageServerLoad = async ({ url, locals, cookies, setHeaders })
 	if (vippsReference !== null && vipps) {
 		setHeaders({ 'cache-control': 'private, no-store' });
 		const db = getDatabase();
-		const [organisation, returned] = await Promise.all([
-			findOrganisation(db),
+		const [{ organisation }, returned] = await Promise.all([
+			getAppealSettings(db),
 			vippsReturn(db, vipps, vippsReference, (err) =>
 				locals.log.error({ err }, 'could not ask Vipps about the payment')
 			)
@@ -44,8 +47,8 @@ export const load: PageServerLoad = async ({ url, locals, cookies, setHeaders })
 	const attempt = await findCheckoutAttemptBySession(db, sessionId);
 	if (!attempt) redirect(303, '/');
 
-	const [organisation, session] = await Promise.all([
-		findOrganisation(db),
+	const [{ organisation }, session] = await Promise.all([
+		getAppealSettings(db),
 		getStripe()
 			.checkout.sessions.retrieve(sessionId)
 			.catch((err) => {

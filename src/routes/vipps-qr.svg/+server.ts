@@ -1,12 +1,13 @@
 import { error } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db/instance';
-import { findOrganisation } from '$lib/server/organisation/settings';
+import { getAppealSettings } from '$lib/server/organisation/settings';
 import { qrCodeSvg, vippsDonationUrl } from '$lib/server/organisation/qr';
 import type { RequestHandler } from './$types';
 
 // The Vipps QR code as an image of its own: cached by browsers, and not repeated in every page.
 export const GET: RequestHandler = async () => {
-	const { vipps_number: vippsNumber } = await findOrganisation(getDatabase());
+	const { organisation } = await getAppealSettings(getDatabase());
+	const vippsNumber = organisation.vipps_number;
 	if (!vippsNumber) error(404, 'No Vipps number is set');
 	return new Response(await qrCodeSvg(vippsDonationUrl(vippsNumber)), {
 		headers: {

@@ -6,6 +6,7 @@ import Cursor from 'pg-cursor';
 import type { Database } from './schema.ts';
 import { config, DEFAULT_STATEMENT_TIMEOUT_MS, type Config } from '../config.ts';
 import { log } from '../log.ts';
+import { pgliteTemplateFor } from './pglite-template.ts';
 
 export type { Database };
 
@@ -142,7 +143,12 @@ export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> 
 				if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
 				return PGlite.create(dataDir, {
 					parsers: { 20: toNumber, 1016: toNumberArray },
-					extensions: { pg_trgm }
+					extensions: { pg_trgm },
+					// PostgreSQL's 128 MB of shared buffers live in the app's own memory here, for a
+					// database of a few MB: 16 MB takes about 100 MB off the resident size.
+					startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+					// A new database is unpacked from the build's template rather than made by initdb.
+					loadDataDir: pgliteTemplateFor(dataDir)
 				});
 			}
 		})

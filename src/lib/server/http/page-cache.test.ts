@@ -3,10 +3,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPageCache, preferredEncoding } from './page-cache';
+import { compressResponse } from './compression';
+import { createPageCache, withoutTrackingParameters } from './page-cache';
 
 // A real HTTP server whose "app" counts how often it renders.
-async function serve(app: http.RequestListener, ttlMs = 2000) {
+async function serve(app: http.RequestListener, ttlMs = 2000, { isCompressing = false } = {}) {
 	let clock = 1_000;
 	const cache = createPageCache({
 		ttlMs,
@@ -14,7 +15,11 @@ async function serve(app: http.RequestListener, ttlMs = 2000) {
 		localeCookie: 'PARAGLIDE_LOCALE',
 		now: () => clock
 	});
-	const server = http.createServer((req, res) => cache.handle(req, res, () => app(req, res)));
+	const server = http.createServer((req, res) => {
+		// As in scripts/start.ts: compression outermost, the cache keeps the page itself.
+		if (isCompressing) compressResponse(req, res);
+		cache.handle(req, res, () => app(req, res));
+	});
 	server.listen(0, '127.0.0.1');
 	await once(server, 'listening');
 	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -23,7 +28,12 @@ async function serve(app: http.RequestListener, ttlMs = 2000) {
 }
 
 const servers: http.Server[] = [];
-afterEach(() => servers.splice(0).forEach((s) => s.close()));
+afterEach(() =>
+	servers.splice(0).forEach((s) => {
+		s.close();
+		s.closeAllConnections();
+	})
+);
 
 function get(url: string, headers: Record<string, string> = {}) {
 	return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
@@ -135,14 +145,37 @@ describe('the page cache', () => {
 		await get(`${offBase}/`);
 		expect(off.renders).toBe(2);
 	});
+	it('keeps the page itself when every response is compressed on its way out', async () => {
+		const app = countingApp();
+		const { base } = await serve(app, 2000, { isCompressing: true });
+		const first = await get(`${base}/`, { 'accept-encoding': 'br' });
+		const second = await get(`${base}/`, { 'accept-encoding': 'gzip' });
+		expect(app.renders).toBe(1);
+		expect(first.headers['content-encoding']).toBe('br');
+		expect(second.headers['content-encoding']).toBe('gzip');
+		expect(second.headers.vary).toContain('Accept-Encoding');
+		expect(gunzipSync(second.body).toString()).toBe(brotliDecompressSync(first.body).toString());
+	});
+
+	it('serves one copy to every click on a shared link, whatever its click id or utm tags', async () => {
+		const app = countingApp();
+		const { base } = await serve(app);
+		const first = await get(`${base}/?fbclid=IwAR0abc&utm_source=facebook`);
+		const second = await get(`${base}/?fbclid=IwAR1xyz`);
+		expect(app.renders).toBe(1);
+		expect(second.body.toString()).toBe(first.body.toString());
+		// Parameters that change the form (a prefilled amount) are pages of their own.
+		await get(`${base}/?amount=500&utm_campaign=spring`);
+		expect(app.renders).toBe(2);
+	});
 });
 
-describe('preferredEncoding', () => {
-	it('prefers brotli, then gzip, and respects q=0', () => {
-		expect(preferredEncoding('gzip, deflate, br, zstd')).toBe('br');
-		expect(preferredEncoding('gzip')).toBe('gzip');
-		expect(preferredEncoding('br;q=0, gzip')).toBe('gzip');
-		expect(preferredEncoding(undefined)).toBe('identity');
-		expect(preferredEncoding('identity')).toBe('identity');
+describe('withoutTrackingParameters', () => {
+	it('drops click ids and utm tags and keeps what the page reads', () => {
+		expect(withoutTrackingParameters('/', 'fbclid=abc')).toBe('/');
+		expect(withoutTrackingParameters('/', 'utm_source=news&currency=EUR&gclid=1&amount=25')).toBe(
+			'/?currency=EUR&amount=25'
+		);
+		expect(withoutTrackingParameters('/', 'frequency=monthly')).toBe('/?frequency=monthly');
 	});
 });

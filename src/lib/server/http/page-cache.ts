@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { preferredEncoding, type Encoding } from './compression.ts';
 
 // A micro-cache in front of SvelteKit for pages that are the same for every visitor (the appeal):
 // for a second or two, the rendered HTML is served from memory, already compressed. It holds
@@ -43,31 +44,19 @@ function cookieValue(header: string | undefined, name: string): string {
 	return '';
 }
 
-type Encoding = 'br' | 'gzip' | 'identity';
-const encodingChoices = new Map<string, Encoding>();
+/**
+ * Parameters that advertisers and newsletters add to links (Facebook's fbclid, Google's gclid,
+ * utm_*): they say where a visitor came from and never change the page.
+ */
+const trackingParameter =
+	/^(utm_[a-z_]+|fbclid|gclid|gbraid|wbraid|dclid|msclkid|twclid|ttclid|igshid|yclid|mc_cid|mc_eid|_ga|_gl)$/i;
 
-/** Which compression the client takes, best first. */
-export function preferredEncoding(acceptEncoding: string | undefined): Encoding {
-	if (!acceptEncoding) return 'identity';
-	let choice = encodingChoices.get(acceptEncoding);
-	if (!choice) {
-		choice = parseAcceptEncoding(acceptEncoding);
-		// Browsers send a handful of distinct values; don't let odd clients grow this forever.
-		if (encodingChoices.size > 100) encodingChoices.clear();
-		encodingChoices.set(acceptEncoding, choice);
-	}
-	return choice;
-}
-
-function parseAcceptEncoding(acceptEncoding: string): Encoding {
-	const accepted = acceptEncoding
-		.split(',')
-		.map((part) => part.trim().split(';'))
-		.filter(([, q]) => !q || !/q=0(\.0*)?$/.test(q.trim()))
-		.map(([name]) => name.toLowerCase());
-	if (accepted.includes('br')) return 'br';
-	if (accepted.includes('gzip')) return 'gzip';
-	return 'identity';
+/** `path?query` without the tracking parameters, the others kept as they were written. */
+export function withoutTrackingParameters(path: string, query: string): string {
+	const kept = query
+		.split('&')
+		.filter((part) => part && !trackingParameter.test(part.split('=', 1)[0]));
+	return kept.length ? `${path}?${kept.join('&')}` : path;
 }
 
 export function createPageCache(options: PageCacheOptions) {
@@ -78,9 +67,14 @@ export function createPageCache(options: PageCacheOptions) {
 
 	function keyOf(request: IncomingMessage): string | null {
 		if (options.ttlMs <= 0 || (request.method !== 'GET' && request.method !== 'HEAD')) return null;
-		const url = request.url ?? '/';
-		const path = url.split('?')[0];
+		const whole = request.url ?? '/';
+		const queryAt = whole.indexOf('?');
+		const path = queryAt < 0 ? whole : whole.slice(0, queryAt);
 		if (!paths.has(path)) return null;
+		// The page is rendered without the click ids, so every click on a shared link is one entry
+		// (and one visitor's click id never shows in the page another is sent).
+		const url = queryAt < 0 ? path : withoutTrackingParameters(path, whole.slice(queryAt + 1));
+		request.url = url;
 		const locale = cookieValue(request.headers.cookie, options.localeCookie);
 		return `${url}\n${locale}\n${locale ? '' : (request.headers['accept-language'] ?? '')}`;
 	}
@@ -96,6 +90,7 @@ export function createPageCache(options: PageCacheOptions) {
 						? gzipSync(entry.body, { level: 6 })
 						: entry.body;
 			const headers: OutgoingHttpHeaders = { ...entry.headers, 'content-length': body.length };
+			headers.vary = headers.vary ? `${headers.vary}, Accept-Encoding` : 'Accept-Encoding';
 			if (encoding !== 'identity') {
 				headers['content-encoding'] = encoding;
 				if (typeof headers.etag === 'string')
@@ -126,7 +121,8 @@ export function createPageCache(options: PageCacheOptions) {
 	/** Keeps a copy of what the app writes, and stores it if it may be shared. */
 	function capture(response: ServerResponse, store: (entry: Entry) => void) {
 		const chunks: Buffer[] = [];
-		let headers: OutgoingHttpHeaders = {};
+		// The headers as the app wrote them, before the compression below the cache adds its own.
+		let headers: OutgoingHttpHeaders | null = null;
 		const writeHead = response.writeHead.bind(response);
 		const write = response.write.bind(response);
 		const end = response.end.bind(response);
@@ -145,10 +141,7 @@ export function createPageCache(options: PageCacheOptions) {
 		response.end = ((chunk?: any, ...rest: any[]) => {
 			if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk));
 			const lower = Object.fromEntries(
-				Object.entries({ ...response.getHeaders(), ...headers }).map(([k, v]) => [
-					k.toLowerCase(),
-					v
-				])
+				Object.entries(headers ?? response.getHeaders()).map(([k, v]) => [k.toLowerCase(), v])
 			);
 			const isShareable =
 				response.statusCode === 200 &&

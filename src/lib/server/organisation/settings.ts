@@ -45,6 +45,71 @@ export async function listEnabledCurrencies(db: Db): Promise<CurrencyRules[]> {
 	}));
 }
 
+export type Organisation = Awaited<ReturnType<typeof findOrganisation>>;
+
+export interface AppealSettings {
+	organisation: Organisation;
+	currencies: CurrencyRules[];
+}
+
+/**
+ * How long another instance may go on showing settings from before a save, at most (about a
+ * second: settings change a few times a year, pages are asked for many times a second).
+ */
+const SETTINGS_RECHECK_MS = 1000;
+
+interface CachedSettings {
+	settings: AppealSettings;
+	/** organisation.updated_at, which every save moves: the settings' version. */
+	version: number;
+	checkedAt: number;
+	recheck: Promise<void> | null;
+}
+
+const cachedSettings = new WeakMap<object, Promise<CachedSettings>>();
+
+async function readAppealSettings(db: Db): Promise<CachedSettings> {
+	const [organisation, currencies] = await Promise.all([
+		findOrganisation(db),
+		listEnabledCurrencies(db)
+	]);
+	const version = new Date(organisation.updated_at).getTime();
+	return { settings: { organisation, currencies }, version, checkedAt: Date.now(), recheck: null };
+}
+
+/**
+ * The organisation and its currencies as the appeal shows them, from memory. A save on this
+ * instance forgets them at once; other instances notice within a second, by a one-row look at the
+ * version that runs alongside requests rather than in front of them.
+ */
+export async function getAppealSettings(db: Kysely<Database>): Promise<AppealSettings> {
+	let pending = cachedSettings.get(db);
+	if (!pending) {
+		pending = readAppealSettings(db);
+		cachedSettings.set(db, pending);
+		pending.catch(() => {
+			cachedSettings.delete(db);
+		});
+	}
+	const cached = await pending;
+	if (Date.now() - cached.checkedAt > SETTINGS_RECHECK_MS && !cached.recheck) {
+		cached.checkedAt = Date.now();
+		cached.recheck = db
+			.selectFrom('organisation')
+			.select('updated_at')
+			.where('id', '=', 1)
+			.executeTakeFirstOrThrow()
+			.then(async ({ updated_at }) => {
+				if (new Date(updated_at).getTime() !== cached.version) cachedSettings.delete(db);
+			})
+			.catch(() => {
+				cachedSettings.delete(db);
+			})
+			.finally(() => (cached.recheck = null));
+	}
+	return cached.settings;
+}
+
 /** Everything the settings page edits, as one object. */
 export async function loadSettings(db: Db): Promise<OrganisationSettings> {
 	const [organisation, currencies] = await Promise.all([
@@ -137,5 +202,6 @@ export async function saveSettings(
 			after: settings
 		});
 	});
+	cachedSettings.delete(db);
 	useOrganisationTimeZone(settings.timeZone);
 }
