@@ -1,12 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
-import {
-	readDonationForm,
-	validateDonation,
-	type DonationFormValues
-} from '$lib/giving/donation-form';
-import { fieldErrorText } from '$lib/giving/donation-errors';
+import type { DonationFormValues } from '$lib/giving/donation-form';
 import { otherWaysWords } from '$lib/giving/other-ways';
 import { toInputString } from '$lib/money';
 import { getDatabase } from '$lib/server/db/instance';
@@ -17,8 +12,8 @@ import { consumeRateLimit } from '$lib/server/http/rate-limit';
 import { createCheckoutSession } from '$lib/server/stripe/checkout';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
-import { readForm } from '$lib/server/http/form';
 import { isVippsConfigured } from '$lib/server/vipps/settings';
+import { readDonation } from './donation.server';
 import { giveWithVipps } from './vipps.server';
 
 // The page works as plain HTML; its one small script (donation-form-enhance.ts) adds the rest, so
@@ -98,18 +93,12 @@ const CHECKOUT_LIMIT = { limit: 10, windowSeconds: 600 };
 export const actions = {
 	give: async ({ request, url, locals, cookies, getClientAddress }) => {
 		const { organisation, currencies } = await loadAppealSettings();
-		const result = validateDonation(readDonationForm(await readForm(request)), {
+		const result = await readDonation(request, {
 			currencies,
 			cardFeeBasisPoints: organisation.card_fee_basis_points,
 			locale: locals.locale
 		});
-		if (!result.ok) {
-			// Worded here, so the page's script carries no error texts in four languages.
-			const errors = Object.fromEntries(
-				Object.entries(result.errors).map(([field, error]) => [field, fieldErrorText(error)])
-			);
-			return fail(400, { values: result.values, errors });
-		}
+		if (!result.ok) return result.refusal;
 
 		// Without Stripe the supporter is sent to the bank and Vipps details, never to a dead end.
 		if (!isCardPaymentConfigured()) {

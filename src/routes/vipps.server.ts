@@ -1,15 +1,13 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { readDonationForm, validateDonation } from '$lib/giving/donation-form';
-import { fieldErrorText } from '$lib/giving/donation-errors';
 import { getDatabase } from '$lib/server/db/instance';
-import { readForm } from '$lib/server/http/form';
 import { consumeRateLimit } from '$lib/server/http/rate-limit';
 import { rememberStartedCheckout } from '$lib/server/http/started-checkouts';
 import { findOrganisation, listEnabledCurrencies } from '$lib/server/organisation/settings';
 import { getVipps } from '$lib/server/vipps/client';
 import { startVippsAgreement } from '$lib/server/vipps/agreements';
 import { startVippsPayment } from '$lib/server/vipps/payments';
+import { readDonation } from './donation.server';
 
 // The appeal's "Give with Vipps": the same form and checks as the card button, then off to
 // Vipps's landing page (the app on a phone, a phone number on a computer): a payment for a
@@ -31,17 +29,12 @@ export async function giveWithVipps({
 		findOrganisation(db),
 		listEnabledCurrencies(db)
 	]);
-	const result = validateDonation(readDonationForm(await readForm(request)), {
+	const result = await readDonation(request, {
 		currencies,
 		cardFeeBasisPoints: organisation.card_fee_basis_points,
 		locale: locals.locale
 	});
-	if (!result.ok) {
-		const errors = Object.fromEntries(
-			Object.entries(result.errors).map(([field, error]) => [field, fieldErrorText(error)])
-		);
-		return fail(400, { values: result.values, errors });
-	}
+	if (!result.ok) return result.refusal;
 	const { donation, values } = result;
 	const vipps = getVipps();
 	if (!vipps) return fail(503, { values, errors: {}, formError: m.error_vipps_unavailable() });

@@ -5,6 +5,7 @@ import {
 	listHref,
 	parseContributionFilters,
 	parseSupporterFilters,
+	sortLink,
 	type PageCursor
 } from './filters';
 
@@ -217,5 +218,20 @@ describe('list links', () => {
 		expect(listHref('/admin/supporters', params('q='), { channel: null })).toBe(
 			'/admin/supporters'
 		);
+	});
+
+	it('sorts by a new column in its first direction, and by the current one the other way', () => {
+		const current = params('channel=card&sort=name&dir=asc');
+		const sorted = { sort: 'name' as const, direction: 'asc' as const };
+		expect(sortLink('/admin/supporters', current, sorted, 'name')).toEqual({
+			isCurrent: true,
+			direction: 'asc',
+			href: '/admin/supporters?channel=card&sort=name&dir=desc'
+		});
+		expect(sortLink('/admin/supporters', current, sorted, 'total')).toEqual({
+			isCurrent: false,
+			direction: 'asc',
+			href: '/admin/supporters?channel=card&sort=total&dir=desc'
+		});
 	});
 });

@@ -340,3 +340,21 @@ export function listHref(
 	const query = next.toString();
 	return query ? `${pathname}?${query}` : pathname;
 }
+
+/** A column header's sort link: whether the list is sorted by it, and the link that sorts by it
+ * (the other way when it is the current column, else in the column's first direction). */
+export function sortLink<Sort extends SupporterSort | ContributionSort>(
+	pathname: string,
+	params: URLSearchParams,
+	current: { sort: Sort; direction: SortDirection },
+	column: Sort
+): { isCurrent: boolean; direction: SortDirection; href: string } {
+	const isCurrent = current.sort === column;
+	const flipped = current.direction === 'asc' ? 'desc' : 'asc';
+	const direction = isCurrent ? flipped : defaultDirections[column];
+	return {
+		isCurrent,
+		direction: current.direction,
+		href: listHref(pathname, params, { sort: column, dir: direction })
+	};
+}

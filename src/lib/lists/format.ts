@@ -1,6 +1,6 @@
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import type { FilterErrorCode } from './filters.ts';
+import type { ContributionFilterField, FilterErrorCode, SupporterFilterField } from './filters.ts';
 import { declineReason } from '../giving/decline-reasons.ts';
 import { intlLocale } from '../locales.ts';
 import { formatMoney } from '../money.ts';
@@ -60,4 +60,36 @@ export function declineReasonName(code: string | null): string {
 		card_blocked: m.failed_payment_reason_card_blocked,
 		declined: m.failed_payment_reason_declined
 	}[reason]();
+}
+
+/** The filters of the admin lists, each with the label it has in the filter form. */
+const filterLabels = {
+	channel: m.lists_filter_channel,
+	kind: m.lists_filter_kind,
+	status: m.lists_filter_status,
+	currency: m.lists_filter_currency,
+	from: m.lists_filter_from,
+	to: m.lists_filter_to,
+	amount_min: m.lists_filter_amount_min,
+	amount_max: m.lists_filter_amount_max,
+	monthly: m.lists_filter_monthly,
+	last_gift_from: m.lists_filter_last_gift_from,
+	last_gift_to: m.lists_filter_last_gift_to,
+	total_min: m.lists_filter_total_min,
+	total_max: m.lists_filter_total_max,
+	tag: m.lists_filter_tag
+} satisfies Partial<Record<ContributionFilterField | SupporterFilterField, () => string>>;
+
+export type FilterName = keyof typeof filterLabels;
+
+export function filterLabel(name: FilterName): string {
+	return filterLabels[name]();
+}
+
+/** A select's options from a list of values, each shown by its label. */
+export function optionsOf<Value extends string>(
+	values: readonly Value[],
+	label: (value: Value) => string = (value) => value
+): { value: Value; label: string }[] {
+	return values.map((value) => ({ value, label: label(value) }));
 }

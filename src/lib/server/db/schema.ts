@@ -117,8 +117,8 @@ export interface ContributionTable {
 	updated_at: Timestamp;
 }
 
-export interface CheckoutAttemptTable {
-	id: Generated<string>;
+/** The gift a supporter asked for on the appeal, kept while they pay (by card or with Vipps). */
+export interface StartedDonationColumns {
 	kind: ContributionKind;
 	currency: string;
 	amount_minor: number;
@@ -128,16 +128,18 @@ export interface CheckoutAttemptTable {
 	is_anonymous: Generated<boolean>;
 	dedication: Generated<string>;
 	locale: Generated<string>;
+}
+
+export interface CheckoutAttemptTable extends StartedDonationColumns {
+	id: Generated<string>;
 	stripe_checkout_session_id: string | null;
 	status: Generated<'created' | 'open' | 'completed' | 'expired' | 'failed'>;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
 }
 
-export interface StripeEventTable {
-	id: string;
-	type: string;
-	stripe_created_at: Date;
+/** A provider's webhook event as stored: handled once, retried on failure. */
+export interface ProviderEventColumns {
 	payload: ColumnType<unknown, string, string>;
 	status: Generated<'received' | 'processed' | 'failed'>;
 	attempts: Generated<number>;
@@ -146,35 +148,26 @@ export interface StripeEventTable {
 	processed_at: Date | null;
 }
 
+export interface StripeEventTable extends ProviderEventColumns {
+	id: string;
+	type: string;
+	stripe_created_at: Date;
+}
+
 export type VippsPaymentState = 'CREATED' | 'AUTHORIZED' | 'ABORTED' | 'EXPIRED' | 'TERMINATED';
 
-export interface VippsPaymentTable {
+export interface VippsPaymentTable extends StartedDonationColumns {
 	reference: string;
-	kind: ContributionKind;
-	currency: string;
-	amount_minor: number;
-	fee_top_up_minor: Generated<number>;
-	email: string;
-	name: Generated<string>;
-	is_anonymous: Generated<boolean>;
-	dedication: Generated<string>;
-	locale: Generated<string>;
 	state: Generated<VippsPaymentState>;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
 }
 
-export interface VippsEventTable {
+export interface VippsEventTable extends ProviderEventColumns {
 	id: string;
 	name: string;
 	reference: string;
 	vipps_timestamp: Date;
-	payload: ColumnType<unknown, string, string>;
-	status: Generated<'received' | 'processed' | 'failed'>;
-	attempts: Generated<number>;
-	last_error: string | null;
-	received_at: CreatedAt;
-	processed_at: Date | null;
 }
 
 export interface VippsAgreementTable {

@@ -311,3 +311,22 @@ export async function listGivingYears(db: Db): Promise<number[]> {
 		.execute();
 	return rows.map((row) => Number(row.year));
 }
+
+/**
+ * The year picker's years and the year it shows: the one asked for when it has gifts, else last
+ * year (its statements are the ones sent in January), else the newest; null when none has gifts.
+ */
+export async function pickGivingYear(
+	db: Db,
+	asked: string | null
+): Promise<{ years: number[]; year: number | null }> {
+	const years = await listGivingYears(db);
+	const askedYear = Number(asked);
+	const lastYear = new Date().getFullYear() - 1;
+	const year = years.includes(askedYear)
+		? askedYear
+		: years.includes(lastYear)
+			? lastYear
+			: years[0];
+	return { years, year: year ?? null };
+}

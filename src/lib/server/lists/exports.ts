@@ -1,3 +1,4 @@
+import { csvDownload } from '../http/csv-download.ts';
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { ContributionFilters, SupporterFilters } from '../../lists/filters.ts';
 import { CSV_BOM, csvLine, inertText } from '../../lists/csv.ts';
@@ -361,4 +362,19 @@ export function csvStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Ui
 /** `komak-contributions-2026-11-25.csv`: what the browser saves the export as. */
 export function exportFileName(list: 'contributions' | 'supporters', now = new Date()): string {
 	return `komak-${list}-${organisationDay(now)}.csv`;
+}
+
+/** A list's export as a download, recorded in the audit log before the first row is read. */
+export async function exportListDownload(
+	db: Kysely<Database>,
+	audit: {
+		staffUserId: string;
+		list: 'contributions' | 'supporters';
+		query: string;
+		requestId?: string;
+	},
+	chunks: AsyncGenerator<Uint8Array>
+): Promise<Response> {
+	await recordExport(db, audit);
+	return csvDownload(csvStream(chunks), exportFileName(audit.list));
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { config, type Config } from '../config.ts';
 import type { Database, EmailMessage } from '../db/schema.ts';
 import { log } from '../log.ts';
@@ -42,6 +42,18 @@ export interface TickResult {
 const isDue = sql<boolean>`status in ('queued', 'sending') and next_attempt_at <= now()
 	and (locked_until is null or locked_until < now())`;
 
+/** Up to `limit` due messages, oldest due first, locked for this worker; messages other workers
+ * hold are skipped, not waited for. */
+const dueMessageIds = (eb: ExpressionBuilder<Database, 'email_message'>, limit: number) =>
+	eb
+		.selectFrom('email_message')
+		.select('id')
+		.where(isDue)
+		.orderBy('next_attempt_at')
+		.limit(limit)
+		.forUpdate()
+		.skipLocked();
+
 /**
  * Takes up to `limit` due messages, oldest due first, for this worker: status `sending`, one more
  * attempt, claimed for `claimMinutes`. Messages other workers hold are skipped, not waited for.
@@ -57,16 +69,7 @@ export async function claimDueMessages(
 			attempts: sql`attempts + 1`,
 			locked_until: sql`now() + make_interval(mins => ${claimMinutes})`
 		})
-		.where('id', 'in', (eb) =>
-			eb
-				.selectFrom('email_message')
-				.select('id')
-				.where(isDue)
-				.orderBy('next_attempt_at')
-				.limit(limit)
-				.forUpdate()
-				.skipLocked()
-		)
+		.where('id', 'in', (eb) => dueMessageIds(eb, limit))
 		.returningAll()
 		.execute();
 }
@@ -76,16 +79,7 @@ export async function keepDueMessages(db: Kysely<Database>, limit: number): Prom
 	const result = await db
 		.updateTable('email_message')
 		.set({ status: 'kept', locked_until: null })
-		.where('id', 'in', (eb) =>
-			eb
-				.selectFrom('email_message')
-				.select('id')
-				.where(isDue)
-				.orderBy('next_attempt_at')
-				.limit(limit)
-				.forUpdate()
-				.skipLocked()
-		)
+		.where('id', 'in', (eb) => dueMessageIds(eb, limit))
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows);
 }

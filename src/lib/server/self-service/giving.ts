@@ -1,13 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type {
-	Channel,
-	ContributionKind,
-	ContributionStatus,
-	PlanStatus
-} from '../../giving/vocabulary.ts';
+import type { Channel, ContributionKind, ContributionStatus } from '../../giving/vocabulary.ts';
 import { yearOf } from '../organisation/calendar.ts';
 import type { Database, RecurringPlan } from '../db/schema.ts';
 import { toGiftSummary } from '../giving/gift-summary.ts';
+import type { PlanState } from '../giving/plans.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -75,16 +71,19 @@ export async function listGivingYears(db: Db, supporterId: string): Promise<numb
 	return rows.map((row) => row.year);
 }
 
-export interface OwnPlan {
+/** A monthly gift as its supporter sees it: the plan's state, without the provider's ids. */
+export interface OwnPlan extends Pick<
+	PlanState,
+	| 'channel'
+	| 'amountMinor'
+	| 'currency'
+	| 'status'
+	| 'startedAt'
+	| 'canceledAt'
+	| 'cancelAtPeriodEnd'
+	| 'currentPeriodEnd'
+> {
 	id: string;
-	channel: Channel;
-	amountMinor: number;
-	currency: string;
-	status: PlanStatus;
-	startedAt: Date;
-	canceledAt: Date | null;
-	cancelAtPeriodEnd: boolean;
-	currentPeriodEnd: Date | null;
 	/** A card plan at Stripe that is not over: the supporter can change it here. */
 	isManageable: boolean;
 }

@@ -7,6 +7,7 @@ import {
 	driveStatementRun,
 	listGivingYears,
 	listStatementRuns,
+	pickGivingYear,
 	resumeStatementRuns,
 	startStatementRun
 } from '$lib/server/documents/statement-runs';
@@ -18,14 +19,10 @@ export const load: PageServerLoad = async (event) => {
 	const db = getDatabase();
 	// A run left unfinished by a restart carries on as soon as someone looks.
 	await resumeStatementRuns(db);
-	const years = await listGivingYears(db);
-	const asked = Number(event.url.searchParams.get('year'));
-	// Last year's statements are the ones sent in January.
-	const lastYear = new Date().getFullYear() - 1;
-	const year = years.includes(asked) ? asked : years.includes(lastYear) ? lastYear : years[0];
+	const { years, year } = await pickGivingYear(db, event.url.searchParams.get('year'));
 	return {
 		years,
-		year: year ?? null,
+		year,
 		recipients: year ? await countStatementRecipients(db, year) : 0,
 		runs: await listStatementRuns(db),
 		canSeeTaxReport: hasRole(staff, 'admin'),

@@ -1,12 +1,7 @@
 import { parseContributionFilters } from '$lib/lists/filters';
 import { requireStaff } from '$lib/server/auth/guard';
 import { getDatabase } from '$lib/server/db/instance';
-import {
-	contributionsCsv,
-	csvStream,
-	exportFileName,
-	recordExport
-} from '$lib/server/lists/exports';
+import { contributionsCsv, exportListDownload } from '$lib/server/lists/exports';
 import type { RequestHandler } from './$types';
 
 // Every contribution the list's filters select, as CSV. Bulk financial and personal data, so
@@ -15,17 +10,14 @@ export const GET: RequestHandler = async (event) => {
 	const staff = requireStaff(event, 'staff');
 	const db = getDatabase();
 	const { filters } = parseContributionFilters(event.url.searchParams);
-	await recordExport(db, {
-		staffUserId: staff.id,
-		list: 'contributions',
-		query: event.url.search,
-		requestId: event.locals.requestId
-	});
-	return new Response(csvStream(contributionsCsv(db, filters)), {
-		headers: {
-			'content-type': 'text/csv; charset=utf-8',
-			'content-disposition': `attachment; filename="${exportFileName('contributions')}"`,
-			'cache-control': 'no-store'
-		}
-	});
+	return exportListDownload(
+		db,
+		{
+			staffUserId: staff.id,
+			list: 'contributions',
+			query: event.url.search,
+			requestId: event.locals.requestId
+		},
+		contributionsCsv(db, filters)
+	);
 };

@@ -1,7 +1,7 @@
 import { parseSupporterFilters } from '$lib/lists/filters';
 import { requireStaff } from '$lib/server/auth/guard';
 import { getDatabase } from '$lib/server/db/instance';
-import { csvStream, exportFileName, recordExport, supportersCsv } from '$lib/server/lists/exports';
+import { exportListDownload, supportersCsv } from '$lib/server/lists/exports';
 import { findOrganisation } from '$lib/server/organisation/settings';
 import type { RequestHandler } from './$types';
 
@@ -14,17 +14,14 @@ export const GET: RequestHandler = async (event) => {
 	const { filters } = parseSupporterFilters(event.url.searchParams, {
 		defaultCurrency: organisation.default_currency
 	});
-	await recordExport(db, {
-		staffUserId: staff.id,
-		list: 'supporters',
-		query: event.url.search,
-		requestId: event.locals.requestId
-	});
-	return new Response(csvStream(supportersCsv(db, filters)), {
-		headers: {
-			'content-type': 'text/csv; charset=utf-8',
-			'content-disposition': `attachment; filename="${exportFileName('supporters')}"`,
-			'cache-control': 'no-store'
-		}
-	});
+	return exportListDownload(
+		db,
+		{
+			staffUserId: staff.id,
+			list: 'supporters',
+			query: event.url.search,
+			requestId: event.locals.requestId
+		},
+		supportersCsv(db, filters)
+	);
 };

@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { requireStaff } from '$lib/server/auth/guard';
 import { getDatabase } from '$lib/server/db/instance';
+import { csvDownload } from '$lib/server/http/csv-download';
 import { isStatementYear } from '$lib/server/documents/statements';
 import {
 	buildTaxReport,
@@ -30,11 +31,5 @@ export const GET: RequestHandler = async (event) => {
 		year,
 		rowCount: report.rows.length
 	});
-	return new Response(taxReportCsv(report), {
-		headers: {
-			'content-type': 'text/csv; charset=utf-8',
-			'content-disposition': `attachment; filename="komak-tax-report-${year}.csv"`,
-			'cache-control': 'private, no-store'
-		}
-	});
+	return csvDownload(taxReportCsv(report), `komak-tax-report-${year}.csv`, 'private, no-store');
 };
