@@ -46,9 +46,9 @@ test('staff record a bank transfer and find it everywhere staff look', async ({ 
 	await page.getByLabel('Currency').selectOption('USD');
 	await page.getByLabel('Reference').fill(reference);
 	await page.getByRole('button', { name: 'Record gift' }).click();
-	await expect(
-		page.getByText('A gift with this reference is already recorded for this channel.')
-	).toBeVisible();
+	await expect(page.locator('#gift-reference-error')).toHaveText(
+		'A gift with this reference is already recorded for this channel.'
+	);
 
 	await page.getByRole('link', { name: 'Supporters' }).click();
 	await page.getByLabel('Search').fill(suffix);
