@@ -63,7 +63,8 @@ const actions: [() => string, StaffRole][] = [
 	[() => '/admin/imports?/commit', 'staff'],
 	[() => '/admin/statements?/start', 'staff'],
 	[() => '/admin/settings?/save', 'admin'],
-	[() => '/admin/staff?/add', 'admin'],
+	[() => '/admin/staff?/invite', 'admin'],
+	[() => '/admin/staff?/resend', 'admin'],
 	[() => '/admin/staff?/role', 'admin'],
 	[() => '/admin/staff?/disable', 'admin'],
 	[() => `/admin/outbox/${emailId}?/sendAgain`, 'admin']
