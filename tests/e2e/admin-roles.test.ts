@@ -51,6 +51,7 @@ const pages: [() => string, StaffRole][] = [
 /** Form actions (POST) with the least role that may use them. */
 const actions: [() => string, StaffRole][] = [
 	[() => '/admin/account?/password', 'viewer'],
+	[() => '/admin/account?/language', 'viewer'],
 	[() => '/admin/account?/startTwoFactor', 'viewer'],
 	[() => `/admin/supporters/${supporterId}/edit?/save`, 'staff'],
 	[() => `/admin/supporters/${supporterId}/merge?/merge`, 'staff'],
