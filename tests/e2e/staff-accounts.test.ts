@@ -26,7 +26,7 @@ test.describe('staff accounts', () => {
 		page,
 		browser
 	}) => {
-		await signInAs(page, 'admin', { next: '/admin/staff' });
+		const admin = await signInAs(page, 'admin', { next: '/admin/staff' });
 		const email = `nadia-${Date.now().toString(36)}@dawatmedia.no`;
 		await page.getByLabel('Name').fill('Nadia Rahimi');
 		await page.getByLabel('Email').fill(email);
@@ -74,6 +74,24 @@ test.describe('staff accounts', () => {
 
 		await page.goto('/admin/staff');
 		await expect(page.getByRole('row', { name: new RegExp(email) })).toContainText('Active');
+
+		// The audit log says it in words, naming the admin and the invitee, and links to them.
+		await page.goto('/admin/audit');
+		const invited = page
+			.getByRole('cell', { name: `${admin.name} invited Nadia Rahimi as read-only viewer` })
+			.first();
+		await expect(invited).toBeVisible();
+		await expect(
+			page
+				.getByRole('cell', {
+					name: 'Nadia Rahimi chose a password and signed in for the first time'
+				})
+				.first()
+		).toBeVisible();
+		await invited.getByRole('link', { name: 'Nadia Rahimi' }).click();
+		await expect(page).toHaveURL(/\/admin\/staff#staff-[0-9a-f-]{36}$/);
+		const target = page.locator(':target');
+		await expect(target).toContainText(email);
 	});
 
 	test('an admin cannot disable or demote themself; another account asks for confirmation first', async ({
