@@ -4,7 +4,8 @@ import { formatMoney } from '$lib/money';
 import type { StaffRole } from '$lib/server/db/schema';
 
 // The audit log in words: "Laila Ahmadi disabled the account of Farid Noori", in the reader's
-// language, with the actor and the subject as parts of the sentence so the page can link them.
+// language, with the actor and the subject as parts of the sentence so the page can link them
+// (and keep a Latin name whole inside Dari or Pashto). Names inside a part are isolated.
 // An action this file does not know yet is still shown, as its stored code.
 
 export interface AuditSubjectFacts {
@@ -114,8 +115,11 @@ function subjectPart(entry: AuditSubjectFacts, locale: string): SentencePart | n
 			const amount = formatMoney(Number(entry.giftAmountMinor), entry.giftCurrency, locale);
 			return name(
 				entry.giverName
-					? m.audit_subject_gift({ amount, giver: entry.giverName })
-					: m.audit_subject_gift_anonymous({ amount }),
+					? m.audit_subject_gift({
+							amount: isolateDirection(amount),
+							giver: isolateDirection(entry.giverName)
+						})
+					: m.audit_subject_gift_anonymous({ amount: isolateDirection(amount) }),
 				`/admin/contributions/${id}`
 			);
 		}
