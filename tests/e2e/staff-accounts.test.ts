@@ -78,7 +78,9 @@ test.describe('staff accounts', () => {
 		// The audit log says it in words, naming the admin and the invitee, and links to them.
 		await page.goto('/admin/audit');
 		const invited = page
-			.getByRole('cell', { name: `${admin.name} invited Nadia Rahimi as read-only viewer` })
+			.getByRole('cell', {
+				name: `${admin.name} invited Nadia Rahimi with the role read-only viewer`
+			})
 			.first();
 		await expect(invited).toBeVisible();
 		await expect(

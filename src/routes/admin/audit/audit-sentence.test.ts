@@ -59,7 +59,7 @@ describe('the audit log in words', () => {
 			entry({ action: 'staff.invite', after: { role: 'viewer' } }),
 			'en'
 		);
-		expect(text(invited)).toBe('Laila Ahmadi invited Farid Noori as read-only viewer');
+		expect(text(invited)).toBe('Laila Ahmadi invited Farid Noori with the role read-only viewer');
 		const rotated = describeAuditEntry(
 			entry({ action: 'secrets.rotate', entity_type: 'secret_key', staff_user_id: null }),
 			'en'
