@@ -4,6 +4,7 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { baseLocale } from '$lib/paraglide/runtime';
 import { textDirection } from '$lib/locales';
 import { authenticateStaff } from '$lib/server/auth/handle';
+import { adoptBrowserLanguage, claimAdminLanguage } from '$lib/server/auth/admin-language';
 import { appSecretKeys } from '$lib/server/auth/secret-box';
 import { config } from '$lib/server/config';
 import { announceFirstRunSetup } from '$lib/server/auth/setup';
@@ -140,9 +141,11 @@ const localisation: Handle = ({ event, resolve }) => {
 		event.locals.locale = baseLocale;
 		return resolve(event);
 	}
+	claimAdminLanguage(event);
 	return paraglideMiddleware(event.request, async ({ request, locale }) => {
 		event.request = request;
 		event.locals.locale = locale;
+		await adoptBrowserLanguage(event, locale);
 		const response = await resolve(event, {
 			transformPageChunk: ({ html }) =>
 				html
@@ -150,7 +153,8 @@ const localisation: Handle = ({ event, resolve }) => {
 					.replace('%komak.dir%', textDirection(locale))
 					.replace('%komak.fonts%', fontLinks(locale))
 		});
-		// The language comes from the cookie or else Accept-Language: caches must keep them apart.
+		// The language comes from the cookie or else Accept-Language (on /admin, from the signed-in
+		// account, whose pages are private anyway): caches must keep them apart.
 		response.headers.append('vary', 'Cookie, Accept-Language');
 		return response;
 	});

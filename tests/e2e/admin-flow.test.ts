@@ -100,7 +100,11 @@ test('every admin screen passes axe: English on a phone, bokmål on a desk', asy
 		['en', 390],
 		['nb', 1280]
 	] as const) {
-		await page.goto(`/language/${locale}?to=/admin`);
+		// The admin speaks the account's own language, chosen under Your account (not the appeal's).
+		await page.goto('/admin/account');
+		await page.locator('#account-locale').selectOption(locale);
+		await page.locator('form[action="?/language"] button').click();
+		await expect(page.locator('html')).toHaveAttribute('lang', locale);
 		await page.setViewportSize({ width, height: 900 });
 		for (const screen of screens) {
 			await page.goto(screen);

@@ -51,6 +51,7 @@ const pages: [() => string, StaffRole][] = [
 /** Form actions (POST) with the least role that may use them. */
 const actions: [() => string, StaffRole][] = [
 	[() => '/admin/account?/password', 'viewer'],
+	[() => '/admin/account?/language', 'viewer'],
 	[() => '/admin/account?/startTwoFactor', 'viewer'],
 	[() => `/admin/supporters/${supporterId}/edit?/save`, 'staff'],
 	[() => `/admin/supporters/${supporterId}/merge?/merge`, 'staff'],
@@ -63,7 +64,8 @@ const actions: [() => string, StaffRole][] = [
 	[() => '/admin/imports?/commit', 'staff'],
 	[() => '/admin/statements?/start', 'staff'],
 	[() => '/admin/settings?/save', 'admin'],
-	[() => '/admin/staff?/add', 'admin'],
+	[() => '/admin/staff?/invite', 'admin'],
+	[() => '/admin/staff?/resend', 'admin'],
 	[() => '/admin/staff?/role', 'admin'],
 	[() => '/admin/staff?/disable', 'admin'],
 	[() => `/admin/outbox/${emailId}?/sendAgain`, 'admin']

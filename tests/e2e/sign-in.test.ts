@@ -286,25 +286,21 @@ test.describe('staff sign-in', () => {
 		await expect(page.getByRole('heading', { name: 'Staff accounts' })).toBeVisible();
 		await expect(page.getByRole('row', { name: viewer.email })).toContainText('Active');
 
-		// Adding someone: the password rule is checked beside the field.
+		// Adding someone is an invitation: no password is typed for them.
+		await expect(page.getByLabel('Initial password')).toHaveCount(0);
 		await page.getByLabel('Name').fill('Farid Noori');
 		await page.getByLabel('Email').fill('farid@dawatmedia.no');
 		await page.getByLabel('Role', { exact: true }).selectOption('staff');
-		await page.getByLabel('Initial password').fill('password1234');
-		await page.getByRole('button', { name: 'Add staff member' }).click();
-		await expect(
-			page.getByText('This is one of the first passwords an attacker tries.')
-		).toBeVisible();
-		await page.getByLabel('Initial password').fill('farid reads the news at dawn');
-		await page.getByRole('button', { name: 'Add staff member' }).click();
-		await expect(page.getByText('The staff member is added and can sign in now.')).toBeVisible();
+		await page.getByRole('button', { name: 'Send invitation' }).click();
+		await expect(page.getByText('The invitation is in the outbox.')).toBeVisible();
 		await expect(page.getByRole('row', { name: 'farid@dawatmedia.no' })).toBeVisible();
 
-		// Disabling the viewer ends their session at once.
+		// Disabling the viewer is asked once more, then ends their session at once.
 		await page
 			.getByRole('button', { name: `Disable ${viewer.name}` })
 			.first()
 			.click();
+		await page.getByRole('button', { name: `Yes, disable ${viewer.name}` }).click();
 		await expect(
 			page.getByText('The account is disabled and signed out everywhere.')
 		).toBeVisible();
@@ -373,7 +369,7 @@ test.describe('staff sign-in', () => {
 			fetch(at('/admin/staff?/disable'), {
 				method: 'POST',
 				headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers },
-				body: `id=${target.id}`,
+				body: `id=${target.id}&confirm=yes`,
 				redirect: 'manual'
 			});
 		expect((await disable({ origin: 'https://evil.example' })).status).toBe(403);

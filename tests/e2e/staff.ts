@@ -26,6 +26,11 @@ export interface TestStaff {
 interface Where {
 	/** The server's database; default: the shared Playwright server's. */
 	databaseUrl?: string;
+	/**
+	 * The account's admin language; default English. Null: none yet, so its first signed-in page
+	 * takes the browser's (and writes the account).
+	 */
+	locale?: string | null;
 }
 
 let passwordHash: Promise<string> | undefined;
@@ -49,7 +54,8 @@ export async function createTestStaff(
 		databaseUrl = e2eDatabaseUrl(),
 		email,
 		name,
-		password = TEST_STAFF_PASSWORD
+		password = TEST_STAFF_PASSWORD,
+		locale = 'en'
 	}: Where & { email?: string; name?: string; password?: string } = {}
 ): Promise<TestStaff> {
 	const suffix = randomBytes(4).toString('hex');
@@ -60,7 +66,7 @@ export async function createTestStaff(
 			? await (passwordHash ??= hashPassword(TEST_STAFF_PASSWORD))
 			: await hashPassword(password);
 	return withDatabase(databaseUrl, async (db) => {
-		const created = await createStaffUser(db, { email, name, role, passwordHash: hash });
+		const created = await createStaffUser(db, { email, name, role, passwordHash: hash, locale });
 		if (!created.ok) throw new Error(`a staff account with ${email} already exists`);
 		return {
 			id: created.user.id,

@@ -1,4 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
+import type { Locale } from '../../locales.ts';
 import type { StaffRole } from '../db/schema.ts';
 
 export interface StaffIdentity {
@@ -7,6 +8,8 @@ export interface StaffIdentity {
 	name: string;
 	role: StaffRole;
 	hasTwoFactor: boolean;
+	/** The language chosen for this account's admin; null until its first signed-in page. */
+	locale: Locale | null;
 }
 
 const roleRank: Record<StaffRole, number> = { viewer: 0, staff: 1, admin: 2 };

@@ -62,7 +62,8 @@ export async function checkPassword(
 	const subject = { kind: 'password' as const, account: email, clientAddress, knownDevice };
 	const permit = await takeAttempt(db, subject, now);
 	if (!permit.isAllowed) return lockedOut(permit);
-	const isRight = user
+	// An invited account has no password until its invitee sets one.
+	const isRight = user?.password_hash
 		? await verifyPasswordHash(user.password_hash, password)
 		: await verifyAgainstNothing(password);
 	if (!user || !isRight) return { ok: false, reason: 'wrong' };

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, StaffRole, StaffUser } from '../db/schema.ts';
+import { isLocale, type Locale } from '../../locales.ts';
 import type { StaffIdentity } from './guard.ts';
 import { invalidateUserSessions } from './session.ts';
 
@@ -17,7 +18,8 @@ export function toStaffIdentity(user: StaffUser): StaffIdentity {
 		email: user.email,
 		name: user.name,
 		role: user.role,
-		hasTwoFactor: user.totp_enabled_at !== null
+		hasTwoFactor: user.totp_enabled_at !== null,
+		locale: isLocale(user.locale) ? user.locale : null
 	};
 }
 
@@ -38,7 +40,8 @@ export type CreateStaffResult =
 
 /**
  * Adds a staff account (hash the password first with `hashPassword`, outside any transaction:
- * it takes tens of milliseconds). The email is unique whatever its case: the unique index
+ * it takes tens of milliseconds), or, with a null hash, an invited one that cannot sign in until
+ * its invitee sets a password (staff-invite.ts). The email is unique whatever its case: the unique index
  * decides, so two requests racing for one address give one account and one `email_taken`.
  */
 export async function createStaffUser(
@@ -47,12 +50,19 @@ export async function createStaffUser(
 		email,
 		name = '',
 		role,
-		passwordHash
-	}: { email: string; name?: string; role: StaffRole; passwordHash: string }
+		passwordHash,
+		locale = null
+	}: {
+		email: string;
+		name?: string;
+		role: StaffRole;
+		passwordHash: string | null;
+		locale?: string | null;
+	}
 ): Promise<CreateStaffResult> {
 	const user = await db
 		.insertInto('staff_user')
-		.values({ email: email.trim(), name: name.trim(), role, password_hash: passwordHash })
+		.values({ email: email.trim(), name: name.trim(), role, password_hash: passwordHash, locale })
 		.onConflict((oc) => oc.doNothing())
 		.returningAll()
 		.executeTakeFirst();
@@ -196,4 +206,22 @@ export async function setStaffDisabled(
 		.executeTakeFirstOrThrow();
 	if (isDisabled) await invalidateUserSessions(trx, user.id);
 	return { ok: true, before: user, after };
+}
+
+/**
+ * The language the account's admin is shown in. Only sets it when none is kept yet, unless
+ * `replace` (the account page's choice): the first signed-in page takes the browser's.
+ */
+export async function setStaffLocale(
+	db: Db,
+	staffUserId: string,
+	locale: Locale,
+	{ replace = true }: { replace?: boolean } = {}
+): Promise<void> {
+	let query = db
+		.updateTable('staff_user')
+		.set({ locale, updated_at: sql`now()` })
+		.where('id', '=', staffUserId);
+	if (!replace) query = query.where('locale', 'is', null);
+	await query.execute();
 }

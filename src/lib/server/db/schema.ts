@@ -224,7 +224,8 @@ export interface StaffUserTable {
 	id: Generated<string>;
 	email: string;
 	name: Generated<string>;
-	password_hash: string;
+	/** Null for an invited account until its invitee sets a password. */
+	password_hash: string | null;
 	role: StaffRole;
 	totp_secret_encrypted: string | null;
 	totp_enabled_at: Date | null;
@@ -232,6 +233,8 @@ export interface StaffUserTable {
 	totp_last_step: number | null;
 	recovery_code_hashes: Generated<string[]>;
 	is_disabled: Generated<boolean>;
+	/** The admin's language for this account; null until its first signed-in page. */
+	locale: string | null;
 	password_changed_at: Timestamp;
 	last_signed_in_at: Date | null;
 	created_at: CreatedAt;
@@ -252,6 +255,16 @@ export interface StaffSessionTable {
 export interface StaffSetupTokenTable {
 	token_hash: Uint8Array;
 	expires_at: Date;
+	created_at: CreatedAt;
+}
+
+export interface StaffInviteTokenTable {
+	token_hash: Uint8Array;
+	staff_user_id: string;
+	/** The language the invitation was written in. */
+	locale: string;
+	expires_at: Date;
+	used_at: Date | null;
 	created_at: CreatedAt;
 }
 
@@ -401,6 +414,7 @@ export interface Database {
 	staff_user: StaffUserTable;
 	staff_session: StaffSessionTable;
 	staff_setup_token: StaffSetupTokenTable;
+	staff_invite_token: StaffInviteTokenTable;
 	audit_log: AuditLogTable;
 	import_batch: ImportBatchTable;
 	import_mapping: ImportMappingTable;

@@ -15,7 +15,13 @@ import {
 	markSessionTwoFactorVerified
 } from '$lib/server/auth/session';
 import { checkPassword } from '$lib/server/auth/sign-in';
-import { changeStaffPassword, findStaffById, staffAuditView } from '$lib/server/auth/staff';
+import {
+	changeStaffPassword,
+	findStaffById,
+	setStaffLocale,
+	staffAuditView
+} from '$lib/server/auth/staff';
+import { isLocale, locales } from '$lib/locales';
 import {
 	beginTotpEnrolment,
 	cancelTotpEnrolment,
@@ -89,7 +95,8 @@ export const load: PageServerLoad = async (event) => {
 	const user = await currentAccount(event);
 	const pendingKey = user.totp_enabled_at ? null : readTotpKey(user);
 	return {
-		account: { name: user.name, email: user.email, role: user.role },
+		account: { name: user.name, email: user.email, role: user.role, locale: user.locale },
+		locales,
 		twoFactor: {
 			enabledAt: user.totp_enabled_at,
 			recoveryCodesLeft: user.recovery_code_hashes.length,
@@ -106,6 +113,19 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions = {
+	language: async (event) => {
+		const user = await currentAccount(event);
+		const locale = text(await readForm(event.request), 'locale');
+		if (!isLocale(locale)) {
+			return fail(400, {
+				form: 'language' as const,
+				errors: { locale: m.staff_error_language_unknown() }
+			});
+		}
+		await setStaffLocale(getDatabase(), user.id, locale);
+		redirect(303, '/admin/account?notice=language-saved');
+	},
+
 	password: async (event) => {
 		const user = await currentAccount(event);
 		const formData = await readForm(event.request);

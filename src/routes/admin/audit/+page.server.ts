@@ -1,6 +1,7 @@
 import { requireStaff } from '$lib/server/auth/guard';
 import { getDatabase } from '$lib/server/db/instance';
 import { listAuditEntries } from '$lib/server/organisation/audit';
+import { describeAuditEntry } from './audit-sentence';
 import type { PageServerLoad } from './$types';
 
 const pageSize = 50;
@@ -16,7 +17,9 @@ export const load: PageServerLoad = async (event) => {
 		pageSize
 	});
 	const entries = rows.map((row) => ({
-		...row,
+		id: row.id,
+		createdAt: row.created_at,
+		sentence: describeAuditEntry(row, event.locals.locale),
 		before: row.before === null ? null : JSON.stringify(row.before, null, 2),
 		after: row.after === null ? null : JSON.stringify(row.after, null, 2)
 	}));

@@ -18,7 +18,8 @@ const kindLabels: Record<string, () => string> = {
 	receipt: m.outbox_kind_receipt,
 	sign_in_link: m.outbox_kind_sign_in_link,
 	payment_failed: m.outbox_kind_payment_failed,
-	statement: m.outbox_kind_statement
+	statement: m.outbox_kind_statement,
+	staff_invite: m.staff_outbox_kind_invite
 };
 
 export function kindLabel(kind: string): string {

@@ -1,0 +1,34 @@
+import type { RequestEvent } from '@sveltejs/kit';
+import { defineCustomServerStrategy } from '../../paraglide/runtime.js';
+import { isLocale, type Locale } from '../../locales.ts';
+import { getDatabase } from '../db/instance.ts';
+import { isAdminPath } from './handle.ts';
+import { setStaffLocale } from './staff.ts';
+
+// The admin speaks each staff member's own language, kept on the account, so it follows them to
+// any browser and does not change when they read the public appeal in another language (the
+// appeal's choice is the language cookie). Paraglide asks its custom strategies before the
+// cookie: this one names the language an /admin page must have for whoever is signed in.
+
+const languageOfRequest = new WeakMap<Request, Locale>();
+
+defineCustomServerStrategy('custom-pageLanguage', {
+	getLocale: (request) => (request ? languageOfRequest.get(request) : undefined)
+});
+
+/** Before the language is decided: a signed-in staff member's own language wins on /admin. */
+export function claimAdminLanguage(event: RequestEvent): void {
+	const locale = event.locals.staff?.locale;
+	if (locale && isAdminPath(event.url.pathname)) languageOfRequest.set(event.request, locale);
+}
+
+/**
+ * After it is decided: an account without a language yet keeps the one its first signed-in page
+ * was shown in (the browser's, from Accept-Language or the cookie).
+ */
+export async function adoptBrowserLanguage(event: RequestEvent, locale: string): Promise<void> {
+	const staff = event.locals.staff;
+	if (!staff || staff.locale || !isLocale(locale) || !isAdminPath(event.url.pathname)) return;
+	await setStaffLocale(getDatabase(), staff.id, locale, { replace: false });
+	staff.locale = locale;
+}
