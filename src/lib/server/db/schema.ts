@@ -62,6 +62,8 @@ export interface SupporterTable {
 	merged_into: string | null;
 	stripe_customer_id: string | null;
 	reference: string | null;
+	/** The personal KID (src/lib/supporters/kid.ts), handed out by the database's default. */
+	kid: Generated<string>;
 	erased_at: Date | null;
 	created_at: CreatedAt;
 	updated_at: Timestamp;

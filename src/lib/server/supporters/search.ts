@@ -13,7 +13,7 @@ import type { Database } from '../db/schema.ts';
 /** The indexed search text of the supporter table under `alias`. */
 export function searchText(alias: string): RawBuilder<string> {
 	const column = (name: string) => sql.ref(`${alias}.${name}`);
-	return sql<string>`lower(coalesce(${column('name')}, '') || ' ' || coalesce(${column('email')}, '') || ' ' || coalesce(${column('phone')}, '') || ' ' || coalesce(${column('reference')}, ''))`;
+	return sql<string>`lower(coalesce(${column('name')}, '') || ' ' || coalesce(${column('email')}, '') || ' ' || coalesce(${column('phone')}, '') || ' ' || coalesce(${column('reference')}, '') || ' ' || ${column('kid')} || ' ' || regexp_replace(coalesce(${column('phone')}, ''), '[^0-9]', '', 'g'))`;
 }
 
 export function supporterSearchCondition(query: string, alias = 's'): RawBuilder<SqlBool> | null {
