@@ -35,7 +35,7 @@ export function kidForNumber(number: number): string {
 
 /** A KID as typed ("1000 0008", "10000009 ") with spaces, dots and dashes removed. */
 export function compactKid(text: string): string {
-	return text.replace(/[\s.\-]/g, '');
+	return text.replace(/[\s.-]/g, '');
 }
 
 /** True for a KID of any length (2–25 digits, as the banks allow) whose MOD10 digit is right. */
