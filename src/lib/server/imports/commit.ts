@@ -6,6 +6,7 @@ import { recordAudit } from '../organisation/audit.ts';
 import { recordGift } from '../giving/contributions.ts';
 import type { Database, Supporter } from '../db/schema.ts';
 import { findOrCreateSupporterByEmail, findSupporterByEmail } from '../supporters/supporters.ts';
+import { naturalCaseName } from '../../supporters/names.ts';
 import { rememberMapping } from './batches.ts';
 import {
 	NEW_SUPPORTER,
@@ -70,7 +71,7 @@ async function createSupporter(
 	trx: Kysely<Database>,
 	row: ImportRow
 ): Promise<{ supporter: Supporter; isNew: boolean }> {
-	const details = { name: row.payerName, phone: row.phone };
+	const details = { name: naturalCaseName(row.payerName), phone: row.phone };
 	if (row.email) {
 		// An email belongs to one supporter only: a payer staff took for new may be known by it.
 		const known = await findSupporterByEmail(trx, row.email);
