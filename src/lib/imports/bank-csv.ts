@@ -276,7 +276,8 @@ export function parseBankCsv(content: string, options: BankCsvOptions): BankCsvR
 			message,
 			kid,
 			feeMinor: null,
-			netMinor: null
+			netMinor: null,
+			account: null
 		} satisfies ImportRow);
 	}
 	return result;

@@ -18,6 +18,9 @@ describe('readBankText', () => {
 			payerName: 'Zahra Hosseini',
 			kid: null
 		});
+		expect(readBankText('Straksbetaling Nadia Sultani Takk for nyhetene').payerName).toBe(
+			'Nadia Sultani'
+		);
 		expect(readBankText('Nettgiro Fra: OYVIND BERG Til Dawat Media')).toEqual({
 			payerName: 'OYVIND BERG',
 			kid: null

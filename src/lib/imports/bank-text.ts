@@ -41,7 +41,12 @@ const messageWords = new Set([
 	'fra',
 	'og',
 	'mnd',
-	'månedlig'
+	'månedlig',
+	'takk',
+	'støtte',
+	'bidrag',
+	'hilsen',
+	'mvh'
 ]);
 
 const isNameWord = (word: string) => /^\p{Lu}[\p{L}'’.-]*$/u.test(word);

@@ -237,3 +237,16 @@ export function similarCandidates(
 		.slice(0, limit)
 		.map(({ candidate }) => candidate);
 }
+
+/**
+ * The supporters a row could equally be, when no identifier settled it: everyone with the payer's
+ * name (in any word order and case). Two or more means staff must choose; the import never guesses
+ * "new" for a name it already knows twice.
+ */
+export function sameNameCandidates(
+	row: Pick<ImportRow, 'payerName'>,
+	index: MatchIndex
+): MatchCandidate[] {
+	const name = foldName(row.payerName);
+	return name ? (index.byName.get(name) ?? []) : [];
+}

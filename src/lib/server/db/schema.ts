@@ -102,6 +102,8 @@ export interface ContributionTable {
 	status: ContributionStatus;
 	received_at: Timestamp;
 	external_reference: string | null;
+	/** A bank transfer's identity in every import format (src/lib/imports/transaction-key.ts). */
+	bank_transaction_key: string | null;
 	payment_reference: string | null;
 	refunded_minor: Generated<number>;
 	note: Generated<string>;

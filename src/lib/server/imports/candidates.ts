@@ -141,3 +141,28 @@ export async function loadMatchCandidates(db: Db, rows: MatchableRow[]): Promise
 	}
 	return [...byId.values()];
 }
+
+/** Each supporter's latest gift that counts, to tell apart supporters who share a name. */
+export async function findLastGifts(db: Db, supporterIds: string[]) {
+	const lastGifts = new Map<string, { amountMinor: number; currency: string; receivedAt: Date }>();
+	const ids = unique(supporterIds);
+	for (let start = 0; start < ids.length; start += 500) {
+		const rows = await db
+			.selectFrom('contribution')
+			.distinctOn('supporter_id')
+			.select(['supporter_id', 'amount_minor', 'currency', 'received_at'])
+			.where('supporter_id', 'in', ids.slice(start, start + 500))
+			.where('status', 'in', ['succeeded', 'partially_refunded', 'refunded', 'disputed'])
+			.orderBy('supporter_id')
+			.orderBy('received_at', 'desc')
+			.execute();
+		for (const row of rows) {
+			lastGifts.set(row.supporter_id, {
+				amountMinor: row.amount_minor,
+				currency: row.currency,
+				receivedAt: row.received_at
+			});
+		}
+	}
+	return lastGifts;
+}

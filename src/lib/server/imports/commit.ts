@@ -11,7 +11,8 @@ import { rememberMapping } from './batches.ts';
 import {
 	NEW_SUPPORTER,
 	SKIP_ROW,
-	findRecordedReferences,
+	WAITING,
+	findRecordedGifts,
 	importChannel,
 	readImportFile,
 	suggestForRows,
@@ -43,7 +44,9 @@ export type CommitImportResult =
 	| { ok: false; reason: 'file_error'; fileError: NonNullable<ParsedImportFile['fileError']> }
 	| { ok: false; reason: 'malformed_rows'; malformed: MalformedRow[] }
 	| { ok: false; reason: 'no_rows' }
-	| { ok: false; reason: 'unknown_supporters'; lines: number[] };
+	| { ok: false; reason: 'unknown_supporters'; lines: number[] }
+	/** Rows that match several supporters and were given no choice. */
+	| { ok: false; reason: 'choices_missing'; lines: number[] };
 
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -97,7 +100,7 @@ export async function commitImport(
 	db: Kysely<Database>,
 	input: CommitImportInput
 ): Promise<CommitImportResult> {
-	const { parsed } = await readImportFile(db, input);
+	const { parsed, rows } = await readImportFile(db, input);
 	if (parsed.fileError) return { ok: false, reason: 'file_error', fileError: parsed.fileError };
 	if (parsed.malformed.length > 0)
 		return { ok: false, reason: 'malformed_rows', malformed: parsed.malformed };
@@ -108,6 +111,7 @@ export async function commitImport(
 			const choice = input.choices[row.line];
 			return (
 				choice !== undefined &&
+				choice !== WAITING &&
 				choice !== NEW_SUPPORTER &&
 				choice !== SKIP_ROW &&
 				!uuidShape.test(choice)
@@ -119,13 +123,9 @@ export async function commitImport(
 	const channel = importChannel(input.format);
 	const fileSha256 = sha256Hex(input.content);
 	// Rows staff made no choice for (a script, or a row recorded already) take the suggestion.
-	const recordedBefore = await findRecordedReferences(
-		db,
-		channel,
-		parsed.rows.map((row) => row.transactionReference)
-	);
-	const unchosen = parsed.rows.filter(
-		(row) => input.choices[row.line] === undefined && !recordedBefore.has(row.transactionReference)
+	const recordedBefore = await findRecordedGifts(db, channel, rows);
+	const unchosen = rows.filter(
+		(row) => input.choices[row.line] === undefined && !recordedBefore(row)
 	);
 	const suggestions = new Map<number, ImportChoice>(
 		(unchosen.length > 0 ? await suggestForRows(db, input.format, unchosen) : []).map((row) => [
@@ -135,6 +135,10 @@ export async function commitImport(
 	);
 	const choiceFor = (row: ImportRow) =>
 		input.choices[row.line] ?? suggestions.get(row.line) ?? NEW_SUPPORTER;
+	const waiting = rows.filter((row) => choiceFor(row) === WAITING && !recordedBefore(row));
+	if (waiting.length > 0) {
+		return { ok: false, reason: 'choices_missing', lines: waiting.map((row) => row.line) };
+	}
 
 	try {
 		const outcome = await db.transaction().execute(async (trx) => {
@@ -179,11 +183,7 @@ export async function commitImport(
 			});
 			if (unknown.length > 0) throw new RefusedImport(unknown.map((row) => row.line));
 
-			const recorded = await findRecordedReferences(
-				trx,
-				channel,
-				parsed.rows.map((row) => row.transactionReference)
-			);
+			const recordedOf = await findRecordedGifts(trx, channel, rows);
 			const newSupporters = new Map<string, { supporter: Supporter; isNew: boolean }>();
 			const emails = new Map(existing);
 			const supportersWithGifts = new Set<string>();
@@ -191,15 +191,22 @@ export async function commitImport(
 			let duplicateCount = 0;
 			let skippedCount = 0;
 
-			for (const row of parsed.rows) {
+			for (const row of rows) {
 				const choice = choiceFor(row);
+				const recorded = recordedOf(row);
+				// The same transfer from another file (camt.053 after CSV, or the other way round) is
+				// the gift recorded then: nothing to add.
+				if (recorded?.isOtherFormat) {
+					duplicateCount++;
+					continue;
+				}
 				if (choice === SKIP_ROW) {
 					skippedCount++;
 					continue;
 				}
 				// A gift recorded already keeps its supporter; recording it again only fills in
 				// what it lacked (a fee, say) and counts as a duplicate.
-				let supporterId = recorded.get(row.transactionReference);
+				let supporterId = recorded?.supporterId;
 				if (!supporterId && choice === NEW_SUPPORTER) {
 					const key = newSupporterKey(row);
 					let created = newSupporters.get(key);
@@ -223,6 +230,7 @@ export async function commitImport(
 					// Midday UTC keeps the booking date the same in every time zone staff work in.
 					received_at: `${row.bookedOn}T12:00:00Z`,
 					external_reference: row.transactionReference,
+					bank_transaction_key: row.bankTransactionKey,
 					payment_reference: row.kid,
 					note: row.message,
 					recorded_by: input.staffUserId,
