@@ -259,6 +259,28 @@ describe.each(engines)(
 		);
 
 		it.skipIf(!available)(
+			'reads the format from the file: a statement chosen as CSV, and a CSV chosen as camt.053, still import',
+			async () => {
+				const august = transfers('08');
+				const statement = await previewImport(db, {
+					format: 'bank_csv',
+					fileName: 'aug.xml',
+					content: camt053(august, '08')
+				});
+				expect(statement).toMatchObject({ format: 'camt053', chosenFormat: 'bank_csv' });
+				expect(statement.fileError).toBeNull();
+				expect(statement.rows).toHaveLength(4);
+				const csv = await previewImport(db, {
+					format: 'camt053',
+					fileName: 'aug.csv',
+					content: dnbCsv(august)
+				});
+				expect(csv).toMatchObject({ format: 'bank_csv', fileError: null });
+				expect(csv.rows).toHaveLength(4);
+			}
+		);
+
+		it.skipIf(!available)(
 			'lets a name two supporters share wait for staff, showing both with their last gift',
 			async () => {
 				const july = transfers('07');

@@ -100,7 +100,7 @@ export async function commitImport(
 	db: Kysely<Database>,
 	input: CommitImportInput
 ): Promise<CommitImportResult> {
-	const { parsed, rows } = await readImportFile(db, input);
+	const { format, parsed, rows } = await readImportFile(db, input);
 	if (parsed.fileError) return { ok: false, reason: 'file_error', fileError: parsed.fileError };
 	if (parsed.malformed.length > 0)
 		return { ok: false, reason: 'malformed_rows', malformed: parsed.malformed };
@@ -120,7 +120,7 @@ export async function commitImport(
 		.map((row) => row.line);
 	if (badChoices.length > 0) return { ok: false, reason: 'unknown_supporters', lines: badChoices };
 
-	const channel = importChannel(input.format);
+	const channel = importChannel(format);
 	const fileSha256 = sha256Hex(input.content);
 	// Rows staff made no choice for (a script, or a row recorded already) take the suggestion.
 	const recordedBefore = await findRecordedGifts(db, channel, rows);
@@ -128,7 +128,7 @@ export async function commitImport(
 		(row) => input.choices[row.line] === undefined && !recordedBefore(row)
 	);
 	const suggestions = new Map<number, ImportChoice>(
-		(unchosen.length > 0 ? await suggestForRows(db, input.format, unchosen) : []).map((row) => [
+		(unchosen.length > 0 ? await suggestForRows(db, format, unchosen) : []).map((row) => [
 			row.line,
 			row.defaultChoice
 		])
@@ -145,7 +145,7 @@ export async function commitImport(
 			const batch = await trx
 				.insertInto('import_batch')
 				.values({
-					format: input.format,
+					format,
 					file_name: input.fileName.slice(0, 255),
 					file_sha256: fileSha256,
 					row_count: parsed.rows.length,
@@ -257,7 +257,7 @@ export async function commitImport(
 				.set({ created_count: createdCount, duplicate_count: duplicateCount })
 				.where('id', '=', batch.id)
 				.execute();
-			if (input.format === 'bank_csv' && parsed.csv) {
+			if (format === 'bank_csv' && parsed.csv) {
 				await rememberMapping(trx, parsed.csv.headerSignature, parsed.csv.mapping);
 			}
 			const result: ImportOutcome = {
@@ -274,7 +274,7 @@ export async function commitImport(
 				entityType: 'import_batch',
 				entityId: batch.id,
 				after: {
-					format: input.format,
+					format,
 					fileName: input.fileName,
 					fileSha256,
 					sendReceipts: input.sendReceipts === true,

@@ -11,6 +11,7 @@ import {
 } from '../../imports/matching.ts';
 import { parseImportFile, type ParsedImportFile } from '../../imports/parse-import.ts';
 import { bankTransactionKeys } from '../../imports/transaction-key.ts';
+import { detectImportFormat } from '../../imports/detect-format.ts';
 import type { Channel } from '../../giving/vocabulary.ts';
 import type { Database } from '../db/schema.ts';
 import { findOrganisation } from '../organisation/settings.ts';
@@ -66,11 +67,16 @@ export interface PreviewRow extends KeyedImportRow {
 	isLikelyPayout: boolean;
 	/** Several supporters fit and none is certain: staff must choose (defaultChoice is WAITING). */
 	isWaiting: boolean;
+	/** How many supporters have the payer's name. */
+	sameNameCount: number;
 	defaultChoice: ImportChoice;
 }
 
 export interface ImportPreview {
+	/** The format the file is in, read from the file. */
 	format: ImportFormat;
+	/** The format staff chose, when the file turned out to be another. */
+	chosenFormat: ImportFormat;
 	fileName: string;
 	fileSha256: string;
 	channel: Channel;
@@ -93,9 +99,11 @@ export interface ImportFileInput {
 /** Reads the file as the preview and the commit both do, with the mapping resolved the same way. */
 export async function readImportFile(db: Db, input: ImportFileInput) {
 	const organisation = await findOrganisation(db);
-	let mapping = input.mapping;
+	// The file says what it is; the format staff chose only decides what the file leaves open.
+	const format = detectImportFormat(input.content, input.format);
+	let mapping = format === 'bank_csv' ? input.mapping : undefined;
 	let isRemembered = false;
-	if (input.format === 'bank_csv' && !mapping) {
+	if (format === 'bank_csv' && !mapping) {
 		const layout = readBankCsvLayout(input.content);
 		if (layout) {
 			const remembered = await findRememberedMapping(
@@ -109,13 +117,14 @@ export async function readImportFile(db: Db, input: ImportFileInput) {
 			}
 		}
 	}
-	const parsed = parseImportFile(input.format, input.content, {
+	const parsed = parseImportFile(format, input.content, {
 		mapping,
 		defaultCurrency: organisation.default_currency
 	});
 	return {
+		format,
 		parsed,
-		rows: keyImportRows(input.format, parsed.rows, organisation.bank_account_number),
+		rows: keyImportRows(format, parsed.rows, organisation.bank_account_number),
 		isRemembered
 	};
 }
@@ -253,6 +262,7 @@ export async function suggestForRows(
 			recorded,
 			isLikelyPayout,
 			isWaiting: isWaiting && !isLikelyPayout,
+			sameNameCount: sameName.length,
 			defaultChoice: isLikelyPayout
 				? SKIP_ROW
 				: isWaiting
@@ -267,17 +277,18 @@ export async function suggestForRows(
  * suggested supporters, the duplicates, the malformed rows with their lines, the rows skipped.
  */
 export async function previewImport(db: Db, input: ImportFileInput): Promise<ImportPreview> {
-	const { parsed, rows: keyedRows, isRemembered } = await readImportFile(db, input);
+	const { format, parsed, rows: keyedRows, isRemembered } = await readImportFile(db, input);
 	const fileSha256 = sha256Hex(input.content);
 	const [rows, previousImports] = await Promise.all([
-		suggestForRows(db, input.format, keyedRows),
+		suggestForRows(db, format, keyedRows),
 		findImportsOfFile(db, fileSha256)
 	]);
 	return {
-		format: input.format,
+		format,
+		chosenFormat: input.format,
 		fileName: input.fileName,
 		fileSha256,
-		channel: importChannel(input.format),
+		channel: importChannel(format),
 		rows,
 		malformed: parsed.malformed,
 		skipped: parsed.skipped,
