@@ -5,7 +5,13 @@ import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { commitImport } from '../../src/lib/server/imports/commit.ts';
 import { previewImport } from '../../src/lib/server/imports/preview.ts';
 import type { ImportFormat } from '../../src/lib/imports/import-row.ts';
-import { FIRST_KID_NUMBER, isPersonalKid, kidForNumber } from '../../src/lib/supporters/kid.ts';
+import {
+	FIRST_KID_NUMBER,
+	formatKid,
+	isPersonalKid,
+	kidForNumber
+} from '../../src/lib/supporters/kid.ts';
+import { findSupporterCandidates } from '../../src/lib/server/supporters/search.ts';
 import { camt053, dnbCsv, type Transfer } from './bank-files.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
@@ -65,6 +71,21 @@ describe.each(engines)('personal KIDs on $name', ({ create, available }) => {
 			await expect(
 				db.updateTable('supporter').set({ kid: next.kid }).where('id', '!=', next.id).execute()
 			).rejects.toThrow();
+		}
+	);
+
+	it.skipIf(!available)(
+		'finds a supporter by a phone typed with spaces or +47, and by a KID typed in groups',
+		async () => {
+			const farid = await db
+				.insertInto('supporter')
+				.values({ name: 'Farid Rahimi', phone: '+4793456789' })
+				.returningAll()
+				.executeTakeFirstOrThrow();
+			for (const query of ['934 56 789', '+47 934 56 789', '93456789', formatKid(farid.kid)]) {
+				const found = await findSupporterCandidates(db, query);
+				expect(found.map((supporter) => supporter.id)).toContain(farid.id);
+			}
 		}
 	);
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { normaliseSearch } from '../../lists/cursor.ts';
+import { numberQuery } from '../../supporters/search-query.ts';
 import { escapeLike } from '../db/keyset.ts';
 import type { Database } from '../db/schema.ts';
 
@@ -17,7 +18,8 @@ export function searchText(alias: string): RawBuilder<string> {
 }
 
 export function supporterSearchCondition(query: string, alias = 's'): RawBuilder<SqlBool> | null {
-	const text = normaliseSearch(query);
+	// "412 34 567" or "+47 412 34 567" is one number, found among the phone's digits and the KID.
+	const text = numberQuery(query) ?? normaliseSearch(query);
 	if (!text) return null;
 	const words = text.split(' ');
 	if (words.some((word) => word.length >= 3)) {
