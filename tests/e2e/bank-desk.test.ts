@@ -17,8 +17,9 @@ test('staff record, open, find and import bank gifts by following links', async 
 	const phone = `4${String(Date.now()).slice(-7)}`;
 	const reference = `DNB-DESK-${suffix}`;
 	await signInAs(page, 'staff', { next: '/admin' });
+	const nav = page.getByRole('navigation', { name: 'Admin sections' });
 
-	await page.getByRole('link', { name: 'Contributions' }).click();
+	await nav.getByRole('link', { name: 'Contributions' }).click();
 	await page.getByRole('link', { name: 'Record a gift' }).click();
 	await page.getByLabel('Name', { exact: true }).fill(name);
 	await page.getByLabel('Channel').selectOption('bank_transfer');
@@ -29,7 +30,7 @@ test('staff record, open, find and import bank gifts by following links', async 
 	await expect(page.getByRole('status')).toHaveText('The gift is recorded.');
 
 	// Back to the list, and from the gift's row to the gift.
-	await page.getByRole('link', { name: 'Contributions' }).click();
+	await nav.getByRole('link', { name: 'Contributions' }).click();
 	await page.getByLabel('Search').fill(suffix);
 	await page.getByRole('button', { name: 'Apply filters' }).click();
 	const row = page.getByRole('row', { name: new RegExp(reference) });
@@ -42,7 +43,7 @@ test('staff record, open, find and import bank gifts by following links', async 
 	await page.getByRole('link', { name: 'Edit' }).click();
 	await page.getByLabel('Phone').fill(`+47${phone}`);
 	await page.getByRole('button', { name: 'Save changes' }).click();
-	await page.getByRole('link', { name: 'Supporters' }).click();
+	await nav.getByRole('link', { name: 'Supporters' }).click();
 	const spaced = `${phone.slice(0, 3)} ${phone.slice(3, 5)} ${phone.slice(5)}`;
 	await page.getByLabel('Search').fill(spaced);
 	await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -61,9 +62,9 @@ test('staff record, open, find and import bank gifts by following links', async 
 	const csv =
 		'"Dato";"Forklaring";"Rentedato";"Ut fra konto";"Inn på konto"\r\n' +
 		`"${today}";"Giro ${kid} SHABNAM KARIMI";"${today}";"";"${amount}"\r\n`;
-	await page.getByRole('link', { name: 'Imports' }).click();
+	await nav.getByRole('link', { name: 'Imports' }).click();
 	await page.getByLabel('Bank statement, ISO 20022 camt.053 (XML)').check();
-	await page.getByLabel('File').setInputFiles({
+	await page.getByLabel('File', { exact: true }).setInputFiles({
 		name: `dnb-${suffix}.csv`,
 		mimeType: 'text/csv',
 		buffer: Buffer.from(csv, 'utf8')
