@@ -22,8 +22,14 @@ const config = {
 				'img-src': ['self', 'data:'],
 				'font-src': ['self'],
 				'connect-src': ['self'],
-				// Checkout for gifts, the customer portal for a monthly giver's card (/my).
-				'form-action': ['self', 'https://checkout.stripe.com', 'https://billing.stripe.com'],
+				// Checkout for gifts, the customer portal for a monthly giver's card (/my), and
+				// Vipps's landing page (its address differs between production and test).
+				'form-action': [
+					'self',
+					'https://checkout.stripe.com',
+					'https://billing.stripe.com',
+					'https://*.vipps.no'
+				],
 				'frame-ancestors': ['none'],
 				'base-uri': ['self'],
 				'object-src': ['none']

@@ -28,7 +28,11 @@ export default defineConfig({
 				test: {
 					name: 'integration',
 					environment: 'node',
-					include: ['tests/integration/**/*.test.ts', 'tests/stripe-fake/**/*.test.ts'],
+					include: [
+						'tests/integration/**/*.test.ts',
+						'tests/stripe-fake/**/*.test.ts',
+						'tests/vipps-fake/**/*.test.ts'
+					],
 					fileParallelism: false,
 					testTimeout: 90_000,
 					hookTimeout: 60_000

@@ -15,6 +15,7 @@ import { mailWorkerOptionsFromEnv, startMailWorker } from '$lib/server/mail/work
 import { holdPgliteDirectory } from '$lib/server/db/pglite-lock';
 import { resumeStatementRuns } from '$lib/server/documents/statement-runs';
 import { authenticateSupporter } from '$lib/server/self-service/handle';
+import { checkVippsWebhookAtStart, startVippsChargeScheduler } from '$lib/server/vipps/start';
 
 export const init: ServerInit = async () => {
 	// A bad setting, or a missing or malformed secret key, stops the start (scripts/start.ts says
@@ -31,6 +32,10 @@ export const init: ServerInit = async () => {
 	// Bulk statement sends that a restart interrupted carry on in the background.
 	await resumeStatementRuns(getDatabase());
 	const mailWorker = startMailWorker(getDatabase(), mailWorkerOptionsFromEnv());
+	// In the background: a slow Vipps must not hold up the start.
+	void checkVippsWebhookAtStart(getDatabase(), config().ORIGIN);
+	// Monthly Vipps gifts: each month's charge is created ahead of its day (once, across instances).
+	const vippsScheduler = startVippsChargeScheduler(getDatabase());
 	// scripts/start.ts emits this as soon as it is told to stop: no new mail is taken meanwhile.
 	process.once('komak:draining', () => void mailWorker.stop());
 	// adapter-node emits this after SIGTERM/SIGINT, once open requests have drained.
@@ -38,6 +43,7 @@ export const init: ServerInit = async () => {
 		log.info({ reason }, 'shutting down');
 		// The message being sent is finished and marked before the pool closes.
 		await mailWorker.stop();
+		await vippsScheduler?.stop();
 		await closeDatabase();
 	});
 };
@@ -79,11 +85,19 @@ const refuseNulInAddress: Handle = ({ event, resolve }) => {
 
 let checkoutOrigin: string | undefined;
 
-/** The origin of a local Stripe's Checkout (STRIPE_API_URL), or ''; found at the first request. */
+/**
+ * The origins of a local Stripe's Checkout (STRIPE_API_URL) and a local Vipps's landing page
+ * (VIPPS_API_URL, unless it is Vipps's own), or ''; found at the first request.
+ */
 function localCheckoutOrigin(): string {
 	if (checkoutOrigin === undefined) {
-		const apiUrl = config().STRIPE_API_URL;
-		checkoutOrigin = apiUrl ? new URL(apiUrl).origin : '';
+		const { STRIPE_API_URL, VIPPS_API_URL } = config();
+		checkoutOrigin = [STRIPE_API_URL, VIPPS_API_URL]
+			.filter(
+				(url): url is string => Boolean(url) && !/^https:\/\/[a-z.]*vipps\.no(\/|$)/.test(url!)
+			)
+			.map((url) => new URL(url).origin)
+			.join(' ');
 	}
 	return checkoutOrigin;
 }
@@ -99,8 +113,9 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(self)');
 	if (event.url.protocol === 'https:')
 		headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
-	// The appeal's form ends at Stripe Checkout; with a local Stripe (STRIPE_API_URL) that is
-	// another origin, which the policy must name for the redirect after the form post.
+	// The appeal's form ends at Stripe Checkout or Vipps; with a local Stripe or Vipps
+	// (STRIPE_API_URL, VIPPS_API_URL) that is another origin, which the policy must name for the
+	// redirect after the form post.
 	const policy = headers.get('content-security-policy');
 	if (policy && localCheckoutOrigin()) {
 		headers.set(

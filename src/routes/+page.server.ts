@@ -18,6 +18,8 @@ import { createCheckoutSession } from '$lib/server/stripe/checkout';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';
+import { isVippsConfigured } from '$lib/server/vipps/settings';
+import { giveWithVipps } from './vipps.server';
 
 async function loadAppealSettings() {
 	const db = getDatabase();
@@ -87,6 +89,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		currencies,
 		vippsUrl: organisation.vipps_number ? vippsDonationUrl(organisation.vipps_number) : null,
 		isCardPaymentAvailable: isCardPaymentConfigured(),
+		isVippsAvailable: isVippsConfigured(),
 		initialValues: initialValues(url, organisation.default_currency, currencies)
 	};
 };
@@ -148,5 +151,6 @@ export const actions = {
 			});
 		}
 		redirect(303, checkoutUrl);
-	}
+	},
+	vipps: giveWithVipps
 } satisfies Actions;

@@ -55,7 +55,12 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 				'supporter_session',
 				'supporter_sign_in_token',
 				'supporter_tax_identity',
-				'supporter_total'
+				'supporter_total',
+				'vipps_agreement',
+				'vipps_charge',
+				'vipps_event',
+				'vipps_payment',
+				'vipps_webhook'
 			]);
 			expect(await migrateToLatest(test.db)).toEqual([]);
 		}

@@ -29,6 +29,19 @@ describe('parseVippsCsv', () => {
 		]);
 	});
 
+	it('names a gift made through the appeal’s Vipps button by Komak’s own reference', () => {
+		const csv = [
+			'Salgsdato;Transaksjons-ID;Ordre-ID;Brutto;Gebyr;Netto;Transaksjonstype;Fornavn;Etternavn',
+			'06.12.2026;3301458831;komak-0b52e5bd-be1e-42a1-acf2-e331f52c68ac;200,00;-2,00;198,00;Salg;Laila;Ahmadi',
+			'06.12.2026;3301458832;order-77;150,00;-1,50;148,50;Salg;Ola;Nordmann'
+		].join('\n');
+		const result = parseVippsCsv(csv);
+		expect(result.rows.map((r) => [r.transactionReference, r.amountMinor, r.feeMinor])).toEqual([
+			['komak-0b52e5bd-be1e-42a1-acf2-e331f52c68ac', 20000, 200],
+			['3301458832', 15000, 150]
+		]);
+	});
+
 	it('skips and counts refunds', () => {
 		expect(parseVippsCsv(readFixture('vipps-settlement.csv')).skipped).toEqual({ not_a_sale: 1 });
 	});

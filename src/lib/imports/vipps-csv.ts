@@ -24,6 +24,7 @@ import {
 type VippsField =
 	| 'date'
 	| 'transactionId'
+	| 'orderId'
 	| 'gross'
 	| 'fee'
 	| 'net'
@@ -50,6 +51,7 @@ const vippsAliases: Record<VippsField, string[]> = {
 		'date'
 	],
 	transactionId: ['transaksjonsid', 'transactionid', 'pspreferanse', 'pspreference'],
+	orderId: ['ordreid', 'orderid'],
 	gross: ['brutto', 'gross', 'grossamount', 'beløp', 'amount'],
 	fee: ['gebyr', 'fee', 'fees'],
 	net: ['netto', 'net', 'netamount'],
@@ -60,6 +62,10 @@ const vippsAliases: Record<VippsField, string[]> = {
 	name: ['kundensnavn', 'customername', 'navn', 'name'],
 	message: ['melding', 'message', 'transaksjonstekst', 'transactiontext']
 };
+
+/** The references Komak gives Vipps payments (src/lib/server/vipps/payments.ts). */
+const komakPaymentReference =
+	/^komak-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // A payment into the sales unit; refunds, fee lines and the like are not gifts.
 const saleTypes = new Set(['salg', 'sale', 'capture', 'belastning', 'betaling', 'payment']);
@@ -154,7 +160,14 @@ export function parseVippsCsv(content: string): ParsedImport {
 			malformed('bad_date');
 			continue;
 		}
-		const transactionReference = cleanText(at('transactionId'), 200);
+		// A gift given through the appeal's Vipps button is already recorded under the reference
+		// Komak gave the payment, which the report names as its order id: the same key, so the
+		// import adds only what the gift lacked (Vipps's fee) and never counts it twice.
+		const orderId = at('orderId').trim();
+		const transactionReference = cleanText(
+			komakPaymentReference.test(orderId) ? orderId : at('transactionId'),
+			200
+		);
 		if (!transactionReference) {
 			malformed('missing_reference');
 			continue;

@@ -111,7 +111,7 @@ const variables = {
 		url('an http:// or https:// URL, e.g. http://127.0.0.1:12111', ['http:', 'https:'])
 	),
 
-	// Vipps MobilePay (not used yet)
+	// Vipps MobilePay
 	VIPPS_CLIENT_ID: optional(z.string()),
 	VIPPS_CLIENT_SECRET: optional(z.string()),
 	VIPPS_SUBSCRIPTION_KEY: optional(z.string()),

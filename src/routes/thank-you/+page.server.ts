@@ -4,13 +4,36 @@ import { didStartCheckout } from '$lib/server/http/started-checkouts';
 import { findOrganisation } from '$lib/server/organisation/settings';
 import { findCheckoutAttemptBySession } from '$lib/server/stripe/checkout';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
+import { getVipps } from '$lib/server/vipps/client';
+import { vippsReturn } from '$lib/server/vipps/return';
 import type { PageServerLoad } from './$types';
 
-export type CheckoutOutcome = 'received' | 'processing' | 'not_completed';
+export type CheckoutOutcome = 'received' | 'processing' | 'not_completed' | 'waiting';
 
 // Shows honestly what Stripe says about the session, asked server-side. It records nothing: the
 // gift is recorded from Stripe's events. The query string only names the session to ask about.
 export const load: PageServerLoad = async ({ url, locals, cookies, setHeaders }) => {
+	const vipps = getVipps();
+	const vippsReference = url.searchParams.get('vipps');
+	if (vippsReference !== null && vipps) {
+		setHeaders({ 'cache-control': 'private, no-store' });
+		const db = getDatabase();
+		const [organisation, returned] = await Promise.all([
+			findOrganisation(db),
+			vippsReturn(db, vipps, vippsReference, (err) =>
+				locals.log.error({ err }, 'could not ask Vipps about the payment')
+			)
+		]);
+		if (!returned) redirect(303, '/');
+		const isGiversBrowser = didStartCheckout({ cookies, url }, vippsReference);
+		return {
+			organisationName: organisation.name,
+			outcome: returned.outcome as CheckoutOutcome,
+			kind: returned.kind,
+			email: isGiversBrowser ? returned.email : null,
+			amount: isGiversBrowser ? returned.amount : null
+		};
+	}
 	const sessionId = url.searchParams.get('session_id') ?? '';
 	if (!/^cs_[A-Za-z0-9_]{10,200}$/.test(sessionId) || !isCardPaymentConfigured())
 		redirect(303, '/');

@@ -150,6 +150,71 @@ export interface StripeEventTable {
 	processed_at: Date | null;
 }
 
+export type VippsPaymentState = 'CREATED' | 'AUTHORIZED' | 'ABORTED' | 'EXPIRED' | 'TERMINATED';
+
+export interface VippsPaymentTable {
+	reference: string;
+	kind: ContributionKind;
+	currency: string;
+	amount_minor: number;
+	fee_top_up_minor: Generated<number>;
+	email: string;
+	name: Generated<string>;
+	is_anonymous: Generated<boolean>;
+	dedication: Generated<string>;
+	locale: Generated<string>;
+	state: Generated<VippsPaymentState>;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
+export interface VippsEventTable {
+	id: string;
+	name: string;
+	reference: string;
+	vipps_timestamp: Date;
+	payload: ColumnType<unknown, string, string>;
+	status: Generated<'received' | 'processed' | 'failed'>;
+	attempts: Generated<number>;
+	last_error: string | null;
+	received_at: CreatedAt;
+	processed_at: Date | null;
+}
+
+export interface VippsAgreementTable {
+	reference: string;
+	agreement_id: string | null;
+	currency: string;
+	amount_minor: number;
+	email: string;
+	name: Generated<string>;
+	is_anonymous: Generated<boolean>;
+	dedication: Generated<string>;
+	locale: Generated<string>;
+	status: Generated<'PENDING' | 'ACTIVE' | 'STOPPED' | 'EXPIRED'>;
+	/** `YYYY-MM-DD`: the due date of the next charge to create. */
+	next_charge_on: string | null;
+	charge_day: number | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
+export interface VippsChargeTable {
+	charge_id: string;
+	agreement_id: string;
+	period: string;
+	due_on: string;
+	created_at: CreatedAt;
+}
+
+export interface VippsWebhookTable {
+	id: string;
+	url: string;
+	events: string[];
+	secret: string;
+	created_at: CreatedAt;
+}
+
 export interface RateLimitTable {
 	key: string;
 	window_start: Date;
@@ -337,6 +402,11 @@ export interface Database {
 	contribution: ContributionTable;
 	checkout_attempt: CheckoutAttemptTable;
 	stripe_event: StripeEventTable;
+	vipps_payment: VippsPaymentTable;
+	vipps_event: VippsEventTable;
+	vipps_webhook: VippsWebhookTable;
+	vipps_agreement: VippsAgreementTable;
+	vipps_charge: VippsChargeTable;
 	rate_limit: RateLimitTable;
 	attempt_backoff: AttemptBackoffTable;
 	staff_user: StaffUserTable;
@@ -364,4 +434,6 @@ export type RecurringPlan = Selectable<RecurringPlanTable>;
 export type StaffUser = Selectable<StaffUserTable>;
 export type StaffSession = Selectable<StaffSessionTable>;
 export type CheckoutAttempt = Selectable<CheckoutAttemptTable>;
+export type VippsPayment = Selectable<VippsPaymentTable>;
+export type VippsAgreement = Selectable<VippsAgreementTable>;
 export type EmailMessage = Selectable<EmailMessageTable>;

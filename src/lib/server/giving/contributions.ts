@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Channel } from '../../giving/vocabulary.ts';
 import type { Contribution, Database, NewContribution } from '../db/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -74,31 +75,34 @@ export async function recordGift(
 	return { contribution: existing, isNew: false };
 }
 
-/** Refunds and disputes name the card payment; they change a gift's status and amounts. */
+/** Refunds and disputes name the payment (a card's, or Vipps's); they change a gift's status and amounts. */
 async function changeGiftsOfPayment(
 	db: Db,
 	paymentReference: string,
-	change: { status?: Contribution['status']; refunded_minor?: number }
+	change: { status?: Contribution['status']; refunded_minor?: number },
+	channel: Channel = 'card'
 ): Promise<number> {
 	const result = await db
 		.updateTable('contribution')
 		.set({ ...change, updated_at: sql`now()` })
-		.where('channel', '=', 'card')
+		.where('channel', '=', channel)
 		.where('payment_reference', '=', paymentReference)
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows);
 }
 
 /**
- * What a card payment's refunds made of its gift: the amount refunded so far and, unless the
- * payment is disputed, refunded or partially refunded. The gift itself is never deleted.
+ * What a payment's refunds made of its gift (a card's by default, or a Vipps payment's): the
+ * amount refunded so far and, unless the payment is disputed, refunded or partially refunded.
+ * The gift itself is never deleted.
  */
 export async function markGiftRefunded(
 	db: Db,
 	paymentReference: string,
-	refund: { refunded_minor: number; status?: 'refunded' | 'partially_refunded' }
+	refund: { refunded_minor: number; status?: 'refunded' | 'partially_refunded' },
+	channel: Channel = 'card'
 ): Promise<number> {
-	return changeGiftsOfPayment(db, paymentReference, refund);
+	return changeGiftsOfPayment(db, paymentReference, refund, channel);
 }
 
 export type DisputeStage =

@@ -129,6 +129,16 @@ export async function eraseSupporter(
 								.where(sql<string>`lower(email)`, 'in', emails)
 								.executeTakeFirst()
 						).numUpdatedRows
+					) +
+					// The Vipps payments they started hold the same choices.
+					Number(
+						(
+							await trx
+								.updateTable('vipps_payment')
+								.set({ email: '', name: '', dedication: '', updated_at: sql`now()` })
+								.where(sql<string>`lower(email)`, 'in', emails)
+								.executeTakeFirst()
+						).numUpdatedRows
 					);
 
 		// Their mail (receipts, sign-in links) names and addresses them: it goes from the outbox.

@@ -1,3 +1,5 @@
+import { getVipps } from '$lib/server/vipps/client';
+import { isRefundableVippsGift, refundVippsGift } from '$lib/server/vipps/refunds';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { readGiftEntry } from '$lib/giving/gift-entry';
 import { giftErrorTexts } from '$lib/giving/gift-errors';
@@ -43,10 +45,12 @@ export const load: PageServerLoad = async (event) => {
 		justRecorded: event.url.searchParams.has('recorded'),
 		canEdit: isEditable && hasRole(staff, 'staff'),
 		canVoid: gift.channel !== 'card' && gift.status !== 'voided' && hasRole(staff, 'staff'),
-		canRefund: refundability(gift, {
-			isCardPaymentConfigured: isCardPaymentConfigured(),
-			isAdmin: hasRole(staff, 'admin')
-		}).refundable,
+		canRefund:
+			refundability(gift, {
+				isCardPaymentConfigured: isCardPaymentConfigured(),
+				isAdmin: hasRole(staff, 'admin')
+			}).refundable ||
+			(isRefundableVippsGift(gift) && getVipps() !== null && hasRole(staff, 'admin')),
 		editValues: {
 			channel: gift.channel,
 			receivedOn: gift.received_at.toISOString().slice(0, 10),
@@ -119,7 +123,8 @@ export const actions = {
 		const amountText = String(form.get('amount') ?? '').trim();
 		const isConfirmed = form.get('confirm') === 'yes';
 		const fields = { amount: amountText };
-		if (!isCardPaymentConfigured()) {
+		const vipps = gift.channel === 'vipps' ? getVipps() : null;
+		if (!vipps && !isCardPaymentConfigured()) {
 			return fail(400, { refund: { ...fields, error: m.admin_refund_error_stripe_off() } });
 		}
 		let amountMinor: number | null = null;
@@ -133,21 +138,25 @@ export const actions = {
 		if (!isConfirmed) {
 			return fail(400, { refund: { ...fields, error: m.admin_refund_error_confirm() } });
 		}
-		const outcome = await refundCardGift(
-			getDatabase(),
-			getStripe(),
-			gift.id,
-			amountMinor,
-			context(event, staff.id)
-		);
+		const outcome = vipps
+			? await refundVippsGift(getDatabase(), vipps, gift.id, amountMinor, context(event, staff.id))
+			: await refundCardGift(
+					getDatabase(),
+					getStripe(),
+					gift.id,
+					amountMinor,
+					context(event, staff.id)
+				);
 		if (!outcome.ok) {
 			event.locals.log.warn({ outcome, contribution: gift.id }, 'refund refused');
 			const message =
 				outcome.reason === 'too_much'
 					? m.admin_refund_error_too_much()
-					: outcome.reason === 'stripe_error'
-						? m.admin_refund_error_stripe({ message: outcome.message ?? '' })
-						: m.admin_refund_error_not_refundable();
+					: outcome.reason === 'vipps_error'
+						? m.admin_refund_error_vipps({ message: outcome.message ?? '' })
+						: outcome.reason === 'stripe_error'
+							? m.admin_refund_error_stripe({ message: outcome.message ?? '' })
+							: m.admin_refund_error_not_refundable();
 			return fail(400, { refund: { ...fields, error: message } });
 		}
 		redirect(303, `/admin/contributions/${gift.id}?refunded=1`);

@@ -1,0 +1,312 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { fakeCredentials, startVippsFake, type VippsFake } from '../vipps-fake/server.ts';
+import { signedHeaders } from '../vipps-fake/signing.ts';
+import { canReachPostgres } from './database.ts';
+import { once } from 'node:events';
+import type net from 'node:net';
+import {
+	freePort,
+	freshDatabase,
+	query,
+	startApp,
+	startRelay,
+	type AppProcess
+} from './processes.ts';
+
+// Giving with Vipps through the appeal and the Vipps fake's landing page, JavaScript on and off;
+// the gift is recorded from Vipps's signed webhook, never from the return to /thank-you.
+
+const isPostgresReachable = await canReachPostgres();
+
+test.describe('giving with Vipps', () => {
+	test.skip(!isPostgresReachable, 'needs PostgreSQL');
+	test.describe.configure({ mode: 'serial' });
+
+	let fake: VippsFake;
+	let app: AppProcess;
+	let databaseUrl: string;
+
+	const vippsEnv = () => ({
+		VIPPS_CLIENT_ID: fakeCredentials.clientId,
+		VIPPS_CLIENT_SECRET: fakeCredentials.clientSecret,
+		VIPPS_SUBSCRIPTION_KEY: fakeCredentials.subscriptionKey,
+		VIPPS_MERCHANT_SERIAL_NUMBER: fakeCredentials.merchantSerialNumber,
+		VIPPS_API_URL: fake.url
+	});
+
+	test.beforeAll(async () => {
+		databaseUrl = await freshDatabase('komak_e2e_vipps_giving');
+		fake = await startVippsFake();
+		app = await startApp({ DATABASE_URL: databaseUrl, ...vippsEnv() }, await freePort());
+		// The app registers its webhook with Vipps as it starts.
+		await expect
+			.poll(() => [...fake.webhooks.values()].map((w) => w.url))
+			.toEqual([`${app.url}/webhooks/vipps`]);
+	});
+
+	test.afterAll(async () => {
+		await app?.stop();
+		await fake?.close();
+	});
+
+	/** Another instance of the site (the same public address) on the same database. */
+	const startInstance = (env: Record<string, string> = {}) =>
+		startApp({ DATABASE_URL: databaseUrl, ...vippsEnv(), ORIGIN: app.url, ...env });
+
+	/** Gives through the form as a script would, and approves in Vipps while webhooks are held. */
+	async function approvedWithoutWebhooks(email: string, amount = '300') {
+		fake.setWebhookDelivery(false);
+		const response = await fetch(`${app.url}/?/vipps`, {
+			method: 'POST',
+			headers: { origin: app.url, 'x-sveltekit-action': 'true' },
+			body: new URLSearchParams({
+				frequency: 'one_off',
+				currency: 'NOK',
+				amount_NOK: amount,
+				name: 'Test Giver',
+				email
+			})
+		});
+		const result = (await response.json()) as { type: string; location: string };
+		expect(result.type).toBe('redirect');
+		const token = new URL(result.location).searchParams.get('token');
+		const payment = [...fake.payments.values()].find((p) => p.token === token)!;
+		await fake.approve(payment.reference);
+		fake.setWebhookDelivery(true);
+		return fake.events.filter((e) => e.body.reference === payment.reference);
+	}
+
+	const giftsOf = (email: string) =>
+		query<Record<string, unknown>>(
+			databaseUrl,
+			`select c.channel, c.kind, c.amount_minor, c.currency, c.status, c.dedication
+			 from contribution c join supporter s on s.id = c.supporter_id where lower(s.email) = $1`,
+			[email]
+		);
+
+	async function startVippsGift(page: import('@playwright/test').Page, email: string) {
+		await page.goto(`${app.url}/language/en?to=/`);
+		await page.getByRole('radio', { name: 'One-off' }).check();
+		await page.getByRole('radio', { name: 'NOK', exact: true }).check();
+		await page.getByLabel('Other amount').fill('200');
+		await page.getByLabel('Your name').fill('Laila Ahmadi');
+		await page.getByLabel('Email').fill(email);
+		await page.getByLabel('Dedication or message (optional)').fill('For the Kabul desk');
+		await page.getByRole('button', { name: 'Give with Vipps' }).click();
+		await expect(page.getByRole('heading', { name: 'Vipps (fake)' })).toBeVisible();
+		await expect(page.getByText('200,00 kr')).toBeVisible();
+	}
+
+	for (const javaScriptEnabled of [true, false]) {
+		const js = javaScriptEnabled ? 'on' : 'off';
+
+		test(`a supporter gives NOK 200 once with Vipps, JavaScript ${js}`, async ({ browser }) => {
+			const context = await browser.newContext({ javaScriptEnabled });
+			const page = await context.newPage();
+			const email = `laila.vipps.${js}@example.no`;
+			await startVippsGift(page, email);
+			expect(await giftsOf(email)).toEqual([]); // nothing until Vipps reports it
+
+			await page.getByLabel('Phone number').fill('91234567');
+			await page.getByRole('button', { name: 'Approve' }).click();
+
+			await expect(page).toHaveURL(/\/thank-you\?vipps=komak-/);
+			await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+				'Thank you! Your gift has been received'
+			);
+			await expect(page.getByRole('main')).toContainText('We have received your gift of NOK 200.');
+			if (javaScriptEnabled)
+				expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+
+			await expect
+				.poll(() => giftsOf(email))
+				.toEqual([
+					{
+						channel: 'vipps',
+						kind: 'one_off',
+						amount_minor: '20000',
+						currency: 'NOK',
+						status: 'succeeded',
+						dedication: 'For the Kabul desk'
+					}
+				]);
+			await context.close();
+		});
+
+		test(`a payment rejected in Vipps records nothing, JavaScript ${js}`, async ({ browser }) => {
+			const context = await browser.newContext({ javaScriptEnabled });
+			const page = await context.newPage();
+			const email = `rejected.vipps.${js}@example.no`;
+			await startVippsGift(page, email);
+			await page.getByRole('button', { name: 'Reject' }).click();
+
+			await expect(page).toHaveURL(/\/thank-you\?vipps=komak-/);
+			await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+				'Your gift was not completed'
+			);
+			await expect(page.getByRole('link', { name: 'Try again' })).toBeVisible();
+			expect(await giftsOf(email)).toEqual([]);
+			await context.close();
+		});
+	}
+
+	test('coming back before approving shows Vipps has not confirmed yet, then the gift once it has', async ({
+		page
+	}) => {
+		const email = 'early.vipps@example.no';
+		await startVippsGift(page, email);
+		const payment = [...fake.payments.values()].find((p) => page.url().includes(p.token))!;
+		await page.goto(payment.returnUrl); // the supporter leaves the landing page for the site
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Waiting for Vipps');
+		expect(await giftsOf(email)).toEqual([]);
+
+		await fake.approve(payment.reference);
+		await page.getByRole('link', { name: 'Check again' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+			'Thank you! Your gift has been received'
+		);
+		await expect.poll(() => giftsOf(email)).toHaveLength(1);
+	});
+
+	test('the Vipps button shows only for gifts in NOK', async ({ page }) => {
+		await page.goto(`${app.url}/language/en?to=/`);
+		await page.getByRole('radio', { name: 'NOK', exact: true }).check();
+		await page.getByRole('radio', { name: 'One-off' }).check();
+		await expect(page.getByRole('button', { name: 'Give with Vipps' })).toBeVisible();
+		await page.getByRole('radio', { name: 'Monthly' }).check();
+		await expect(page.getByRole('button', { name: 'Give with Vipps' })).toBeVisible();
+		await page.getByRole('radio', { name: 'EUR', exact: true }).check();
+		await expect(page.getByRole('button', { name: 'Give with Vipps' })).toBeHidden();
+	});
+
+	for (const javaScriptEnabled of [true, false]) {
+		const js = javaScriptEnabled ? 'on' : 'off';
+
+		test(`a supporter gives NOK 150 a month with Vipps, JavaScript ${js}`, async ({ browser }) => {
+			const context = await browser.newContext({ javaScriptEnabled });
+			const page = await context.newPage();
+			const email = `monthly.vipps.${js}@example.no`;
+			await page.goto(`${app.url}/language/en?to=/`);
+			await page.getByRole('radio', { name: 'Monthly' }).check();
+			await page.getByRole('radio', { name: 'NOK', exact: true }).check();
+			await page.getByLabel('Other amount').fill('150');
+			await page.getByLabel('Your name').fill('Mina Sadat');
+			await page.getByLabel('Email').fill(email);
+			await page.getByRole('button', { name: 'Give with Vipps' }).click();
+			await expect(page.getByRole('heading', { name: 'Vipps (fake)' })).toBeVisible();
+			await expect(page.getByText('150,00 kr', { exact: true })).toBeVisible();
+			expect(await giftsOf(email)).toEqual([]);
+
+			await page.getByRole('button', { name: 'Approve' }).click();
+			await expect(page).toHaveURL(/\/thank-you\?vipps=komak-/);
+			await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+				'Thank you! Your gift has been received'
+			);
+			await expect(page.getByRole('main')).toContainText('Your monthly gift of NOK 150');
+
+			await expect
+				.poll(() => giftsOf(email))
+				.toEqual([
+					{
+						channel: 'vipps',
+						kind: 'monthly',
+						amount_minor: '15000',
+						currency: 'NOK',
+						status: 'succeeded',
+						dedication: ''
+					}
+				]);
+			const plans = await query(
+				databaseUrl,
+				`select p.channel, p.status, p.amount_minor from recurring_plan p
+				 join supporter s on s.id = p.supporter_id where lower(s.email) = $1`,
+				[email]
+			);
+			expect(plans).toEqual([{ channel: 'vipps', status: 'active', amount_minor: '15000' }]);
+			await context.close();
+		});
+	}
+
+	test('the webhook refuses forged and stale deliveries over HTTP and stores nothing', async () => {
+		const [payment] = [...fake.payments.values()];
+		const body = JSON.stringify({
+			msn: fakeCredentials.merchantSerialNumber,
+			reference: payment.reference,
+			pspReference: '1234567890',
+			name: 'REFUNDED',
+			amount: { currency: 'NOK', value: 20000 },
+			timestamp: new Date().toISOString(),
+			idempotencyKey: null,
+			success: true
+		});
+		const url = `${app.url}/webhooks/vipps`;
+		const [webhook] = [...fake.webhooks.values()];
+		const forged = signedHeaders(url, 'not-the-secret', body);
+		const stale = signedHeaders(url, webhook.secret, body, new Date(Date.now() - 10 * 60_000));
+		for (const headers of [forged, stale, { 'content-type': 'application/json' }]) {
+			const response = await fetch(url, { method: 'POST', headers, body });
+			expect(response.status).toBe(401);
+		}
+		const stored = await query(databaseUrl, `select id from vipps_event where name = 'REFUNDED'`);
+		expect(stored).toEqual([]);
+		const fresh = signedHeaders(url, webhook.secret, body);
+		expect((await fetch(url, { method: 'POST', headers: fresh, body })).status).toBe(200);
+	});
+
+	test('every event five times, shuffled, to two instances at once gives one gift', async () => {
+		const second = await startInstance();
+		try {
+			const events = await approvedWithoutWebhooks('twice.vipps@example.no');
+			const deliveries = Array.from({ length: 5 }, () => events)
+				.flat()
+				.sort(() => Math.random() - 0.5);
+			const statuses = await Promise.all(
+				deliveries.map((event, i) =>
+					fake.deliver(event, `${i % 2 ? second.url : app.url}/webhooks/vipps`)
+				)
+			);
+			expect(statuses.flat()).toEqual(Array(deliveries.length).fill(200));
+			expect(await giftsOf('twice.vipps@example.no')).toMatchObject([
+				{ channel: 'vipps', amount_minor: '30000', status: 'succeeded' }
+			]);
+		} finally {
+			await second.stop();
+		}
+	});
+
+	test('while the database is away the webhook answers 5xx, and Vipps’s retry then succeeds', async () => {
+		const target = new URL(databaseUrl);
+		let relay = startRelay(target);
+		relay.server.listen(0, '127.0.0.1');
+		await once(relay.server, 'listening');
+		const relayPort = (relay.server.address() as net.AddressInfo).port;
+		const relayed = new URL(databaseUrl);
+		relayed.host = `127.0.0.1:${relayPort}`;
+		let flaky: AppProcess | undefined;
+		try {
+			flaky = await startInstance({ DATABASE_URL: relayed.toString() });
+			const events = await approvedWithoutWebhooks('outage.vipps@example.no');
+			const authorized = events.find((e) => e.body.name === 'AUTHORIZED')!;
+			const to = `${flaky.url}/webhooks/vipps`;
+
+			relay.cut();
+			const [during] = await fake.deliver(authorized, to);
+			expect(during).toBeGreaterThanOrEqual(500);
+			expect(await giftsOf('outage.vipps@example.no')).toEqual([]);
+
+			relay = startRelay(target);
+			relay.server.listen(relayPort, '127.0.0.1');
+			await once(relay.server, 'listening');
+			await expect
+				.poll(async () => (await fake.deliver(authorized, to))[0], { timeout: 10_000 })
+				.toBe(200);
+			expect(await giftsOf('outage.vipps@example.no')).toMatchObject([
+				{ channel: 'vipps', amount_minor: '30000', status: 'succeeded' }
+			]);
+		} finally {
+			await flaky?.stop();
+			relay.cut();
+		}
+	});
+});

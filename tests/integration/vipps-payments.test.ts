@@ -1,0 +1,399 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import { fakeCredentials, startVippsFake, type VippsFake } from '../vipps-fake/server.ts';
+import { signedHeaders } from '../vipps-fake/signing.ts';
+import type { Database } from '../../src/lib/server/db/schema.ts';
+import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
+import { createVippsClient, type VippsClient } from '../../src/lib/server/vipps/client.ts';
+import { receiveVippsDelivery } from '../../src/lib/server/vipps/delivery.ts';
+import { startVippsPayment } from '../../src/lib/server/vipps/payments.ts';
+import { syncVippsPayments } from '../../src/lib/server/vipps/sync.ts';
+import { receiveVippsEvent } from '../../src/lib/server/vipps/webhook.ts';
+import { ensureVippsWebhook } from '../../src/lib/server/vipps/webhooks.ts';
+import { commitImport } from '../../src/lib/server/imports/commit.ts';
+import { refundVippsGift } from '../../src/lib/server/vipps/refunds.ts';
+import { issueDueReceipts } from '../../src/lib/server/mail/receipts.ts';
+import { listOwnGifts } from '../../src/lib/server/self-service/giving.ts';
+import { engines } from './databases.ts';
+
+// Vipps one-off gifts from the appeal's start to the recorded gift, on both database engines:
+// every event many times, in any order, from two instances at once; rejected and expired
+// payments; forged and stale deliveries; Vipps not answering; and recovery by vipps:sync.
+
+let fake: VippsFake;
+let vipps: VippsClient;
+const webhookUrl = 'https://give.example.org/webhooks/vipps';
+
+function shuffled<T>(items: T[], seed: number): T[] {
+	const copy = [...items];
+	for (let i = copy.length - 1; i > 0; i--) {
+		seed = (seed * 1103515245 + 12345) % 2 ** 31;
+		const j = seed % (i + 1);
+		[copy[i], copy[j]] = [copy[j], copy[i]];
+	}
+	return copy;
+}
+
+const donation = (amountMinor: number, email = 'laila@example.no') => ({
+	kind: 'one_off' as const,
+	currency: 'NOK',
+	amountMinor,
+	feeTopUpMinor: 0,
+	totalMinor: amountMinor,
+	name: 'Laila',
+	email,
+	isAnonymous: false,
+	dedication: 'For the Kabul desk'
+});
+
+const start = (db: Kysely<Database>, amountMinor = 20000, email?: string) =>
+	startVippsPayment(db, vipps, {
+		donation: donation(amountMinor, email),
+		locale: 'nb',
+		origin: 'http://localhost:3000',
+		description: 'Gave til Dawat Media Center'
+	});
+
+const giftsOf = (db: Kysely<Database>) =>
+	db
+		.selectFrom('contribution as c')
+		.innerJoin('supporter as s', 's.id', 'c.supporter_id')
+		.select([
+			'c.channel',
+			'c.kind',
+			'c.amount_minor',
+			'c.currency',
+			'c.status',
+			'c.external_reference',
+			'c.dedication',
+			's.email',
+			's.preferred_locale'
+		])
+		.orderBy('c.created_at')
+		.execute();
+
+const eventsFor = (reference: string) => fake.events.filter((e) => e.body.reference === reference);
+
+/** A delivery as Vipps would send it to our registered address, signed with our secret. */
+async function signedDelivery(db: Kysely<Database>, body: string, date?: Date, secret?: string) {
+	const hook = await db
+		.selectFrom('vipps_webhook')
+		.select(['url', 'secret'])
+		.executeTakeFirstOrThrow();
+	return new Headers(signedHeaders(hook.url, secret ?? hook.secret, body, date));
+}
+
+beforeAll(async () => {
+	fake = await startVippsFake({ deliverWebhooks: false });
+	vipps = createVippsClient({ ...fakeCredentials, apiUrl: fake.url });
+});
+
+afterAll(async () => {
+	await fake?.close();
+});
+
+describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) => {
+	let db: Kysely<Database>;
+	let drop: () => Promise<void>;
+	let staffUserId: string;
+
+	beforeAll(async () => {
+		if (!available) return;
+		const test = await create();
+		db = test.db;
+		drop = test.drop;
+		await migrateToLatest(db);
+		await ensureVippsWebhook(db, vipps, webhookUrl);
+		staffUserId = (
+			await db
+				.insertInto('staff_user')
+				.values({ email: 'kari@dawatmedia.no', name: 'Kari', password_hash: 'x', role: 'admin' })
+				.returning('id')
+				.executeTakeFirstOrThrow()
+		).id;
+	});
+
+	afterAll(async () => {
+		await drop?.();
+	});
+
+	it.skipIf(!available)(
+		'records a NOK 200 gift once when every event arrives five times, shuffled, at two instances',
+		async () => {
+			const { reference, redirectUrl } = await start(db);
+			expect(redirectUrl).toMatch(/\/landing\?token=/);
+			expect(await giftsOf(db)).toEqual([]); // nothing before Vipps says so
+
+			await fake.approve(reference);
+			const deliveries = shuffled(Array.from({ length: 5 }, () => eventsFor(reference)).flat(), 42);
+			// Two instances take turns through the shuffled deliveries, at the same time.
+			const instances = [0, 1].map(async (instance) => {
+				for (const event of deliveries.filter((_, i) => i % 2 === instance)) {
+					const body = JSON.stringify(event.body);
+					const answer = await receiveVippsDelivery(
+						db,
+						vipps,
+						body,
+						await signedDelivery(db, body)
+					);
+					expect(answer.status).toBe(200);
+				}
+			});
+			await Promise.all(instances);
+
+			expect(await giftsOf(db)).toEqual([
+				{
+					channel: 'vipps',
+					kind: 'one_off',
+					amount_minor: 20000,
+					currency: 'NOK',
+					status: 'succeeded',
+					external_reference: reference,
+					dedication: 'For the Kabul desk',
+					email: 'laila@example.no',
+					preferred_locale: 'nb'
+				}
+			]);
+			const payment = fake.payments.get(reference)!;
+			expect(payment.aggregate.capturedAmount.value).toBe(20000);
+			expect(eventsFor(reference).filter((e) => e.body.name === 'CAPTURED')).toHaveLength(1);
+		}
+	);
+
+	it.skipIf(!available)(
+		'the Vipps gift gets a numbered receipt by email and shows on the supporter’s own page',
+		async () => {
+			await issueDueReceipts(db);
+			const gift = await db
+				.selectFrom('contribution as c')
+				.innerJoin('supporter as s', 's.id', 'c.supporter_id')
+				.select(['c.receipt_number', 's.id as supporterId'])
+				.where('s.email', '=', 'laila@example.no')
+				.executeTakeFirstOrThrow();
+			expect(gift.receipt_number).not.toBeNull();
+			const mail = await db
+				.selectFrom('email_message')
+				.select(['kind', 'locale'])
+				.where('to_address', '=', 'laila@example.no')
+				.execute();
+			expect(mail).toEqual([{ kind: 'receipt', locale: 'nb' }]);
+			const own = await listOwnGifts(db, gift.supporterId);
+			expect(own).toMatchObject([
+				{ channel: 'vipps', kind: 'one_off', amountMinor: 20000, currency: 'NOK', hasReceipt: true }
+			]);
+		}
+	);
+
+	it.skipIf(!available)('records nothing for a rejected or an expired payment', async () => {
+		const before = (await giftsOf(db)).length;
+		const rejected = await start(db, 15000, 'rejected@example.no');
+		const expired = await start(db, 15000, 'expired@example.no');
+		await fake.reject(rejected.reference);
+		await fake.expire(expired.reference);
+		for (const event of [...eventsFor(rejected.reference), ...eventsFor(expired.reference)]) {
+			const { outcome } = await receiveVippsEvent(db, vipps, event.body as never);
+			expect(outcome).toBe('processed');
+		}
+		expect(await giftsOf(db)).toHaveLength(before);
+		const states = await db
+			.selectFrom('vipps_payment')
+			.select(['reference', 'state'])
+			.where('reference', 'in', [rejected.reference, expired.reference])
+			.orderBy('state')
+			.execute();
+		expect(states).toEqual([
+			{ reference: rejected.reference, state: 'ABORTED' },
+			{ reference: expired.reference, state: 'EXPIRED' }
+		]);
+	});
+
+	it.skipIf(!available)('refuses forged and stale deliveries and stores nothing', async () => {
+		const { reference } = await start(db, 30000, 'forged@example.no');
+		await fake.approve(reference);
+		const [authorized] = eventsFor(reference).filter((e) => e.body.name === 'AUTHORIZED');
+		const body = JSON.stringify(authorized.body);
+		const forged = await receiveVippsDelivery(
+			db,
+			vipps,
+			body,
+			await signedDelivery(db, body, undefined, 'not-the-secret')
+		);
+		const stale = await receiveVippsDelivery(
+			db,
+			vipps,
+			body,
+			await signedDelivery(db, body, new Date(Date.now() - 10 * 60_000))
+		);
+		const tampered = await receiveVippsDelivery(
+			db,
+			vipps,
+			body.replace('30000', '3'),
+			await signedDelivery(db, body)
+		);
+		expect([forged.status, stale.status, tampered.status]).toEqual([401, 401, 401]);
+		const stored = await db
+			.selectFrom('vipps_event')
+			.select('id')
+			.where('reference', '=', reference)
+			.execute();
+		expect(stored).toEqual([]);
+		expect(fake.payments.get(reference)!.aggregate.capturedAmount.value).toBe(0);
+		expect((await giftsOf(db)).some((g) => g.external_reference === reference)).toBe(false);
+	});
+
+	it.skipIf(!available)(
+		'answers 5xx while Vipps does not answer, and records the gift when it is delivered again',
+		async () => {
+			const { reference } = await start(db, 25000, 'outage@example.no');
+			await fake.approve(reference);
+			const [authorized] = eventsFor(reference).filter((e) => e.body.name === 'AUTHORIZED');
+			const body = JSON.stringify(authorized.body);
+			const unreachable = createVippsClient({ ...fakeCredentials, apiUrl: 'http://127.0.0.1:9' });
+			const failed = await receiveVippsDelivery(
+				db,
+				unreachable,
+				body,
+				await signedDelivery(db, body)
+			);
+			expect(failed.status).toBe(500);
+			const noted = await db
+				.selectFrom('vipps_event')
+				.select(['status', 'attempts'])
+				.where('reference', '=', reference)
+				.executeTakeFirstOrThrow();
+			expect(noted).toEqual({ status: 'failed', attempts: 1 });
+
+			const again = await receiveVippsDelivery(db, vipps, body, await signedDelivery(db, body));
+			expect(again.body).toEqual({ received: true, outcome: 'processed' });
+			const gift = (await giftsOf(db)).filter((g) => g.external_reference === reference);
+			expect(gift).toMatchObject([{ amount_minor: 25000, status: 'succeeded' }]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'vipps:sync records gifts whose webhooks never came, and a second run does nothing',
+		async () => {
+			// Whatever earlier tests left unsettled is settled first, so the counts below are this test's.
+			await syncVippsPayments(db, vipps);
+			const paid = await start(db, 20000, 'sync-paid@example.no');
+			const rejected = await start(db, 20000, 'sync-rejected@example.no');
+			const waiting = await start(db, 20000, 'sync-waiting@example.no');
+			await fake.approve(paid.reference);
+			await fake.reject(rejected.reference);
+
+			const first = await syncVippsPayments(db, vipps);
+			expect(first).toEqual({
+				checked: 3,
+				recorded: 1,
+				closed: 1,
+				stillOpen: 1,
+				agreements: 0,
+				failed: []
+			});
+			const gifts = (await giftsOf(db)).filter((g) => g.email === 'sync-paid@example.no');
+			expect(gifts).toMatchObject([{ amount_minor: 20000, status: 'succeeded' }]);
+
+			await fake.expire(waiting.reference);
+			const second = await syncVippsPayments(db, vipps);
+			expect(second).toEqual({
+				checked: 1,
+				recorded: 0,
+				closed: 1,
+				stillOpen: 0,
+				agreements: 0,
+				failed: []
+			});
+			const third = await syncVippsPayments(db, vipps);
+			expect(third).toEqual({
+				checked: 0,
+				recorded: 0,
+				closed: 0,
+				stillOpen: 0,
+				agreements: 0,
+				failed: []
+			});
+		}
+	);
+
+	it.skipIf(!available)(
+		'a settlement report naming a gift given through the appeal adds its fee and no second gift',
+		async () => {
+			const { reference } = await start(db, 20000, 'settled@example.no');
+			await fake.approve(reference);
+			for (const event of eventsFor(reference))
+				await receiveVippsEvent(db, vipps, event.body as never);
+			const content = [
+				'Salgsdato;Transaksjons-ID;Ordre-ID;Brutto;Gebyr;Netto;Transaksjonstype;Fornavn;Etternavn',
+				`06.12.2026;3301458831;${reference};200,00;-2,00;198,00;Salg;Settled;Giver`
+			].join('\n');
+			const result = await commitImport(db, {
+				format: 'vipps_csv',
+				fileName: 'vipps-december.csv',
+				content,
+				staffUserId,
+				requestId: 'req-vipps',
+				choices: {}
+			});
+			expect(result).toMatchObject({ ok: true, createdCount: 0, duplicateCount: 1 });
+			const gifts = await db
+				.selectFrom('contribution')
+				.select(['amount_minor', 'fee_minor', 'net_minor', 'status'])
+				.where('channel', '=', 'vipps')
+				.where('external_reference', '=', reference)
+				.execute();
+			expect(gifts).toEqual([
+				{ amount_minor: 20000, fee_minor: 200, net_minor: 19800, status: 'succeeded' }
+			]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'refunds part of a Vipps gift from the gift page, and Vipps’s refunded event changes nothing more',
+		async () => {
+			const { reference } = await start(db, 20000, 'refund@example.no');
+			await fake.approve(reference);
+			for (const event of eventsFor(reference))
+				await receiveVippsEvent(db, vipps, event.body as never);
+			const gift = await db
+				.selectFrom('contribution')
+				.select('id')
+				.where('external_reference', '=', reference)
+				.executeTakeFirstOrThrow();
+			const context = { staffUserId, requestId: 'req-refund' };
+			expect(await refundVippsGift(db, vipps, gift.id, 25000, context)).toEqual({
+				ok: false,
+				reason: 'too_much'
+			});
+			expect(await refundVippsGift(db, vipps, gift.id, 5000, context)).toEqual({
+				ok: true,
+				refundedMinor: 5000
+			});
+			for (const event of eventsFor(reference).filter((e) => e.body.name === 'REFUNDED'))
+				expect((await receiveVippsEvent(db, vipps, event.body as never)).outcome).toBe('processed');
+			const after = await db
+				.selectFrom('contribution')
+				.select(['status', 'amount_minor', 'refunded_minor'])
+				.where('id', '=', gift.id)
+				.executeTakeFirstOrThrow();
+			expect(after).toEqual({
+				status: 'partially_refunded',
+				amount_minor: 20000,
+				refunded_minor: 5000
+			});
+			expect(fake.payments.get(reference)!.aggregate.refundedAmount.value).toBe(5000);
+			const audit = await db
+				.selectFrom('audit_log')
+				.select('action')
+				.where('entity_id', '=', gift.id)
+				.execute();
+			expect(audit).toEqual([{ action: 'contribution.refund' }]);
+		}
+	);
+
+	it.skipIf(!available)('registers its webhook once, however often it is checked', async () => {
+		const again = await ensureVippsWebhook(db, vipps, webhookUrl);
+		expect(again.isRegistered).toBe(false);
+		const rows = await db.selectFrom('vipps_webhook').select('url').execute();
+		expect(rows).toEqual([{ url: webhookUrl }]);
+	});
+});
