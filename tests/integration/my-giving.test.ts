@@ -238,7 +238,8 @@ describe.each(engines)('My giving on $name', ({ create, available }) => {
 				id: supporter.id,
 				email,
 				name: 'Mina Rahimi',
-				preferredLocale: 'fa-AF'
+				preferredLocale: 'fa-AF',
+				kid: supporter.kid
 			});
 			expect(await useSignInLink(db, token)).toEqual({ ok: false, problem: 'used' });
 			expect(await checkSignInLink(db, token)).toBe('used');

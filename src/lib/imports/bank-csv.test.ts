@@ -67,7 +67,8 @@ describe('parseBankCsv', () => {
 			message: 'Gift, with thanks',
 			kid: '1004548',
 			feeMinor: null,
-			netMinor: null
+			netMinor: null,
+			account: null
 		});
 		expect(result.rows[0]).toMatchObject({ email: 'INGRID.NILSEN@example.no' });
 		expect(result.rows[1]).toMatchObject({ phone: '0047 93 45 67 89' });

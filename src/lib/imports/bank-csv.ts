@@ -1,6 +1,7 @@
 // Bank statements exported as CSV: DNB's "Dato;Forklaring;Rentedato;Ut fra konto;Inn på konto",
 // the other Norwegian banks' variants, and plain ISO files. Staff choose which column holds what;
 // a mapping is guessed from the header names (English and Norwegian).
+import { readBankText } from './bank-text.ts';
 import { csvMappingFields, type CsvMapping, type CsvMappingField } from './csv-mapping.ts';
 import { normaliseHeader, readCsvTable, type CsvDelimiter, type CsvRecord } from './csv-table.ts';
 import {
@@ -240,8 +241,12 @@ export function parseBankCsv(content: string, options: BankCsvOptions): BankCsvR
 			malformed('bad_email');
 			continue;
 		}
-		const payerName = cleanText(cell(record, mapping.name), 200);
 		const message = cleanText(cell(record, mapping.message));
+		// DNB has no name or KID column: both are in the text ("Giro 1004217 Laila Ahmadi").
+		const fromText = readBankText(message);
+		const nameCell = cleanText(cell(record, mapping.name), 200);
+		const payerName = mapping.name === undefined ? fromText.payerName : nameCell;
+		const kid = mapping.kid === undefined ? fromText.kid : readKid(cell(record, mapping.kid));
 		let transactionReference: string;
 		if (mapping.reference !== undefined) {
 			transactionReference = cleanText(cell(record, mapping.reference), 200);
@@ -250,7 +255,9 @@ export function parseBankCsv(content: string, options: BankCsvOptions): BankCsvR
 				continue;
 			}
 		} else {
-			const key = [bookedOn, amountMinor, currency, message.toLowerCase(), payerName.toLowerCase()]
+			// The name cell as written, not the name read from the text: references stay what
+			// earlier imports of the same export recorded.
+			const key = [bookedOn, amountMinor, currency, message.toLowerCase(), nameCell.toLowerCase()]
 				.join('|')
 				.replace(/\s+/g, ' ');
 			const occurrence = (occurrences.get(key) ?? 0) + 1;
@@ -267,9 +274,10 @@ export function parseBankCsv(content: string, options: BankCsvOptions): BankCsvR
 			email: email.email,
 			phone: cleanText(cell(record, mapping.phone), 40) || null,
 			message,
-			kid: readKid(cell(record, mapping.kid)),
+			kid,
 			feeMinor: null,
-			netMinor: null
+			netMinor: null,
+			account: null
 		} satisfies ImportRow);
 	}
 	return result;

@@ -25,7 +25,8 @@ describe('parseCamt053', () => {
 			message: '',
 			kid: '1004217',
 			feeMinor: null,
-			netMinor: null
+			netMinor: null,
+			account: 'NO1505302294668'
 		});
 		expect(result.rows.map((r) => [r.currency, r.amountMinor])).toEqual([
 			['NOK', 150000],

@@ -255,7 +255,8 @@ export function parseCamt053(xml: string): ParsedImport {
 					message,
 					kid,
 					feeMinor: null,
-					netMinor: null
+					netMinor: null,
+					account: account || null
 				} satisfies ImportRow);
 			});
 		}

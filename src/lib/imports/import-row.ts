@@ -29,6 +29,8 @@ export interface ImportRow {
 	kid: string | null;
 	feeMinor: number | null;
 	netMinor: number | null;
+	/** The bank account the statement is for, when the file says (camt.053 does, CSV exports do not). */
+	account: string | null;
 }
 
 export const malformedReasons = [

@@ -16,24 +16,41 @@ const supporters: MatchCandidate[] = [
 		name: 'Laila Ahmadi',
 		email: 'laila.ahmadi@example.no',
 		phone: '+47 412 34 567',
-		reference: '1004217'
+		reference: '1004217',
+		kid: '10000008'
 	},
 	{
 		id: 'mohammad',
 		name: 'Mohammad Karimi',
 		email: 'm.karimi@example.com',
 		phone: '91234567',
-		reference: '1004324'
+		reference: '1004324',
+		kid: '10000016'
 	},
-	{ id: 'farid', name: 'Farid Rahimi', email: null, phone: '0047 93 45 67 89', reference: null },
-	{ id: 'oyvind', name: 'Øyvind Berg', email: null, phone: null, reference: null },
-	{ id: 'zahra-1', name: 'Zahra Hosseini', email: null, phone: null, reference: null },
+	{
+		id: 'farid',
+		name: 'Farid Rahimi',
+		email: null,
+		phone: '0047 93 45 67 89',
+		reference: null,
+		kid: '10000024'
+	},
+	{ id: 'oyvind', name: 'Øyvind Berg', email: null, phone: null, reference: null, kid: '10000032' },
+	{
+		id: 'zahra-1',
+		name: 'Zahra Hosseini',
+		email: null,
+		phone: null,
+		reference: null,
+		kid: '10000040'
+	},
 	{
 		id: 'zahra-2',
 		name: 'Zahra Hosseini',
 		email: 'zahra.h@example.org',
 		phone: null,
-		reference: null
+		reference: null,
+		kid: '10000057'
 	}
 ];
 const index = indexCandidates(supporters);
@@ -51,6 +68,19 @@ describe('matchImportRow', () => {
 	it('matches by KID first, whatever the other details say', () => {
 		expect(matchImportRow(row({ kid: '1004217', email: 'm.karimi@example.com' }), index)).toEqual({
 			supporterId: 'laila',
+			reason: 'reference',
+			isCertain: true
+		});
+	});
+
+	it('matches a personal KID, in the KID field or in the message, to its supporter for sure', () => {
+		expect(matchImportRow(row({ kid: '1000 0024', payerName: 'Laila Ahmadi' }), index)).toEqual({
+			supporterId: 'farid',
+			reason: 'reference',
+			isCertain: true
+		});
+		expect(matchImportRow(row({ message: 'Giro 10000032 OYVIND BERG' }), index)).toEqual({
+			supporterId: 'oyvind',
 			reason: 'reference',
 			isCertain: true
 		});

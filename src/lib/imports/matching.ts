@@ -1,6 +1,7 @@
 // Which supporter an imported gift belongs to. Pure: the candidates come in as data (loaded by
 // src/lib/server/imports/candidates.ts), so the rules test in milliseconds.
 import type { ImportRow } from './import-row.ts';
+import { compactKid, isPersonalKid } from '../supporters/kid.ts';
 
 export interface MatchCandidate {
 	id: string;
@@ -8,6 +9,8 @@ export interface MatchCandidate {
 	email: string | null;
 	phone: string | null;
 	reference: string | null;
+	/** The supporter's personal KID. */
+	kid: string;
 }
 
 export type MatchReason = 'reference' | 'email' | 'phone' | 'name' | 'none';
@@ -108,6 +111,7 @@ function trigrams(folded: string): Set<string> {
 }
 
 export interface MatchIndex {
+	byKid: Map<string, MatchCandidate>;
 	byReference: Map<string, MatchCandidate>;
 	byEmail: Map<string, MatchCandidate>;
 	byPhone: Map<string, MatchCandidate[]>;
@@ -127,6 +131,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
 
 export function indexCandidates(candidates: MatchCandidate[]): MatchIndex {
 	const index: MatchIndex = {
+		byKid: new Map(),
 		byReference: new Map(),
 		byEmail: new Map(),
 		byPhone: new Map(),
@@ -136,6 +141,7 @@ export function indexCandidates(candidates: MatchCandidate[]): MatchIndex {
 		byTrigram: new Map()
 	};
 	candidates.forEach((candidate, position) => {
+		if (candidate.kid) index.byKid.set(candidate.kid, candidate);
 		if (candidate.reference)
 			index.byReference.set(normaliseReference(candidate.reference), candidate);
 		if (candidate.email) index.byEmail.set(candidate.email.trim().toLowerCase(), candidate);
@@ -163,7 +169,8 @@ const found = (candidate: MatchCandidate, reason: MatchReason, isCertain: boolea
  */
 export function matchImportRow(row: MatchableRow, index: MatchIndex): SupporterMatch {
 	if (row.kid) {
-		const byKid = index.byReference.get(normaliseReference(row.kid));
+		const byKid =
+			index.byKid.get(compactKid(row.kid)) ?? index.byReference.get(normaliseReference(row.kid));
 		if (byKid) return found(byKid, 'reference', true);
 	}
 	if (row.email) {
@@ -176,6 +183,9 @@ export function matchImportRow(row: MatchableRow, index: MatchIndex): SupporterM
 	// A reference typed into the message ("Gave 10042") is likely but not sure: it may be a number
 	// that only looks like one.
 	for (const word of referenceWords(row.message)) {
+		// A personal KID, check digit and all, is as sure in the message as in the KID field.
+		const byPersonalKid = isPersonalKid(word) ? index.byKid.get(word) : undefined;
+		if (byPersonalKid) return found(byPersonalKid, 'reference', true);
 		const byWord = index.byReference.get(word);
 		if (byWord) return found(byWord, 'reference', false);
 	}
@@ -226,4 +236,17 @@ export function similarCandidates(
 	return rankByName(folded, index)
 		.slice(0, limit)
 		.map(({ candidate }) => candidate);
+}
+
+/**
+ * The supporters a row could equally be, when no identifier settled it: everyone with the payer's
+ * name (in any word order and case). Two or more means staff must choose; the import never guesses
+ * "new" for a name it already knows twice.
+ */
+export function sameNameCandidates(
+	row: Pick<ImportRow, 'payerName'>,
+	index: MatchIndex
+): MatchCandidate[] {
+	const name = foldName(row.payerName);
+	return name ? (index.byName.get(name) ?? []) : [];
 }

@@ -18,7 +18,8 @@ describe('parseVippsCsv', () => {
 			message: 'Til Dawat',
 			kid: null,
 			feeMinor: 200,
-			netMinor: 19800
+			netMinor: 19800,
+			account: null
 		});
 		expect(result.rows.map((r) => r.payerName)).toEqual([
 			'Farid Rahimi',

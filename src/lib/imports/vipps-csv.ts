@@ -205,7 +205,8 @@ export function parseVippsCsv(content: string): ParsedImport {
 			message: cleanText(at('message')),
 			kid: null,
 			feeMinor,
-			netMinor
+			netMinor,
+			account: null
 		} satisfies ImportRow);
 	}
 	return result;

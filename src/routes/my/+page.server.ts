@@ -41,6 +41,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		gifts,
 		plans,
 		years,
+		bankTransfer: organisation.bank_account_number.trim()
+			? { accountNumber: organisation.bank_account_number, kid: supporter.kid }
+			: null,
 		// A number given while the report was on can still be seen and removed after it is off.
 		tax:
 			organisation.tax_report_enabled || taxIdentity

@@ -62,6 +62,8 @@ export interface SupporterTable {
 	merged_into: string | null;
 	stripe_customer_id: string | null;
 	reference: string | null;
+	/** The personal KID (src/lib/supporters/kid.ts), handed out by the database's default. */
+	kid: Generated<string>;
 	erased_at: Date | null;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
@@ -100,6 +102,8 @@ export interface ContributionTable {
 	status: ContributionStatus;
 	received_at: Timestamp;
 	external_reference: string | null;
+	/** A bank transfer's identity in every import format (src/lib/imports/transaction-key.ts). */
+	bank_transaction_key: string | null;
 	payment_reference: string | null;
 	refunded_minor: Generated<number>;
 	note: Generated<string>;

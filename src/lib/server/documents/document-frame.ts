@@ -12,6 +12,8 @@ export interface Organisation {
 	name: string;
 	contactEmail: string;
 	organisationNumber: string;
+	/** Where gifts by bank transfer go; '' when none is set. */
+	bankAccountNumber: string;
 }
 
 const MARGIN = 56;

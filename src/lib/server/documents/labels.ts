@@ -2,6 +2,7 @@ import { intlLocale, isLocale, type Locale } from '../../locales.ts';
 import { formatMoney } from '../../money.ts';
 import { m } from '../../paraglide/messages.js';
 import type { StatementGift } from '../../documents/statement.ts';
+import { formatKid } from '../../supporters/kid.ts';
 
 // The words and formats the PDFs share, in the supporter's language (given, never taken from a
 // request: the mail worker makes documents outside any request).
@@ -40,4 +41,23 @@ export function giftStatusNote(gift: StatementGift, locale: Locale): string {
 /** An identifier (receipt or organisation number) kept left to right inside any text. */
 export function leftToRight(text: string): string {
 	return `\u2066${text}\u2069`;
+}
+
+/**
+ * "Give by bank transfer to account … with your KID …": how the supporter's next transfer finds
+ * them. '' when the organisation has no account number or the supporter was erased.
+ */
+export function bankTransferNote(
+	organisation: { bankAccountNumber: string },
+	supporter: { kid: string; isErased: boolean },
+	locale: Locale
+): string {
+	if (!organisation.bankAccountNumber.trim() || supporter.isErased) return '';
+	return m.documents_bank_transfer_kid(
+		{
+			account: leftToRight(organisation.bankAccountNumber),
+			kid: leftToRight(formatKid(supporter.kid))
+		},
+		{ locale }
+	);
 }

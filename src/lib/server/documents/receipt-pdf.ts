@@ -8,7 +8,13 @@ import type { Database } from '../db/schema.ts';
 import { findOrganisation } from '../organisation/settings.ts';
 import { loadReceipt } from './statements.ts';
 import { DocumentFrame, type Organisation } from './document-frame.ts';
-import { asLocale, documentMoney, giftStatusNote, leftToRight } from './labels.ts';
+import {
+	asLocale,
+	bankTransferNote,
+	documentMoney,
+	giftStatusNote,
+	leftToRight
+} from './labels.ts';
 
 export interface PdfDocument {
 	filename: string;
@@ -20,7 +26,8 @@ export async function documentOrganisation(db: Kysely<Database>): Promise<Organi
 	return {
 		name: organisation.name,
 		contactEmail: organisation.contact_email,
-		organisationNumber: formatOrganisationNumber(organisation.organisation_number)
+		organisationNumber: formatOrganisationNumber(organisation.organisation_number),
+		bankAccountNumber: organisation.bank_account_number
 	};
 }
 
@@ -69,6 +76,11 @@ export async function renderReceiptPdf(
 	frame.paragraph(m.documents_receipt_thanks({ organisation: organisation.name }, { locale }), {
 		size: 11
 	});
+	const bankNote = bankTransferNote(organisation, supporter, locale);
+	if (bankNote) {
+		frame.gap(12);
+		frame.paragraph(bankNote, { size: 10 });
+	}
 	return {
 		filename: `receipt-${number ?? gift.id.slice(0, 8)}.pdf`,
 		content: await frame.finish(now)

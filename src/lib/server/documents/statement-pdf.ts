@@ -6,7 +6,13 @@ import { m } from '../../paraglide/messages.js';
 import type { Database } from '../db/schema.ts';
 import { loadStatement } from './statements.ts';
 import { DocumentFrame } from './document-frame.ts';
-import { asLocale, documentMoney, documentYear, giftStatusNote } from './labels.ts';
+import {
+	asLocale,
+	bankTransferNote,
+	documentMoney,
+	documentYear,
+	giftStatusNote
+} from './labels.ts';
 import { documentOrganisation, type PdfDocument } from './receipt-pdf.ts';
 
 /**
@@ -91,6 +97,11 @@ export async function renderStatementPdf(
 			frame.gap(12);
 			frame.paragraph(m.documents_refund_note({}, { locale }), { size: 9, color: '#5b5b57' });
 		}
+	}
+	const bankNote = bankTransferNote(organisation, supporter, locale);
+	if (bankNote) {
+		frame.gap(14);
+		frame.paragraph(bankNote, { size: 10 });
 	}
 	return { filename: `statement-${year}.pdf`, content: await frame.finish(now) };
 }

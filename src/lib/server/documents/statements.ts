@@ -24,6 +24,8 @@ export interface DocumentSupporter {
 	email: string | null;
 	preferredLocale: Locale;
 	isErased: boolean;
+	/** The personal KID a bank transfer quotes to be recorded as theirs. */
+	kid: string;
 }
 
 export interface Statement {
@@ -50,7 +52,7 @@ async function findDocumentSupporter(
 	if (!isSupporterId(supporterId)) return undefined;
 	const row = await db
 		.selectFrom('supporter')
-		.select(['id', 'name', 'email', 'preferred_locale', 'erased_at', 'merged_into'])
+		.select(['id', 'name', 'email', 'preferred_locale', 'erased_at', 'merged_into', 'kid'])
 		.where('id', '=', supporterId)
 		.executeTakeFirst();
 	if (!row || row.merged_into) return undefined;
@@ -59,7 +61,8 @@ async function findDocumentSupporter(
 		name: row.name,
 		email: row.email,
 		preferredLocale: isLocale(row.preferred_locale) ? row.preferred_locale : 'en',
-		isErased: row.erased_at !== null
+		isErased: row.erased_at !== null,
+		kid: row.kid
 	};
 }
 

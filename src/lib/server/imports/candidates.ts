@@ -10,6 +10,7 @@ import {
 	type MatchableRow
 } from '../../imports/matching.ts';
 import type { Database } from '../db/schema.ts';
+import { searchText as supporterSearchText } from '../supporters/search.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -17,11 +18,11 @@ const LIMIT_PER_QUERY = 2000;
 const NAME_CANDIDATES = 10;
 
 // The expression of supporter_search_trgm_idx, written the same way so the planner uses it.
-const searchText = sql<string>`lower(coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || coalesce(phone, '') || ' ' || coalesce(reference, ''))`;
+const searchText = supporterSearchText('supporter');
 
 const unique = <T>(values: T[]) => [...new Set(values)];
 
-const candidateColumns = ['id', 'name', 'email', 'phone', 'reference'] as const;
+const candidateColumns = ['id', 'name', 'email', 'phone', 'reference', 'kid'] as const;
 
 function active(db: Db) {
 	return db
@@ -53,7 +54,9 @@ async function byIdentifiers(db: Db, rows: MatchableRow[]): Promise<MatchCandida
 			...(await active(db)
 				.where((eb) =>
 					eb.or([
-						...(references.length > 0 ? [eb('reference', 'in', unique(references))] : []),
+						...(references.length > 0
+							? [eb('reference', 'in', unique(references)), eb('kid', 'in', unique(references))]
+							: []),
 						...(emails.length > 0 ? [eb(sql`lower(email)`, 'in', emails)] : [])
 					])
 				)
@@ -107,10 +110,10 @@ async function byNames(db: Db, names: string[]): Promise<MatchCandidate[]> {
 	const unknown = names.filter((name) => !known.has(foldName(name)));
 	if (unknown.length === 0) return sameName;
 	const closest = await sql<MatchCandidate>`
-		select close.id, close.name, close.email, close.phone, close.reference
+		select close.id, close.name, close.email, close.phone, close.reference, close.kid
 		from unnest(${unknown}::text[]) as wanted(name)
 		cross join lateral (
-			select id, name, email, phone, reference from supporter
+			select id, name, email, phone, reference, kid from supporter
 			where wanted.name <% ${searchText} and merged_into is null and erased_at is null
 			order by word_similarity(wanted.name, ${searchText}) desc, id
 			limit ${NAME_CANDIDATES}
@@ -137,4 +140,29 @@ export async function loadMatchCandidates(db: Db, rows: MatchableRow[]): Promise
 		byId.set(candidate.id, candidate);
 	}
 	return [...byId.values()];
+}
+
+/** Each supporter's latest gift that counts, to tell apart supporters who share a name. */
+export async function findLastGifts(db: Db, supporterIds: string[]) {
+	const lastGifts = new Map<string, { amountMinor: number; currency: string; receivedAt: Date }>();
+	const ids = unique(supporterIds);
+	for (let start = 0; start < ids.length; start += 500) {
+		const rows = await db
+			.selectFrom('contribution')
+			.distinctOn('supporter_id')
+			.select(['supporter_id', 'amount_minor', 'currency', 'received_at'])
+			.where('supporter_id', 'in', ids.slice(start, start + 500))
+			.where('status', 'in', ['succeeded', 'partially_refunded', 'refunded', 'disputed'])
+			.orderBy('supporter_id')
+			.orderBy('received_at', 'desc')
+			.execute();
+		for (const row of rows) {
+			lastGifts.set(row.supporter_id, {
+				amountMinor: row.amount_minor,
+				currency: row.currency,
+				receivedAt: row.received_at
+			});
+		}
+	}
+	return lastGifts;
 }

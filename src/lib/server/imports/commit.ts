@@ -6,11 +6,13 @@ import { recordAudit } from '../organisation/audit.ts';
 import { recordGift } from '../giving/contributions.ts';
 import type { Database, Supporter } from '../db/schema.ts';
 import { findOrCreateSupporterByEmail, findSupporterByEmail } from '../supporters/supporters.ts';
+import { naturalCaseName } from '../../supporters/names.ts';
 import { rememberMapping } from './batches.ts';
 import {
 	NEW_SUPPORTER,
 	SKIP_ROW,
-	findRecordedReferences,
+	WAITING,
+	findRecordedGifts,
 	importChannel,
 	readImportFile,
 	suggestForRows,
@@ -42,7 +44,9 @@ export type CommitImportResult =
 	| { ok: false; reason: 'file_error'; fileError: NonNullable<ParsedImportFile['fileError']> }
 	| { ok: false; reason: 'malformed_rows'; malformed: MalformedRow[] }
 	| { ok: false; reason: 'no_rows' }
-	| { ok: false; reason: 'unknown_supporters'; lines: number[] };
+	| { ok: false; reason: 'unknown_supporters'; lines: number[] }
+	/** Rows that match several supporters and were given no choice. */
+	| { ok: false; reason: 'choices_missing'; lines: number[] };
 
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -70,7 +74,7 @@ async function createSupporter(
 	trx: Kysely<Database>,
 	row: ImportRow
 ): Promise<{ supporter: Supporter; isNew: boolean }> {
-	const details = { name: row.payerName, phone: row.phone };
+	const details = { name: naturalCaseName(row.payerName), phone: row.phone };
 	if (row.email) {
 		// An email belongs to one supporter only: a payer staff took for new may be known by it.
 		const known = await findSupporterByEmail(trx, row.email);
@@ -96,7 +100,7 @@ export async function commitImport(
 	db: Kysely<Database>,
 	input: CommitImportInput
 ): Promise<CommitImportResult> {
-	const { parsed } = await readImportFile(db, input);
+	const { format, parsed, rows } = await readImportFile(db, input);
 	if (parsed.fileError) return { ok: false, reason: 'file_error', fileError: parsed.fileError };
 	if (parsed.malformed.length > 0)
 		return { ok: false, reason: 'malformed_rows', malformed: parsed.malformed };
@@ -107,6 +111,7 @@ export async function commitImport(
 			const choice = input.choices[row.line];
 			return (
 				choice !== undefined &&
+				choice !== WAITING &&
 				choice !== NEW_SUPPORTER &&
 				choice !== SKIP_ROW &&
 				!uuidShape.test(choice)
@@ -115,32 +120,32 @@ export async function commitImport(
 		.map((row) => row.line);
 	if (badChoices.length > 0) return { ok: false, reason: 'unknown_supporters', lines: badChoices };
 
-	const channel = importChannel(input.format);
+	const channel = importChannel(format);
 	const fileSha256 = sha256Hex(input.content);
 	// Rows staff made no choice for (a script, or a row recorded already) take the suggestion.
-	const recordedBefore = await findRecordedReferences(
-		db,
-		channel,
-		parsed.rows.map((row) => row.transactionReference)
-	);
-	const unchosen = parsed.rows.filter(
-		(row) => input.choices[row.line] === undefined && !recordedBefore.has(row.transactionReference)
+	const recordedBefore = await findRecordedGifts(db, channel, rows);
+	const unchosen = rows.filter(
+		(row) => input.choices[row.line] === undefined && !recordedBefore(row)
 	);
 	const suggestions = new Map<number, ImportChoice>(
-		(unchosen.length > 0 ? await suggestForRows(db, input.format, unchosen) : []).map((row) => [
+		(unchosen.length > 0 ? await suggestForRows(db, format, unchosen) : []).map((row) => [
 			row.line,
 			row.defaultChoice
 		])
 	);
 	const choiceFor = (row: ImportRow) =>
 		input.choices[row.line] ?? suggestions.get(row.line) ?? NEW_SUPPORTER;
+	const waiting = rows.filter((row) => choiceFor(row) === WAITING && !recordedBefore(row));
+	if (waiting.length > 0) {
+		return { ok: false, reason: 'choices_missing', lines: waiting.map((row) => row.line) };
+	}
 
 	try {
 		const outcome = await db.transaction().execute(async (trx) => {
 			const batch = await trx
 				.insertInto('import_batch')
 				.values({
-					format: input.format,
+					format,
 					file_name: input.fileName.slice(0, 255),
 					file_sha256: fileSha256,
 					row_count: parsed.rows.length,
@@ -178,11 +183,7 @@ export async function commitImport(
 			});
 			if (unknown.length > 0) throw new RefusedImport(unknown.map((row) => row.line));
 
-			const recorded = await findRecordedReferences(
-				trx,
-				channel,
-				parsed.rows.map((row) => row.transactionReference)
-			);
+			const recordedOf = await findRecordedGifts(trx, channel, rows);
 			const newSupporters = new Map<string, { supporter: Supporter; isNew: boolean }>();
 			const emails = new Map(existing);
 			const supportersWithGifts = new Set<string>();
@@ -190,15 +191,22 @@ export async function commitImport(
 			let duplicateCount = 0;
 			let skippedCount = 0;
 
-			for (const row of parsed.rows) {
+			for (const row of rows) {
 				const choice = choiceFor(row);
+				const recorded = recordedOf(row);
+				// The same transfer from another file (camt.053 after CSV, or the other way round) is
+				// the gift recorded then: nothing to add.
+				if (recorded?.isOtherFormat) {
+					duplicateCount++;
+					continue;
+				}
 				if (choice === SKIP_ROW) {
 					skippedCount++;
 					continue;
 				}
 				// A gift recorded already keeps its supporter; recording it again only fills in
 				// what it lacked (a fee, say) and counts as a duplicate.
-				let supporterId = recorded.get(row.transactionReference);
+				let supporterId = recorded?.supporterId;
 				if (!supporterId && choice === NEW_SUPPORTER) {
 					const key = newSupporterKey(row);
 					let created = newSupporters.get(key);
@@ -222,6 +230,7 @@ export async function commitImport(
 					// Midday UTC keeps the booking date the same in every time zone staff work in.
 					received_at: `${row.bookedOn}T12:00:00Z`,
 					external_reference: row.transactionReference,
+					bank_transaction_key: row.bankTransactionKey,
 					payment_reference: row.kid,
 					note: row.message,
 					recorded_by: input.staffUserId,
@@ -248,7 +257,7 @@ export async function commitImport(
 				.set({ created_count: createdCount, duplicate_count: duplicateCount })
 				.where('id', '=', batch.id)
 				.execute();
-			if (input.format === 'bank_csv' && parsed.csv) {
+			if (format === 'bank_csv' && parsed.csv) {
 				await rememberMapping(trx, parsed.csv.headerSignature, parsed.csv.mapping);
 			}
 			const result: ImportOutcome = {
@@ -265,7 +274,7 @@ export async function commitImport(
 				entityType: 'import_batch',
 				entityId: batch.id,
 				after: {
-					format: input.format,
+					format,
 					fileName: input.fileName,
 					fileSha256,
 					sendReceipts: input.sendReceipts === true,

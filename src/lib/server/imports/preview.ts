@@ -4,16 +4,19 @@ import { sha256Hex, type ImportFormat, type ImportRow } from '../../imports/impo
 import {
 	indexCandidates,
 	matchImportRow,
+	sameNameCandidates,
 	similarCandidates,
 	type MatchCandidate,
 	type SupporterMatch
 } from '../../imports/matching.ts';
 import { parseImportFile, type ParsedImportFile } from '../../imports/parse-import.ts';
+import { bankTransactionKeys } from '../../imports/transaction-key.ts';
+import { detectImportFormat } from '../../imports/detect-format.ts';
 import type { Channel } from '../../giving/vocabulary.ts';
 import type { Database } from '../db/schema.ts';
 import { findOrganisation } from '../organisation/settings.ts';
 import { findImportsOfFile, findRememberedMapping } from './batches.ts';
-import { loadMatchCandidates } from './candidates.ts';
+import { findLastGifts, loadMatchCandidates } from './candidates.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -21,6 +24,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 export type ImportChoice = string;
 export const NEW_SUPPORTER = 'new';
 export const SKIP_ROW = 'skip';
+/** No choice yet: the row matches several supporters and waits for staff. */
+export const WAITING = '';
 
 export function importChannel(format: ImportFormat): Channel {
 	return format === 'vipps_csv' ? 'vipps' : 'bank_transfer';
@@ -31,21 +36,47 @@ export interface SupporterOption {
 	name: string;
 	email: string | null;
 	reference: string | null;
+	kid: string;
+	/** Their latest gift, to tell two people of one name apart. */
+	lastGift: { amountMinor: number; currency: string; receivedAt: Date } | null;
 }
 
-export interface PreviewRow extends ImportRow {
+/** A row with its identity across formats: bank rows only (src/lib/imports/transaction-key.ts). */
+export interface KeyedImportRow extends ImportRow {
+	bankTransactionKey: string | null;
+}
+
+/** A gift recorded already, and where it came from. */
+export interface RecordedGift {
+	supporterId: string;
+	/** The import that brought it, or null when it was typed in by hand. */
+	importedAt: Date | null;
+	fileName: string | null;
+	/** Found by the key across formats only: another file's reference for the same transfer. */
+	isOtherFormat: boolean;
+}
+
+export interface PreviewRow extends KeyedImportRow {
 	match: SupporterMatch;
 	/** The supporters offered in the row's choice: the suggestion and others with a close name. */
 	options: SupporterOption[];
-	/** Already recorded (same channel and reference), or repeated earlier in the file. */
+	/** Already recorded (same channel and reference, or the same bank transfer from another file), or repeated earlier in the file. */
 	isDuplicate: boolean;
+	recorded: RecordedGift | null;
 	/** A payout from Vipps or Stripe seen on the bank statement: those gifts come in their own reports. */
 	isLikelyPayout: boolean;
+	/** Several supporters fit and none is certain: staff must choose (defaultChoice is WAITING). */
+	isWaiting: boolean;
+	/** How many supporters have the payer's name. */
+	sameNameCount: number;
 	defaultChoice: ImportChoice;
 }
 
 export interface ImportPreview {
+	/** The format the file is in, read from the file. */
 	format: ImportFormat;
+	/** The format staff chose, when the file turned out to be another. */
+	chosenFormat: ImportFormat;
 	fileName: string;
 	fileSha256: string;
 	channel: Channel;
@@ -68,9 +99,11 @@ export interface ImportFileInput {
 /** Reads the file as the preview and the commit both do, with the mapping resolved the same way. */
 export async function readImportFile(db: Db, input: ImportFileInput) {
 	const organisation = await findOrganisation(db);
-	let mapping = input.mapping;
+	// The file says what it is; the format staff chose only decides what the file leaves open.
+	const format = detectImportFormat(input.content, input.format);
+	let mapping = format === 'bank_csv' ? input.mapping : undefined;
 	let isRemembered = false;
-	if (input.format === 'bank_csv' && !mapping) {
+	if (format === 'bank_csv' && !mapping) {
 		const layout = readBankCsvLayout(input.content);
 		if (layout) {
 			const remembered = await findRememberedMapping(
@@ -84,72 +117,139 @@ export async function readImportFile(db: Db, input: ImportFileInput) {
 			}
 		}
 	}
-	const parsed = parseImportFile(input.format, input.content, {
+	const parsed = parseImportFile(format, input.content, {
 		mapping,
 		defaultCurrency: organisation.default_currency
 	});
-	return { parsed, isRemembered };
+	return {
+		format,
+		parsed,
+		rows: keyImportRows(format, parsed.rows, organisation.bank_account_number),
+		isRemembered
+	};
 }
 
-/** References of this channel that are recorded already, looked up in chunks. */
-export async function findRecordedReferences(
+/** Bank rows get their key across formats; a CSV export is taken to be of the organisation's account. */
+export function keyImportRows(
+	format: ImportFormat,
+	rows: ImportRow[],
+	organisationAccount: string
+): KeyedImportRow[] {
+	if (importChannel(format) !== 'bank_transfer') {
+		return rows.map((row) => ({ ...row, bankTransactionKey: null }));
+	}
+	const keys = bankTransactionKeys(rows, organisationAccount);
+	return rows.map((row, i) => ({ ...row, bankTransactionKey: keys[i] }));
+}
+
+/**
+ * The rows' gifts that are recorded already, by this channel's reference or — for bank transfers
+ * — by the same transfer's key from another format, looked up in chunks.
+ */
+export async function findRecordedGifts(
 	db: Db,
 	channel: Channel,
-	references: string[]
-): Promise<Map<string, string>> {
-	const recorded = new Map<string, string>();
-	const unique = [...new Set(references)];
-	for (let start = 0; start < unique.length; start += 500) {
-		const rows = await db
-			.selectFrom('contribution')
-			.select(['external_reference', 'supporter_id'])
-			.where('channel', '=', channel)
-			.where('external_reference', 'in', unique.slice(start, start + 500))
+	rows: KeyedImportRow[]
+): Promise<(row: KeyedImportRow) => RecordedGift | undefined> {
+	const byReference = new Map<string, RecordedGift>();
+	const byKey = new Map<string, RecordedGift>();
+	const references = [...new Set(rows.map((row) => row.transactionReference))];
+	const keys = [...new Set(rows.flatMap((row) => row.bankTransactionKey ?? []))];
+	const recordedGifts = () =>
+		db
+			.selectFrom('contribution as c')
+			.leftJoin('import_batch as b', 'b.id', 'c.import_batch_id')
+			.select([
+				'c.external_reference',
+				'c.bank_transaction_key',
+				'c.supporter_id',
+				'b.created_at',
+				'b.file_name'
+			]);
+	const remember = (
+		map: Map<string, RecordedGift>,
+		key: string | null,
+		row: { supporter_id: string; created_at: Date | null; file_name: string | null },
+		isOtherFormat: boolean
+	) => {
+		if (key && !map.has(key))
+			map.set(key, {
+				supporterId: row.supporter_id,
+				importedAt: row.created_at,
+				fileName: row.file_name,
+				isOtherFormat
+			});
+	};
+	for (let start = 0; start < references.length; start += 500) {
+		const found = await recordedGifts()
+			.where('c.channel', '=', channel)
+			.where('c.external_reference', 'in', references.slice(start, start + 500))
 			.execute();
-		for (const row of rows) {
-			if (row.external_reference) recorded.set(row.external_reference, row.supporter_id);
-		}
+		for (const row of found) remember(byReference, row.external_reference, row, false);
 	}
-	return recorded;
+	for (let start = 0; start < keys.length; start += 500) {
+		const found = await recordedGifts()
+			.where('c.bank_transaction_key', 'in', keys.slice(start, start + 500))
+			.execute();
+		for (const row of found) remember(byKey, row.bank_transaction_key, row, true);
+	}
+	return (row) =>
+		byReference.get(row.transactionReference) ??
+		(row.bankTransactionKey ? byKey.get(row.bankTransactionKey) : undefined);
 }
 
 const payoutText = /\b(vipps|mobilepay|stripe)\b/i;
 
-const toOption = (candidate: MatchCandidate): SupporterOption => ({
+const toOption = (
+	candidate: MatchCandidate,
+	lastGifts: Map<string, SupporterOption['lastGift']>
+): SupporterOption => ({
 	id: candidate.id,
 	name: candidate.name,
 	email: candidate.email,
-	reference: candidate.reference
+	reference: candidate.reference,
+	kid: candidate.kid,
+	lastGift: lastGifts.get(candidate.id) ?? null
 });
 
 /** Each row's suggested supporter, the alternatives, and whether it is recorded already. */
 export async function suggestForRows(
 	db: Db,
 	format: ImportFormat,
-	rows: ImportRow[]
+	rows: KeyedImportRow[]
 ): Promise<PreviewRow[]> {
 	if (rows.length === 0) return [];
 	const channel = importChannel(format);
-	const [candidates, recorded] = await Promise.all([
+	const [candidates, recordedOf] = await Promise.all([
 		loadMatchCandidates(db, rows),
-		findRecordedReferences(
-			db,
-			channel,
-			rows.map((row) => row.transactionReference)
-		)
+		findRecordedGifts(db, channel, rows)
 	]);
 	const index = indexCandidates(candidates);
 	const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
+	const lastGifts = await findLastGifts(
+		db,
+		candidates.map((candidate) => candidate.id)
+	);
 	const seen = new Set<string>();
 	return rows.map((row) => {
 		const match = matchImportRow(row, index);
 		const suggested = match.supporterId ? byId.get(match.supporterId) : undefined;
-		const options = [...(suggested ? [suggested] : []), ...similarCandidates(row, index)]
+		const sameName = match.isCertain ? [] : sameNameCandidates(row, index);
+		const isWaiting = match.supporterId === null && sameName.length > 1;
+		const options = [
+			...(suggested ? [suggested] : []),
+			...sameName,
+			...similarCandidates(row, index)
+		]
 			.filter((candidate, i, all) => all.findIndex((c) => c.id === candidate.id) === i)
-			.map(toOption);
+			.map((candidate) => toOption(candidate, lastGifts));
+		const recorded = recordedOf(row) ?? null;
 		const isDuplicate =
-			recorded.has(row.transactionReference) || seen.has(row.transactionReference);
+			recorded !== null ||
+			seen.has(row.transactionReference) ||
+			(row.bankTransactionKey !== null && seen.has(row.bankTransactionKey));
 		seen.add(row.transactionReference);
+		if (row.bankTransactionKey) seen.add(row.bankTransactionKey);
 		const isLikelyPayout =
 			channel === 'bank_transfer' &&
 			match.reason === 'none' &&
@@ -159,8 +259,15 @@ export async function suggestForRows(
 			match,
 			options,
 			isDuplicate,
+			recorded,
 			isLikelyPayout,
-			defaultChoice: isLikelyPayout ? SKIP_ROW : (match.supporterId ?? NEW_SUPPORTER)
+			isWaiting: isWaiting && !isLikelyPayout,
+			sameNameCount: sameName.length,
+			defaultChoice: isLikelyPayout
+				? SKIP_ROW
+				: isWaiting
+					? WAITING
+					: (match.supporterId ?? NEW_SUPPORTER)
 		};
 	});
 }
@@ -170,17 +277,18 @@ export async function suggestForRows(
  * suggested supporters, the duplicates, the malformed rows with their lines, the rows skipped.
  */
 export async function previewImport(db: Db, input: ImportFileInput): Promise<ImportPreview> {
-	const { parsed, isRemembered } = await readImportFile(db, input);
+	const { format, parsed, rows: keyedRows, isRemembered } = await readImportFile(db, input);
 	const fileSha256 = sha256Hex(input.content);
 	const [rows, previousImports] = await Promise.all([
-		suggestForRows(db, input.format, parsed.rows),
+		suggestForRows(db, format, keyedRows),
 		findImportsOfFile(db, fileSha256)
 	]);
 	return {
-		format: input.format,
+		format,
+		chosenFormat: input.format,
 		fileName: input.fileName,
 		fileSha256,
-		channel: importChannel(input.format),
+		channel: importChannel(format),
 		rows,
 		malformed: parsed.malformed,
 		skipped: parsed.skipped,

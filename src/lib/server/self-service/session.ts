@@ -31,6 +31,8 @@ export interface SupporterIdentity {
 	email: string;
 	name: string;
 	preferredLocale: string;
+	/** The supporter's personal KID, shown on /my for bank transfers. */
+	kid: string;
 }
 
 export async function createSupporterSession(
@@ -89,6 +91,7 @@ export async function validateSupporterSession(
 			'supporter.email',
 			'supporter.name',
 			'supporter.preferred_locale',
+			'supporter.kid',
 			'supporter.erased_at',
 			'supporter.merged_into'
 		])
@@ -115,7 +118,8 @@ export async function validateSupporterSession(
 			id: row.id,
 			email: row.email!,
 			name: row.name,
-			preferredLocale: row.preferred_locale
+			preferredLocale: row.preferred_locale,
+			kid: row.kid
 		},
 		isRenewed
 	};

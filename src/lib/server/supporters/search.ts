@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { normaliseSearch } from '../../lists/cursor.ts';
+import { numberQuery } from '../../supporters/search-query.ts';
 import { escapeLike } from '../db/keyset.ts';
 import type { Database } from '../db/schema.ts';
 
@@ -13,11 +14,12 @@ import type { Database } from '../db/schema.ts';
 /** The indexed search text of the supporter table under `alias`. */
 export function searchText(alias: string): RawBuilder<string> {
 	const column = (name: string) => sql.ref(`${alias}.${name}`);
-	return sql<string>`lower(coalesce(${column('name')}, '') || ' ' || coalesce(${column('email')}, '') || ' ' || coalesce(${column('phone')}, '') || ' ' || coalesce(${column('reference')}, ''))`;
+	return sql<string>`lower(coalesce(${column('name')}, '') || ' ' || coalesce(${column('email')}, '') || ' ' || coalesce(${column('phone')}, '') || ' ' || coalesce(${column('reference')}, '') || ' ' || ${column('kid')} || ' ' || regexp_replace(coalesce(${column('phone')}, ''), '[^0-9]', '', 'g'))`;
 }
 
 export function supporterSearchCondition(query: string, alias = 's'): RawBuilder<SqlBool> | null {
-	const text = normaliseSearch(query);
+	// "412 34 567" or "+47 412 34 567" is one number, found among the phone's digits and the KID.
+	const text = numberQuery(query) ?? normaliseSearch(query);
 	if (!text) return null;
 	const words = text.split(' ');
 	if (words.some((word) => word.length >= 3)) {

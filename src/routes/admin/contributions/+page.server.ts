@@ -29,6 +29,7 @@ export const load: PageServerLoad = async (event) => {
 		totals,
 		supporter,
 		// Bulk personal data: staff and admins only.
-		canExport: hasRole(staff, 'staff')
+		canExport: hasRole(staff, 'staff'),
+		canRecord: hasRole(staff, 'staff')
 	};
 };

@@ -103,9 +103,11 @@ export const actions = {
 		const commitError =
 			result.reason === 'unknown_supporters'
 				? m.imports_commit_error_unknown_supporters({ lines: result.lines.join(', ') })
-				: result.reason === 'no_rows'
-					? m.imports_commit_error_no_rows()
-					: m.imports_commit_error_malformed();
+				: result.reason === 'choices_missing'
+					? m.imports_commit_error_choices_missing({ lines: result.lines.join(', ') })
+					: result.reason === 'no_rows'
+						? m.imports_commit_error_no_rows()
+						: m.imports_commit_error_malformed();
 		return fail(400, {
 			preview: await previewImport(db, input),
 			fileContent: encodeImportFile(content),
