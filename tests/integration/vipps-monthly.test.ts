@@ -179,6 +179,14 @@ describe.each(engines)('Vipps monthly gifts on $name', ({ create, available }) =
 				expect(mails).toEqual([
 					{ to_address: 'declined@example.no', kind: 'payment_failed', locale: 'fa-AF' }
 				]);
+				// In Dari, and about the card behind the Vipps agreement, not a card to update with us.
+				const { text_body: text } = await db
+					.selectFrom('email_message')
+					.select('text_body')
+					.where('kind', '=', 'payment_failed')
+					.executeTakeFirstOrThrow();
+				expect(text).toContain('اپلیکیشن Vipps');
+				expect(text).not.toContain('کارت خود را تازه کنید');
 
 				const plans = await db
 					.selectFrom('recurring_plan')
