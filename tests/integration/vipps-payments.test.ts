@@ -1,4 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GiftEntry } from '../../src/lib/giving/gift-entry.ts';
+import {
+	editManualGift,
+	isHandRecorded,
+	isVoidable,
+	voidGift
+} from '../../src/lib/server/giving/manual-gifts.ts';
 import type { Kysely } from 'kysely';
 import { fakeCredentials, startVippsFake, type VippsFake } from '../vipps-fake/server.ts';
 import { signedHeaders } from '../vipps-fake/signing.ts';
@@ -387,6 +394,49 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 				.where('entity_id', '=', gift.id)
 				.execute();
 			expect(audit).toEqual([{ action: 'contribution.refund' }]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'keeps a gift Vipps reported from being corrected or voided as a hand-recorded one',
+		async () => {
+			const { reference } = await start(db, 15000, 'not-by-hand@example.no');
+			await fake.approve(reference);
+			for (const event of eventsFor(reference))
+				await receiveVippsEvent(db, vipps, event.body as never);
+			const gift = await db
+				.selectFrom('contribution')
+				.selectAll()
+				.where('external_reference', '=', reference)
+				.executeTakeFirstOrThrow();
+			expect(isHandRecorded(gift)).toBe(false);
+			expect(isVoidable(gift)).toBe(false);
+			const context = { staffUserId, requestId: 'req-void' };
+			expect(await voidGift(db, gift.id, 'Looks wrong', context)).toEqual({
+				ok: false,
+				reason: 'not_editable'
+			});
+			const correction: GiftEntry = {
+				channel: 'vipps',
+				receivedOn: '2026-11-20',
+				amountMinor: 100,
+				currency: 'NOK',
+				reference: null,
+				note: '',
+				supporter: { id: gift.supporter_id! },
+				reason: 'Typo',
+				sendReceipt: false
+			};
+			expect(await editManualGift(db, gift.id, correction, context)).toEqual({
+				ok: false,
+				reason: 'not_editable'
+			});
+			const after = await db
+				.selectFrom('contribution')
+				.select(['status', 'amount_minor'])
+				.where('id', '=', gift.id)
+				.executeTakeFirstOrThrow();
+			expect(after).toEqual({ status: 'succeeded', amount_minor: 15000 });
 		}
 	);
 
