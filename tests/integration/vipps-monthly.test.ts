@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { fakeCredentials, startVippsFake, type VippsFake } from '../vipps-fake/server.ts';
@@ -10,6 +11,9 @@ import { createDueVippsCharges } from '../../src/lib/server/vipps/scheduler.ts';
 import { syncVippsPayments } from '../../src/lib/server/vipps/sync.ts';
 import { receiveVippsEvent } from '../../src/lib/server/vipps/webhook.ts';
 import { engines } from './databases.ts';
+
+// The webhook's secret is sealed with the app's key.
+process.env.KOMAK_SECRET_KEY ??= randomBytes(32).toString('base64');
 
 // Monthly gifts by Vipps over three months: the first month taken when the supporter approves,
 // then the scheduler on two instances at once creating each month's charge exactly once; a

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GiftEntry } from '../../src/lib/giving/gift-entry.ts';
 import {
@@ -16,7 +17,7 @@ import { receiveVippsDelivery } from '../../src/lib/server/vipps/delivery.ts';
 import { startVippsPayment } from '../../src/lib/server/vipps/payments.ts';
 import { syncVippsPayments } from '../../src/lib/server/vipps/sync.ts';
 import { receiveVippsEvent } from '../../src/lib/server/vipps/webhook.ts';
-import { ensureVippsWebhook } from '../../src/lib/server/vipps/webhooks.ts';
+import { ensureVippsWebhook, knownWebhooks } from '../../src/lib/server/vipps/webhooks.ts';
 import { commitImport } from '../../src/lib/server/imports/commit.ts';
 import { refundVippsGift } from '../../src/lib/server/vipps/refunds.ts';
 import { issueDueReceipts } from '../../src/lib/server/mail/receipts.ts';
@@ -29,6 +30,9 @@ import { engines } from './databases.ts';
 
 let fake: VippsFake;
 let vipps: VippsClient;
+// The webhook's secret is sealed with the app's key.
+process.env.KOMAK_SECRET_KEY ??= randomBytes(32).toString('base64');
+
 const webhookUrl = 'https://give.example.org/webhooks/vipps';
 
 function shuffled<T>(items: T[], seed: number): T[] {
@@ -83,10 +87,8 @@ const eventsFor = (reference: string) => fake.events.filter((e) => e.body.refere
 
 /** A delivery as Vipps would send it to our registered address, signed with our secret. */
 async function signedDelivery(db: Kysely<Database>, body: string, date?: Date, secret?: string) {
-	const hook = await db
-		.selectFrom('vipps_webhook')
-		.select(['url', 'secret'])
-		.executeTakeFirstOrThrow();
+	const { id } = await db.selectFrom('vipps_webhook').select('id').executeTakeFirstOrThrow();
+	const hook = fake.webhooks.get(id)!;
 	return new Headers(signedHeaders(hook.url, secret ?? hook.secret, body, date));
 }
 
@@ -446,4 +448,26 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 		const rows = await db.selectFrom('vipps_webhook').select('url').execute();
 		expect(rows).toEqual([{ url: webhookUrl }]);
 	});
+
+	it.skipIf(!available)(
+		'keeps the webhook secret sealed with KOMAK_SECRET_KEY, and seals one stored before',
+		async () => {
+			const row = await db
+				.selectFrom('vipps_webhook')
+				.select(['id', 'secret'])
+				.executeTakeFirstOrThrow();
+			const plain = fake.webhooks.get(row.id)!.secret;
+			expect(row.secret).toMatch(/^v1\./);
+			expect(row.secret).not.toContain(plain);
+			expect(await knownWebhooks(db)).toEqual([{ url: webhookUrl, secret: plain }]);
+
+			// A row from before sealing still verifies, and is sealed at the next check.
+			await db.updateTable('vipps_webhook').set({ secret: plain }).execute();
+			expect(await knownWebhooks(db)).toEqual([{ url: webhookUrl, secret: plain }]);
+			await ensureVippsWebhook(db, vipps, webhookUrl);
+			const after = await db.selectFrom('vipps_webhook').select('secret').executeTakeFirstOrThrow();
+			expect(after.secret).toMatch(/^v1\./);
+			expect(await knownWebhooks(db)).toEqual([{ url: webhookUrl, secret: plain }]);
+		}
+	);
 });
