@@ -46,7 +46,11 @@ try {
 	console.log(`In ${describeDatabase(options)}:`);
 	console.log(`  ${describe('staff two-factor keys', report.totpKeys)}`);
 	console.log(`  ${describe("supporters' tax numbers", report.taxIdentifiers)}`);
-	const unreadable = report.totpKeys.unreadable.length + report.taxIdentifiers.unreadable.length;
+	console.log(`  ${describe('Vipps webhook secrets', report.vippsWebhookSecrets)}`);
+	const unreadable =
+		report.totpKeys.unreadable.length +
+		report.taxIdentifiers.unreadable.length +
+		report.vippsWebhookSecrets.unreadable.length;
 	if (unreadable > 0) {
 		process.exitCode = 1;
 		console.error(

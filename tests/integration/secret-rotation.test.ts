@@ -103,7 +103,8 @@ describe.each(engines)('rotating the secret key on $name', ({ create, available 
 			const report = await resealAllSecrets(test.db, { current: newKey, old: [oldKey] });
 			expect(report).toEqual({
 				totpKeys: { resealed: 1, unchanged: 0, unreadable: [] },
-				taxIdentifiers: { resealed: 1, unchanged: 0, unreadable: [] }
+				taxIdentifiers: { resealed: 1, unchanged: 0, unreadable: [] },
+				vippsWebhookSecrets: { resealed: 0, unchanged: 0, unreadable: [] }
 			});
 
 			const after = await sealedValues(test.db, staffId, supporterId);
@@ -126,7 +127,8 @@ describe.each(engines)('rotating the secret key on $name', ({ create, available 
 			// Again: nothing left under an old key.
 			expect(await resealAllSecrets(test.db, { current: newKey, old: [oldKey] })).toEqual({
 				totpKeys: { resealed: 0, unchanged: 1, unreadable: [] },
-				taxIdentifiers: { resealed: 0, unchanged: 1, unreadable: [] }
+				taxIdentifiers: { resealed: 0, unchanged: 1, unreadable: [] },
+				vippsWebhookSecrets: { resealed: 0, unchanged: 0, unreadable: [] }
 			});
 		}
 	);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { fakeCredentials, startVippsFake, type VippsFake } from '../vipps-fake/server.ts';
@@ -7,9 +8,13 @@ import { createVippsClient, type VippsClient } from '../../src/lib/server/vipps/
 import { startVippsAgreement } from '../../src/lib/server/vipps/agreements.ts';
 import { addDays } from '../../src/lib/server/vipps/dates.ts';
 import { createDueVippsCharges } from '../../src/lib/server/vipps/scheduler.ts';
+import { stopVippsMonthlyGift } from '../../src/lib/server/vipps/plan-changes.ts';
 import { syncVippsPayments } from '../../src/lib/server/vipps/sync.ts';
 import { receiveVippsEvent } from '../../src/lib/server/vipps/webhook.ts';
 import { engines } from './databases.ts';
+
+// The webhook's secret is sealed with the app's key.
+process.env.KOMAK_SECRET_KEY ??= randomBytes(32).toString('base64');
 
 // Monthly gifts by Vipps over three months: the first month taken when the supporter approves,
 // then the scheduler on two instances at once creating each month's charge exactly once; a
@@ -179,6 +184,14 @@ describe.each(engines)('Vipps monthly gifts on $name', ({ create, available }) =
 				expect(mails).toEqual([
 					{ to_address: 'declined@example.no', kind: 'payment_failed', locale: 'fa-AF' }
 				]);
+				// In Dari, and about the card behind the Vipps agreement, not a card to update with us.
+				const { text_body: text } = await db
+					.selectFrom('email_message')
+					.select('text_body')
+					.where('kind', '=', 'payment_failed')
+					.executeTakeFirstOrThrow();
+				expect(text).toContain('اپلیکیشن Vipps');
+				expect(text).not.toContain('کارت خود را تازه کنید');
 
 				const plans = await db
 					.selectFrom('recurring_plan')
@@ -219,6 +232,44 @@ describe.each(engines)('Vipps monthly gifts on $name', ({ create, available }) =
 			} finally {
 				fake.setToday(null);
 			}
+		}
+	);
+	it.skipIf(!available)(
+		'a supporter stops their own Vipps monthly gift through the Recurring API, and the plan follows Vipps',
+		async () => {
+			const agreementId = await startAndApprove('stops@example.no');
+			await deliverNewEvents();
+			const plan = await db
+				.selectFrom('recurring_plan')
+				.select(['id', 'supporter_id', 'status'])
+				.where('external_id', '=', agreementId)
+				.executeTakeFirstOrThrow();
+			expect(plan.status).toBe('active');
+			const request = { planId: plan.id, origin: 'https://give.example.org' };
+			const stranger = await db
+				.insertInto('supporter')
+				.values({ name: 'Someone else', email: 'someone.else@example.no' })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			expect(
+				await stopVippsMonthlyGift(db, vipps, { ...request, supporterId: stranger.id })
+			).toEqual({ ok: false, reason: 'not_found' });
+			expect(fake.agreements.get(agreementId)!.status).toBe('ACTIVE');
+
+			const own = { ...request, supporterId: plan.supporter_id };
+			expect(await stopVippsMonthlyGift(db, vipps, own)).toEqual({ ok: true });
+			expect(fake.agreements.get(agreementId)!.status).toBe('STOPPED');
+			const after = await db
+				.selectFrom('recurring_plan')
+				.select('status')
+				.where('id', '=', plan.id)
+				.executeTakeFirstOrThrow();
+			expect(after.status).toBe('canceled');
+			expect(await stopVippsMonthlyGift(db, vipps, own)).toEqual({
+				ok: false,
+				reason: 'not_possible'
+			});
+			await deliverNewEvents(); // Vipps's own report of the stop changes nothing more
 		}
 	);
 });

@@ -1,4 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GiftEntry } from '../../src/lib/giving/gift-entry.ts';
+import {
+	editManualGift,
+	isHandRecorded,
+	isVoidable,
+	voidGift
+} from '../../src/lib/server/giving/manual-gifts.ts';
 import type { Kysely } from 'kysely';
 import { fakeCredentials, startVippsFake, type VippsFake } from '../vipps-fake/server.ts';
 import { signedHeaders } from '../vipps-fake/signing.ts';
@@ -9,7 +17,7 @@ import { receiveVippsDelivery } from '../../src/lib/server/vipps/delivery.ts';
 import { startVippsPayment } from '../../src/lib/server/vipps/payments.ts';
 import { syncVippsPayments } from '../../src/lib/server/vipps/sync.ts';
 import { receiveVippsEvent } from '../../src/lib/server/vipps/webhook.ts';
-import { ensureVippsWebhook } from '../../src/lib/server/vipps/webhooks.ts';
+import { ensureVippsWebhook, knownWebhooks } from '../../src/lib/server/vipps/webhooks.ts';
 import { commitImport } from '../../src/lib/server/imports/commit.ts';
 import { refundVippsGift } from '../../src/lib/server/vipps/refunds.ts';
 import { issueDueReceipts } from '../../src/lib/server/mail/receipts.ts';
@@ -22,6 +30,9 @@ import { engines } from './databases.ts';
 
 let fake: VippsFake;
 let vipps: VippsClient;
+// The webhook's secret is sealed with the app's key.
+process.env.KOMAK_SECRET_KEY ??= randomBytes(32).toString('base64');
+
 const webhookUrl = 'https://give.example.org/webhooks/vipps';
 
 function shuffled<T>(items: T[], seed: number): T[] {
@@ -76,10 +87,8 @@ const eventsFor = (reference: string) => fake.events.filter((e) => e.body.refere
 
 /** A delivery as Vipps would send it to our registered address, signed with our secret. */
 async function signedDelivery(db: Kysely<Database>, body: string, date?: Date, secret?: string) {
-	const hook = await db
-		.selectFrom('vipps_webhook')
-		.select(['url', 'secret'])
-		.executeTakeFirstOrThrow();
+	const { id } = await db.selectFrom('vipps_webhook').select('id').executeTakeFirstOrThrow();
+	const hook = fake.webhooks.get(id)!;
 	return new Headers(signedHeaders(hook.url, secret ?? hook.secret, body, date));
 }
 
@@ -390,10 +399,75 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 		}
 	);
 
+	it.skipIf(!available)(
+		'keeps a gift Vipps reported from being corrected or voided as a hand-recorded one',
+		async () => {
+			const { reference } = await start(db, 15000, 'not-by-hand@example.no');
+			await fake.approve(reference);
+			for (const event of eventsFor(reference))
+				await receiveVippsEvent(db, vipps, event.body as never);
+			const gift = await db
+				.selectFrom('contribution')
+				.selectAll()
+				.where('external_reference', '=', reference)
+				.executeTakeFirstOrThrow();
+			expect(isHandRecorded(gift)).toBe(false);
+			expect(isVoidable(gift)).toBe(false);
+			const context = { staffUserId, requestId: 'req-void' };
+			expect(await voidGift(db, gift.id, 'Looks wrong', context)).toEqual({
+				ok: false,
+				reason: 'not_editable'
+			});
+			const correction: GiftEntry = {
+				channel: 'vipps',
+				receivedOn: '2026-11-20',
+				amountMinor: 100,
+				currency: 'NOK',
+				reference: null,
+				note: '',
+				supporter: { id: gift.supporter_id! },
+				reason: 'Typo',
+				sendReceipt: false
+			};
+			expect(await editManualGift(db, gift.id, correction, context)).toEqual({
+				ok: false,
+				reason: 'not_editable'
+			});
+			const after = await db
+				.selectFrom('contribution')
+				.select(['status', 'amount_minor'])
+				.where('id', '=', gift.id)
+				.executeTakeFirstOrThrow();
+			expect(after).toEqual({ status: 'succeeded', amount_minor: 15000 });
+		}
+	);
+
 	it.skipIf(!available)('registers its webhook once, however often it is checked', async () => {
 		const again = await ensureVippsWebhook(db, vipps, webhookUrl);
 		expect(again.isRegistered).toBe(false);
 		const rows = await db.selectFrom('vipps_webhook').select('url').execute();
 		expect(rows).toEqual([{ url: webhookUrl }]);
 	});
+
+	it.skipIf(!available)(
+		'keeps the webhook secret sealed with KOMAK_SECRET_KEY, and seals one stored before',
+		async () => {
+			const row = await db
+				.selectFrom('vipps_webhook')
+				.select(['id', 'secret'])
+				.executeTakeFirstOrThrow();
+			const plain = fake.webhooks.get(row.id)!.secret;
+			expect(row.secret).toMatch(/^v1\./);
+			expect(row.secret).not.toContain(plain);
+			expect(await knownWebhooks(db)).toEqual([{ url: webhookUrl, secret: plain }]);
+
+			// A row from before sealing still verifies, and is sealed at the next check.
+			await db.updateTable('vipps_webhook').set({ secret: plain }).execute();
+			expect(await knownWebhooks(db)).toEqual([{ url: webhookUrl, secret: plain }]);
+			await ensureVippsWebhook(db, vipps, webhookUrl);
+			const after = await db.selectFrom('vipps_webhook').select('secret').executeTakeFirstOrThrow();
+			expect(after.secret).toMatch(/^v1\./);
+			expect(await knownWebhooks(db)).toEqual([{ url: webhookUrl, secret: plain }]);
+		}
+	);
 });

@@ -74,6 +74,11 @@ export interface VippsFakeOptions {
 	/** Seconds; Vipps's test environment gives an hour. */
 	tokenLifetimeSeconds?: number;
 	deliverWebhooks?: boolean;
+	/**
+	 * Recurring API requests allowed in any 60 seconds before it answers HTTP 429, as Vipps does
+	 * (500 a minute, published); no limit unless set.
+	 */
+	recurringRequestsPerMinute?: number;
 }
 
 export const fakeCredentials = {
@@ -101,6 +106,9 @@ export interface VippsFake {
 	/** Sends an event (again) to every webhook registered for it, or to `to` signed as for them. */
 	deliver(event: StoredEvent | StoredRecurringEvent, to?: string): Promise<number[]>;
 	flushWebhooks(): Promise<void>;
+	/** Recurring API requests answered with HTTP 429 (see `recurringRequestsPerMinute`). */
+	readonly rateLimited: number;
+	limitRecurringRequests(perMinute: number | undefined): void;
 	/** Recurring API: agreements and charges as Vipps holds them. */
 	agreements: ReadonlyMap<string, FakeAgreement>;
 	charges: ReadonlyMap<string, FakeCharge>;
@@ -215,12 +223,32 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 		if (deliverWebhooks) queue = queue.then(() => deliver(event));
 	};
 
+	// Times of the Recurring API requests of the last 60 seconds, oldest first.
+	const recentRecurring: number[] = [];
+	let rateLimited = 0;
+	let recurringLimit = options.recurringRequestsPerMinute;
+	function isOverRecurringLimit(): boolean {
+		const limit = recurringLimit;
+		if (!limit) return false;
+		const now = performance.now();
+		while (recentRecurring.length && recentRecurring[0] <= now - 60_000) recentRecurring.shift();
+		if (recentRecurring.length >= limit) {
+			rateLimited++;
+			return true;
+		}
+		recentRecurring.push(now);
+		return false;
+	}
+
 	function recurringApi(
 		req: IncomingMessage,
 		method: string,
 		path: string,
 		json: Record<string, unknown>
 	): Promise<{ status: number; body: unknown }> | { status: number; body: unknown } | null {
+		if (!path.startsWith('/recurring/')) return null;
+		if (isOverRecurringLimit())
+			throw new Problem(429, 'Too Many Requests', 'Recurring API rate limit exceeded');
 		if (path === '/recurring/v3/agreements' && method === 'POST')
 			return idempotent(req, path, () => ({
 				status: 201,
@@ -477,6 +505,13 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 		deliveries: state.deliveries,
 		get tokensIssued() {
 			return state.tokensIssued;
+		},
+		get rateLimited() {
+			return rateLimited;
+		},
+		limitRecurringRequests: (perMinute) => {
+			recurringLimit = perMinute;
+			recentRecurring.length = 0;
 		},
 		setWebhookDelivery: (on) => {
 			deliverWebhooks = on;

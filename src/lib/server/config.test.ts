@@ -13,7 +13,8 @@ describe('the settings from the environment', () => {
 			BODY_SIZE_LIMIT: '4M',
 			SHUTDOWN_TIMEOUT: 30,
 			PAGE_CACHE_SECONDS: 2,
-			LOG_LEVEL: 'info'
+			LOG_LEVEL: 'info',
+			VIPPS_CHARGES_PER_MINUTE: 450
 		});
 	});
 

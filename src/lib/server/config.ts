@@ -119,6 +119,11 @@ const variables = {
 	VIPPS_API_URL: optional(
 		url('an http:// or https:// URL, e.g. https://api.vipps.no', ['http:', 'https:'])
 	),
+	// Vipps allows 500 Recurring API requests a minute; the scheduler keeps under it.
+	VIPPS_CHARGES_PER_MINUTE: withDefault(
+		wholeNumber(1, 1_000_000, 'a whole number of charges a minute, e.g. 450'),
+		450
+	),
 
 	// Mail
 	SMTP_URL: optional(url('a URL, e.g. smtp://user:pass@smtp.example.org:587 or smtps://…:465')),

@@ -134,6 +134,14 @@ export function isHandRecorded(contribution: Contribution): boolean {
 	return contribution.recorded_by !== null && contribution.import_batch_id === null;
 }
 
+/**
+ * Only gifts staff typed in may be voided: a gift Stripe or Vipps reported, or a bank import
+ * brought, follows its source (refunded there, or corrected in the next import).
+ */
+export function isVoidable(contribution: Contribution): boolean {
+	return isHandRecorded(contribution) && contribution.status !== 'voided';
+}
+
 export type ChangeGiftOutcome =
 	{ ok: true } | { ok: false; reason: 'not_found' | 'not_editable' | 'already_recorded' };
 
@@ -186,8 +194,7 @@ export async function voidGift(
 	return db.transaction().execute(async (trx) => {
 		const before = await lockGift(trx, id);
 		if (!before) return { ok: false, reason: 'not_found' } as const;
-		if (before.channel === 'card' || before.status === 'voided')
-			return { ok: false, reason: 'not_editable' } as const;
+		if (!isVoidable(before)) return { ok: false, reason: 'not_editable' } as const;
 		const after = await markGiftVoided(trx, id, reason);
 		await recordAudit(trx, {
 			staffUserId: context.staffUserId,

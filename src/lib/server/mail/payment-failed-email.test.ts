@@ -49,4 +49,21 @@ describe('the failed monthly payment email', () => {
 		const html = paymentFailedEmail({ ...base, supporterName: '<b>Ola</b>' }).html;
 		expect(html).toContain('Hello &lt;b&gt;Ola&lt;/b&gt;,');
 	});
+
+	it('asks a Vipps supporter to check the card behind the agreement in the Vipps app, not to update a card with us', () => {
+		const email = paymentFailedEmail({ ...base, paidWith: 'vipps', nextAttemptAt: null });
+		expect(email.text).toContain(
+			'In the Vipps app you can check that the card is still valid, or choose another card for the agreement with Dawat Media Center.'
+		);
+		expect(email.text).toContain(
+			'See my monthly gift: https://give.dawatmedia.no/my?email=kari%2Bgift%40example.no'
+		);
+		expect(email.text).toContain('stop the agreement in the Vipps app');
+		expect(email.text).not.toContain('Update my card');
+		expect(email.text).not.toContain('add the new one');
+		const dari = paymentFailedEmail({ ...base, locale: 'fa-AF', paidWith: 'vipps' });
+		expect(dari.text).toContain('اپلیکیشن Vipps');
+		expect(dari.text).not.toContain('کارت خود را تازه کنید');
+		expect(dari.html).toContain('dir="rtl"');
+	});
 });

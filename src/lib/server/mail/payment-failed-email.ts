@@ -16,7 +16,8 @@ import { queueEmail } from './outbox.ts';
 
 // The friendly note a monthly supporter gets when Stripe could not collect a payment: what
 // happened, in plain words and their own language, that nothing is lost yet, and a button to the
-// self-service page where they can put in a new card.
+// self-service page where they can put in a new card. A Vipps monthly gift has no card of ours to
+// update: the supporter checks the card behind the agreement in the Vipps app.
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -33,6 +34,8 @@ export interface PaymentFailedEmailContent {
 	/** When Stripe tries the card again, if it will. */
 	nextAttemptAt: Date | null;
 	updateCardUrl: string;
+	/** How the monthly gift is paid: by card through Stripe (the default) or a Vipps agreement. */
+	paidWith?: 'card' | 'vipps';
 }
 
 const reasonTexts: Record<DeclineReason, (options: { locale: Locale }) => string> = {
@@ -66,6 +69,7 @@ export function paymentFailedEmail(content: PaymentFailedEmailContent): Rendered
 	const nextAttempt =
 		content.nextAttemptAt && formatDate(content.nextAttemptAt, { locale, long: true });
 	const reason = reasonTexts[declineReasonForSupporter(content.declineCode)](options);
+	const isVipps = content.paidWith === 'vipps';
 
 	return renderEmail({
 		locale,
@@ -79,11 +83,20 @@ export function paymentFailedEmail(content: PaymentFailedEmailContent): Rendered
 			reason,
 			m.failed_payment_email_nothing_lost({}, options),
 			...(nextAttempt ? [m.failed_payment_email_retry({ date: nextAttempt }, options)] : []),
-			m.failed_payment_email_update({}, options)
+			isVipps
+				? m.failed_payment_email_update_vipps({ organisation }, options)
+				: m.failed_payment_email_update({}, options)
 		],
-		action: { label: m.failed_payment_email_action({}, options), url: content.updateCardUrl },
+		action: {
+			label: isVipps
+				? m.failed_payment_email_action_vipps({}, options)
+				: m.failed_payment_email_action({}, options),
+			url: content.updateCardUrl
+		},
 		footer: [
-			m.failed_payment_email_other_changes({}, options),
+			isVipps
+				? m.failed_payment_email_other_changes_vipps({}, options)
+				: m.failed_payment_email_other_changes({}, options),
 			m.failed_payment_email_footer_why({ organisation }, options),
 			...(content.contactEmail
 				? [m.failed_payment_email_footer_contact({ email: embed(content.contactEmail) }, options)]
@@ -102,6 +115,7 @@ export interface FailedMonthlyPayment {
 	nextAttemptAt: Date | null;
 	/** The site's public origin, for the button's link. */
 	origin: string;
+	paidWith?: 'card' | 'vipps';
 }
 
 /**
@@ -136,7 +150,8 @@ export async function queuePaymentFailedEmail(
 		currency: payment.currency,
 		declineCode: payment.declineCode,
 		nextAttemptAt: payment.nextAttemptAt,
-		updateCardUrl: updateCardUrl(payment.origin, recipient.email)
+		updateCardUrl: updateCardUrl(payment.origin, recipient.email),
+		paidWith: payment.paidWith
 	});
 	return queueEmail(db, {
 		...email,

@@ -209,7 +209,8 @@ async function applyAgreement(
 				currency: charge.currency,
 				declineCode: charge.failureReason ?? null,
 				nextAttemptAt: null,
-				origin
+				origin,
+				paidWith: 'vipps'
 			});
 	}
 }

@@ -9,7 +9,12 @@ import { hasRole, requireStaff } from '$lib/server/auth/guard';
 import { findStaffName } from '$lib/server/auth/staff';
 import { getDatabase } from '$lib/server/db/instance';
 import { findGift, findGiftSupporter } from '$lib/server/giving/contributions';
-import { editManualGift, isHandRecorded, voidGift } from '$lib/server/giving/manual-gifts';
+import {
+	editManualGift,
+	isHandRecorded,
+	isVoidable,
+	voidGift
+} from '$lib/server/giving/manual-gifts';
 import { refundability, refundCardGift } from '$lib/server/giving/refunds';
 import { listEnabledCurrencies } from '$lib/server/organisation/settings';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
@@ -44,7 +49,7 @@ export const load: PageServerLoad = async (event) => {
 		today: today(),
 		justRecorded: event.url.searchParams.has('recorded'),
 		canEdit: isEditable && hasRole(staff, 'staff'),
-		canVoid: gift.channel !== 'card' && gift.status !== 'voided' && hasRole(staff, 'staff'),
+		canVoid: isVoidable(gift) && hasRole(staff, 'staff'),
 		canRefund:
 			refundability(gift, {
 				isCardPaymentConfigured: isCardPaymentConfigured(),
