@@ -4,7 +4,7 @@
 //
 // Shape: KID_LENGTH digits, the last a MOD10 (Luhn) check digit over the others, which is what
 // Norwegian banks check when a payer types it (a KID agreement "MOD10"). The database computes the
-// same digit (migrations/20261206220000_supporter_kid.ts); the tests hold the two together.
+// same digit (migrations/20261206220500_supporter_kid.ts); the tests hold the two together.
 
 /** Digits in a personal KID, check digit included. */
 export const KID_LENGTH = 8;
