@@ -6,7 +6,9 @@ import { getLocale } from './paraglide/runtime.js';
 // language (statements and the tax year count Gregorian years, and staff reconcile with bank
 // statements; Dari would otherwise default to the Solar Hijri calendar), the language's digits.
 
-export const DEFAULT_TIME_ZONE = 'Europe/Oslo';
+/** Norway's: the one Vipps and Norwegian banks count days in, and the organisation's default. */
+export const NORWAY_TIME_ZONE = 'Europe/Oslo';
+export const DEFAULT_TIME_ZONE = NORWAY_TIME_ZONE;
 
 let timeZone = DEFAULT_TIME_ZONE;
 

@@ -1,7 +1,9 @@
+import { NORWAY_TIME_ZONE } from '../../dates.ts';
+
 // Calendar dates as Vipps's Recurring API speaks them (`YYYY-MM-DD`), counted in Norway's time.
 
 export const todayInNorway = (now = new Date()) =>
-	new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(now);
+	new Intl.DateTimeFormat('en-CA', { timeZone: NORWAY_TIME_ZONE }).format(now);
 
 export const addDays = (date: string, days: number) =>
 	new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
