@@ -45,6 +45,7 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 				'organisation',
 				'rate_limit',
 				'recurring_plan',
+				'staff_invite_token',
 				'staff_session',
 				'staff_setup_token',
 				'staff_user',
