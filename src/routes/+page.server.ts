@@ -5,7 +5,7 @@ import type { DonationFormValues } from '$lib/giving/donation-form';
 import { otherWaysWords } from '$lib/giving/other-ways';
 import { toInputString } from '$lib/money';
 import { getDatabase } from '$lib/server/db/instance';
-import { getAppealSettings } from '$lib/server/organisation/settings';
+import { getAppealSettings, givingDetails } from '$lib/server/organisation/settings';
 import { vippsDonationUrl } from '$lib/server/organisation/qr';
 import { rememberStartedCheckout } from '$lib/server/http/started-checkouts';
 import { consumeRateLimit } from '$lib/server/http/rate-limit';
@@ -71,12 +71,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		otherWays: otherWaysWords(organisation.name, organisation.vipps_number),
 		organisation: {
 			name: organisation.name,
-			cardFeeBasisPoints: organisation.card_fee_basis_points,
-			bankName: organisation.bank_name,
-			bankAccountNumber: organisation.bank_account_number,
-			iban: organisation.iban,
-			bic: organisation.bic,
-			vippsNumber: organisation.vipps_number,
+			...givingDetails(organisation),
 			contactEmail: organisation.contact_email
 		},
 		currencies,

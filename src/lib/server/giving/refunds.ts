@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
+import type { Channel } from '../../giving/vocabulary.ts';
 import type { Contribution, Database } from '../db/schema.ts';
 import { recordAudit } from '../organisation/audit.ts';
 import { refundChange } from '../stripe/payments.ts';
@@ -87,9 +88,24 @@ export async function refundCardGift(
 	} catch (error) {
 		return { ok: false, reason: 'stripe_error', message: (error as Error).message };
 	}
-	const change = refundChange(charge);
+	await recordRefund(db, gift, refundChange(charge), amountMinor ?? refundable, context);
+	return { ok: true, refundedMinor: charge.amount_refunded };
+}
+
+/**
+ * Sets a gift's refunded figures as the provider answered them (nothing, if it answered none) and
+ * notes in the audit log who asked for how much, in one transaction.
+ */
+export async function recordRefund(
+	db: Kysely<Database>,
+	gift: Pick<Contribution, 'id' | 'status' | 'refunded_minor' | 'payment_reference'>,
+	change: { refunded_minor: number; status?: 'refunded' | 'partially_refunded' } | null,
+	requestedMinor: number,
+	context: StaffContext,
+	channel: Channel = 'card'
+): Promise<void> {
 	await db.transaction().execute(async (trx) => {
-		if (change) await markGiftRefunded(trx, gift.payment_reference!, change);
+		if (change) await markGiftRefunded(trx, gift.payment_reference!, change, channel);
 		await recordAudit(trx, {
 			staffUserId: context.staffUserId,
 			requestId: context.requestId,
@@ -97,8 +113,7 @@ export async function refundCardGift(
 			entityType: 'contribution',
 			entityId: gift.id,
 			before: { status: gift.status, refunded_minor: gift.refunded_minor },
-			after: { ...change, requested_minor: amountMinor ?? refundable }
+			after: { ...change, requested_minor: requestedMinor }
 		});
 	});
-	return { ok: true, refundedMinor: charge.amount_refunded };
 }

@@ -110,6 +110,16 @@ export async function getAppealSettings(db: Kysely<Database>): Promise<AppealSet
 	return cached.settings;
 }
 
+/** The card fee and the bank and Vipps details supporters give by, as the appeal shows them. */
+export const givingDetails = (organisation: Organisation) => ({
+	cardFeeBasisPoints: organisation.card_fee_basis_points,
+	bankName: organisation.bank_name,
+	bankAccountNumber: organisation.bank_account_number,
+	iban: organisation.iban,
+	bic: organisation.bic,
+	vippsNumber: organisation.vipps_number
+});
+
 /** Everything the settings page edits, as one object. */
 export async function loadSettings(db: Db): Promise<OrganisationSettings> {
 	const [organisation, currencies] = await Promise.all([
@@ -121,12 +131,7 @@ export async function loadSettings(db: Db): Promise<OrganisationSettings> {
 		contactEmail: organisation.contact_email,
 		timeZone: organisation.time_zone,
 		defaultCurrency: organisation.default_currency,
-		cardFeeBasisPoints: organisation.card_fee_basis_points,
-		bankName: organisation.bank_name,
-		bankAccountNumber: organisation.bank_account_number,
-		iban: organisation.iban,
-		bic: organisation.bic,
-		vippsNumber: organisation.vipps_number,
+		...givingDetails(organisation),
 		appealTexts: organisation.appeal_texts,
 		organisationNumber: organisation.organisation_number,
 		taxReportEnabled: organisation.tax_report_enabled,

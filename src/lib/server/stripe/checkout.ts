@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import type { Donation } from '../../giving/donation-form.ts';
 import { toInputString } from '../../money.ts';
 import type { Database } from '../db/schema.ts';
+import { supporterChoices } from '../giving/started-donation.ts';
 import { findSupporterByEmail } from '../supporters/supporters.ts';
 
 export interface CheckoutRequest {
@@ -37,11 +38,7 @@ export async function createCheckoutSession(
 			currency: donation.currency,
 			amount_minor: donation.amountMinor,
 			fee_top_up_minor: donation.feeTopUpMinor,
-			email: donation.email,
-			name: donation.name,
-			is_anonymous: donation.isAnonymous,
-			dedication: donation.dedication,
-			locale
+			...supporterChoices(donation, locale)
 		})
 		.returning('id')
 		.executeTakeFirstOrThrow();

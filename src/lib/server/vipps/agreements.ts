@@ -5,6 +5,7 @@ import type { ContributionStatus, PlanStatus } from '../../giving/vocabulary.ts'
 import { isLocale } from '../../locales.ts';
 import type { Database, VippsAgreement } from '../db/schema.ts';
 import { recordGift } from '../giving/contributions.ts';
+import { supporterChoices } from '../giving/started-donation.ts';
 import { findPlanByExternalId, upsertPlan } from '../giving/plans.ts';
 import { queuePaymentFailedEmail } from '../mail/payment-failed-email.ts';
 import { findOrCreateSupporterByEmail } from '../supporters/supporters.ts';
@@ -46,11 +47,7 @@ export async function startVippsAgreement(
 			reference,
 			currency: donation.currency,
 			amount_minor: donation.totalMinor,
-			email: donation.email,
-			name: donation.name,
-			is_anonymous: donation.isAnonymous,
-			dedication: donation.dedication,
-			locale
+			...supporterChoices(donation, locale)
 		})
 		.execute();
 	const returnUrl = new URL('/thank-you', origin);

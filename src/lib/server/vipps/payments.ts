@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Donation } from '../../giving/donation-form.ts';
 import type { Database } from '../db/schema.ts';
+import { supporterChoices } from '../giving/started-donation.ts';
 import type { VippsClient } from './client.ts';
 
 export interface VippsPaymentRequest {
@@ -41,11 +42,7 @@ export async function startVippsPayment(
 			currency: donation.currency,
 			amount_minor: donation.totalMinor,
 			fee_top_up_minor: donation.feeTopUpMinor,
-			email: donation.email,
-			name: donation.name,
-			is_anonymous: donation.isAnonymous,
-			dedication: donation.dedication,
-			locale
+			...supporterChoices(donation, locale)
 		})
 		.execute();
 	const returnUrl = new URL('/thank-you', origin);

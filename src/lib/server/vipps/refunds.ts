@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { findGift, markGiftRefunded } from '../giving/contributions.ts';
+import { findGift } from '../giving/contributions.ts';
 import type { StaffContext } from '../giving/manual-gifts.ts';
-import { recordAudit } from '../organisation/audit.ts';
+import { recordRefund } from '../giving/refunds.ts';
 import type { VippsClient } from './client.ts';
 import { isVippsReference } from './payments.ts';
 
@@ -63,17 +63,6 @@ export async function refundVippsGift(
 		status:
 			refundedMinor >= gift.amount_minor ? ('refunded' as const) : ('partially_refunded' as const)
 	};
-	await db.transaction().execute(async (trx) => {
-		await markGiftRefunded(trx, reference, change, 'vipps');
-		await recordAudit(trx, {
-			staffUserId: context.staffUserId,
-			requestId: context.requestId,
-			action: 'contribution.refund',
-			entityType: 'contribution',
-			entityId: gift.id,
-			before: { status: gift.status, refunded_minor: gift.refunded_minor },
-			after: { ...change, requested_minor: requested }
-		});
-	});
+	await recordRefund(db, gift, change, requested, context, 'vipps');
 	return { ok: true, refundedMinor };
 }

@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import { storableText } from '../../storable-text.ts';
+import { receiveProviderEvent } from '../giving/provider-events.ts';
 import type { VippsClient } from './client.ts';
 import { settleVippsAgreement } from './agreements.ts';
 import { settleVippsPayment } from './handlers.ts';
@@ -54,65 +54,9 @@ export async function receiveVippsEvent(
 		vipps_timestamp: facts.timestamp,
 		payload
 	};
-	const stored = await db
-		.selectFrom('vipps_event')
-		.select('status')
-		.where('id', '=', id)
-		.executeTakeFirst();
-	if (stored?.status === 'processed') return { outcome: 'duplicate' };
-
-	try {
-		const applyChanges =
-			'eventType' in event
-				? await settleVippsAgreement(db, vipps, event.agreementId, { origin })
-				: await settleVippsPayment(db, vipps, event.reference, { receivedAt: facts.timestamp });
-		const outcome = await db.transaction().execute(async (trx) => {
-			const claimed = await trx
-				.insertInto('vipps_event')
-				.values({ ...row, status: 'processed', processed_at: sql`now()`, attempts: 1 })
-				.onConflict((oc) => oc.column('id').doUpdateSet({ status: sql`vipps_event.status` }))
-				.returning(['status', sql<boolean>`xmax = 0`.as('isInserted')])
-				.executeTakeFirstOrThrow();
-			if (!claimed.isInserted && claimed.status === 'processed') return 'duplicate' as const;
-			await applyChanges(trx);
-			if (!claimed.isInserted) {
-				await trx
-					.updateTable('vipps_event')
-					.set({
-						status: 'processed',
-						processed_at: sql`now()`,
-						attempts: sql`attempts + 1`,
-						last_error: null
-					})
-					.where('id', '=', id)
-					.execute();
-			}
-			return 'processed' as const;
-		});
-		return { outcome };
-	} catch (error) {
-		const lastError = storableText(error instanceof Error ? error.message : String(error)).slice(
-			0,
-			2000
-		);
-		try {
-			await db
-				.insertInto('vipps_event')
-				.values({ ...row, status: 'failed', attempts: 1, last_error: lastError })
-				.onConflict((oc) =>
-					oc
-						.column('id')
-						.doUpdateSet({
-							status: 'failed',
-							attempts: sql`vipps_event.attempts + 1`,
-							last_error: lastError
-						})
-						.where('vipps_event.status', '<>', 'processed')
-				)
-				.execute();
-		} catch {
-			// the database itself may be what failed
-		}
-		return { outcome: 'failed', error };
-	}
+	return receiveProviderEvent(db, 'vipps_event', row, () =>
+		'eventType' in event
+			? settleVippsAgreement(db, vipps, event.agreementId, { origin })
+			: settleVippsPayment(db, vipps, event.reference, { receivedAt: facts.timestamp })
+	);
 }
