@@ -106,6 +106,19 @@ export async function signInWithForm(
 }
 
 /**
+ * Switches the signed-in account's admin language under Your account (the admin follows the
+ * account, not the appeal's language cookie), then opens `next`.
+ */
+export async function chooseAdminLanguage(page: Page, locale: string, next = '/admin') {
+	await page.goto('/admin/account');
+	await page.locator('#account-locale').selectOption(locale);
+	await page.locator('form[action="?/language"] button').click();
+	await expect(page.locator('html')).toHaveAttribute('lang', locale);
+	await page.goto(next);
+	await expect(page.locator('html')).toHaveAttribute('lang', locale);
+}
+
+/**
  * An account with `role` and a signed-in session, as a Cookie header for HTTP tests without a
  * browser. Non-GET requests must also send `origin` (the admin refuses cross-origin writes).
  */
