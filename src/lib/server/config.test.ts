@@ -41,34 +41,33 @@ describe('the settings from the environment', () => {
 	});
 
 	it('take what is set, as numbers where numbers are meant', () => {
-		const settings = parseConfig({
-			DATABASE_URL: 'postgres://komak@db.example.org:5432/komak',
-			DATABASE_STATEMENT_TIMEOUT_MS: '0',
-			PORT: '4311',
-			ORIGIN: 'https://give.example.org',
-			SHUTDOWN_TIMEOUT: '2.5',
-			PAGE_CACHE_SECONDS: '0',
-			LOG_LEVEL: 'warn',
-			STRIPE_SECRET_KEY: 'sk_test_abc',
-			STRIPE_API_URL: 'http://127.0.0.1:12111',
-			SMTP_URL: 'smtps://user:pass@smtp.example.org:465',
-			VIPPS_CLIENT_ID: 'client',
-			VIPPS_API_URL: 'https://apitest.vipps.no'
-		});
-		expect(settings).toMatchObject({
-			DATABASE_URL: 'postgres://komak@db.example.org:5432/komak',
-			DATABASE_STATEMENT_TIMEOUT_MS: 0,
-			PORT: 4311,
-			ORIGIN: 'https://give.example.org',
-			SHUTDOWN_TIMEOUT: 2.5,
-			PAGE_CACHE_SECONDS: 0,
-			LOG_LEVEL: 'warn',
-			STRIPE_SECRET_KEY: 'sk_test_abc',
-			STRIPE_API_URL: 'http://127.0.0.1:12111',
-			SMTP_URL: 'smtps://user:pass@smtp.example.org:465',
-			VIPPS_CLIENT_ID: 'client',
-			VIPPS_API_URL: 'https://apitest.vipps.no'
-		});
+		// Each variable: the text in the environment, and the setting it becomes.
+		const given = [
+			[
+				'DATABASE_URL',
+				'postgres://komak@db.example.org:5432/komak',
+				'postgres://komak@db.example.org:5432/komak'
+			],
+			['DATABASE_STATEMENT_TIMEOUT_MS', '0', 0],
+			['PORT', '4311', 4311],
+			['ORIGIN', 'https://give.example.org', 'https://give.example.org'],
+			['SHUTDOWN_TIMEOUT', '2.5', 2.5],
+			['PAGE_CACHE_SECONDS', '0', 0],
+			['LOG_LEVEL', 'warn', 'warn'],
+			['STRIPE_SECRET_KEY', 'sk_test_abc', 'sk_test_abc'],
+			['STRIPE_API_URL', 'http://127.0.0.1:12111', 'http://127.0.0.1:12111'],
+			[
+				'SMTP_URL',
+				'smtps://user:pass@smtp.example.org:465',
+				'smtps://user:pass@smtp.example.org:465'
+			],
+			['VIPPS_CLIENT_ID', 'client', 'client'],
+			['VIPPS_API_URL', 'https://apitest.vipps.no', 'https://apitest.vipps.no']
+		] as const;
+		const settings = parseConfig(Object.fromEntries(given.map(([name, text]) => [name, text])));
+		expect(settings).toMatchObject(
+			Object.fromEntries(given.map(([name, , value]) => [name, value]))
+		);
 	});
 
 	it('default ORIGIN to localhost on PORT, and the log to errors under Vitest', () => {

@@ -37,7 +37,21 @@ async function ownLiveCardPlan(
 	return { plan: { ...plan, external_id: plan.external_id } };
 }
 
-async function atStripe(call: () => Promise<unknown>): Promise<PlanChangeOutcome> {
+const notPossible: Refusal = { ok: false, reason: 'not_possible' };
+
+/**
+ * Finds the giver's own live card plan and makes one change to it at Stripe: `change` gives the
+ * call to make, or a refusal when the plan's state does not allow it.
+ */
+async function changeOwnPlan(
+	db: Kysely<Database>,
+	request: PlanChangeRequest,
+	change: (plan: RecurringPlan & { external_id: string }) => (() => Promise<unknown>) | Refusal
+): Promise<PlanChangeOutcome> {
+	const found = await ownLiveCardPlan(db, request);
+	if ('failure' in found) return found.failure;
+	const call = change(found.plan);
+	if (typeof call !== 'function') return call;
 	try {
 		await call();
 		return { ok: true };
@@ -55,10 +69,8 @@ export async function changePlanAmount(
 	stripe: Stripe,
 	request: PlanChangeRequest & { amountMinor: number }
 ): Promise<PlanChangeOutcome> {
-	const found = await ownLiveCardPlan(db, request);
-	if ('failure' in found) return found.failure;
-	return atStripe(async () => {
-		const subscription = await stripe.subscriptions.retrieve(found.plan.external_id);
+	return changeOwnPlan(db, request, (plan) => async () => {
+		const subscription = await stripe.subscriptions.retrieve(plan.external_id);
 		const item = subscription.items.data[0];
 		if (!item || subscription.status === 'canceled') throw new Error('subscription is over');
 		const product = idOf(item.price.product);
@@ -92,13 +104,13 @@ export async function pausePlan(
 	stripe: Stripe,
 	request: PlanChangeRequest
 ): Promise<PlanChangeOutcome> {
-	const found = await ownLiveCardPlan(db, request);
-	if ('failure' in found) return found.failure;
-	if (found.plan.status === 'paused') return { ok: false, reason: 'not_possible' };
-	return atStripe(() =>
-		stripe.subscriptions.update(found.plan.external_id, {
-			pause_collection: { behavior: 'void' }
-		})
+	return changeOwnPlan(db, request, (plan) =>
+		plan.status === 'paused'
+			? notPossible
+			: () =>
+					stripe.subscriptions.update(plan.external_id, {
+						pause_collection: { behavior: 'void' }
+					})
 	);
 }
 
@@ -107,12 +119,11 @@ export async function resumePlan(
 	stripe: Stripe,
 	request: PlanChangeRequest
 ): Promise<PlanChangeOutcome> {
-	const found = await ownLiveCardPlan(db, request);
-	if ('failure' in found) return found.failure;
-	if (found.plan.status !== 'paused') return { ok: false, reason: 'not_possible' };
 	// An empty string is how Stripe's API unsets pause_collection.
-	return atStripe(() =>
-		stripe.subscriptions.update(found.plan.external_id, { pause_collection: '' })
+	return changeOwnPlan(db, request, (plan) =>
+		plan.status !== 'paused'
+			? notPossible
+			: () => stripe.subscriptions.update(plan.external_id, { pause_collection: '' })
 	);
 }
 
@@ -122,14 +133,15 @@ export async function cancelPlan(
 	stripe: Stripe,
 	request: PlanChangeRequest & { comment: string }
 ): Promise<PlanChangeOutcome> {
-	const found = await ownLiveCardPlan(db, request);
-	if ('failure' in found) return found.failure;
 	const comment = request.comment.trim().slice(0, CANCELLATION_COMMENT_MAX_LENGTH);
-	return atStripe(() =>
-		stripe.subscriptions.cancel(
-			found.plan.external_id,
-			comment ? { cancellation_details: { comment } } : {}
-		)
+	return changeOwnPlan(
+		db,
+		request,
+		(plan) => () =>
+			stripe.subscriptions.cancel(
+				plan.external_id,
+				comment ? { cancellation_details: { comment } } : {}
+			)
 	);
 }
 
