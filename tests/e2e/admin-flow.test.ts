@@ -29,6 +29,8 @@ test('staff record a bank transfer and find it everywhere staff look', async ({ 
 
 	await page.getByRole('link', { name: 'Contributions' }).click();
 	await page.goto('/admin/contributions/new');
+	// Typed once the page's script runs, so starting it cannot clear what was typed.
+	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Name', { exact: true }).fill(name);
 	await page.getByLabel('Email (optional)').fill(`gulalai-${suffix}@example.no`);
 	await page.getByLabel('Channel').selectOption('bank_transfer');
@@ -41,6 +43,8 @@ test('staff record a bank transfer and find it everywhere staff look', async ({ 
 
 	// The same transfer typed in twice is refused next to the reference.
 	await page.goto('/admin/contributions/new');
+	// Typed once the page's script runs, so starting it cannot clear what was typed.
+	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Name', { exact: true }).fill(name);
 	await page.getByLabel('Amount').fill('1250');
 	await page.getByLabel('Currency').selectOption('USD');

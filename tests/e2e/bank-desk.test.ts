@@ -43,7 +43,10 @@ test('staff record, open, find and import bank gifts by following links', async 
 	await page.getByRole('link', { name: 'Edit' }).click();
 	await page.getByLabel('Phone').fill(`+47${phone}`);
 	await page.getByRole('button', { name: 'Save changes' }).click();
+	await expect(page.getByRole('status')).toHaveText('Changes saved.');
+	await page.waitForLoadState('networkidle');
 	await nav.getByRole('link', { name: 'Supporters' }).click();
+	await expect(page).toHaveURL(/\/admin\/supporters$/);
 	const spaced = `${phone.slice(0, 3)} ${phone.slice(3, 5)} ${phone.slice(5)}`;
 	await page.getByLabel('Search').fill(spaced);
 	await page.getByRole('button', { name: 'Apply filters' }).click();
