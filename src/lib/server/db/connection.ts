@@ -6,7 +6,7 @@ import Cursor from 'pg-cursor';
 import type { Database } from './schema.ts';
 import { config, DEFAULT_STATEMENT_TIMEOUT_MS, type Config } from '../config.ts';
 import { log } from '../log.ts';
-import { pgliteTemplateFor } from './pglite-template.ts';
+import { unpackPgliteTemplate } from './pglite-template.ts';
 
 export type { Database };
 
@@ -141,14 +141,14 @@ export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> 
 				const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
 				// A fresh clone has no ./data yet; PGlite creates only the last folder.
 				if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
+				// A new database is unpacked from the build's template rather than made by initdb.
+				await unpackPgliteTemplate(dataDir);
 				return PGlite.create(dataDir, {
 					parsers: { 20: toNumber, 1016: toNumberArray },
 					extensions: { pg_trgm },
 					// PostgreSQL's 128 MB of shared buffers live in the app's own memory here, for a
 					// database of a few MB: 16 MB takes about 100 MB off the resident size.
-					startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
-					// A new database is unpacked from the build's template rather than made by initdb.
-					loadDataDir: pgliteTemplateFor(dataDir)
+					startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB']
 				});
 			}
 		})
