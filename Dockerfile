@@ -27,4 +27,4 @@ HEALTHCHECK CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.
 # V8 sizes its young generation from the machine's memory; 16 MB keeps a streamed CSV export
 # of a million gifts under 150 MB of RSS at the same speed (docs/benchmarks.md). --liftoff-only:
 # the embedded PGlite runs on V8's baseline WebAssembly code; optimising it cost ~500 MB at start.
-CMD ["node", "--max-semi-space-size=16", "--liftoff-only", "scripts/start.ts"]
+CMD ["node", "--max-semi-space-size=8", "--liftoff-only", "scripts/start.ts"]

@@ -38,6 +38,15 @@ const LOAD = { connections: 20, pipelining: 1, warmupSeconds: 3, durationSeconds
 const RESULTS_FILE = new URL('./results.json', import.meta.url);
 const PROJECT_DIR = fileURLToPath(new URL('..', import.meta.url)); // children run here, for build/
 
+// Node's flags exactly as `npm start` passes them (package.json), so the bench runs what ships.
+const START_FLAGS = (
+	JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+		scripts: { start: string };
+	}
+).scripts.start
+	.split(/\s+/)
+	.filter((word) => word.startsWith('--'));
+
 const children = new Set<ChildProcess>();
 const workDir = mkdtempSync(join(tmpdir(), 'komak-bench-'));
 const load = () => loadavg()[0];
@@ -88,15 +97,11 @@ async function startApp(env: Record<string, string>, port: number) {
 	});
 	if (check.status !== 0) throw new Error('the build check failed');
 	const buildCheckMs = performance.now() - started;
-	const child = spawn(
-		process.execPath,
-		['--max-semi-space-size=16', '--liftoff-only', 'scripts/start.ts'],
-		{
-			cwd: PROJECT_DIR,
-			env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), ORIGIN: url },
-			stdio: ['ignore', 'ignore', 'inherit']
-		}
-	);
+	const child = spawn(process.execPath, [...START_FLAGS, 'scripts/start.ts'], {
+		cwd: PROJECT_DIR,
+		env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), ORIGIN: url },
+		stdio: ['ignore', 'ignore', 'inherit']
+	});
 	children.add(child);
 	for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
 		if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}`);

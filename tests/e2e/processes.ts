@@ -83,7 +83,7 @@ export async function startApp(env: Record<string, string>, port?: number): Prom
 	const url = `http://localhost:${port}`;
 	const app = spawn(
 		process.execPath,
-		['--max-semi-space-size=16', path.resolve('scripts/start.ts')],
+		['--max-semi-space-size=8', path.resolve('scripts/start.ts')],
 		{
 			env: {
 				...process.env,
