@@ -16,7 +16,7 @@ if (!existsSync(new URL('../src/lib/paraglide/messages.js', import.meta.url))) {
 const { createDatabase, databaseOptionsFromEnv, describeDatabase } =
 	await import('../src/lib/server/db/connection.ts');
 const { migrateToLatest } = await import('../src/lib/server/db/migrate.ts');
-const { createStripeClient } = await import('../src/lib/server/stripe/client.ts');
+const { createStripeClient } = await import('../src/lib/server/stripe/sdk.ts');
 const { syncStripeEvents } = await import('../src/lib/server/stripe/sync.ts');
 
 const { values } = parseArgs({ options: { since: { type: 'string' } } });

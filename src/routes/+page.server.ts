@@ -110,7 +110,7 @@ export const actions = {
 		const { donation } = result;
 		let checkoutUrl: string | null;
 		try {
-			const session = await createCheckoutSession(db, getStripe(), {
+			const session = await createCheckoutSession(db, await getStripe(), {
 				donation,
 				locale: locals.locale,
 				origin: url.origin,

@@ -4,7 +4,7 @@ import { startStripeFake, type StripeFake } from '../stripe-fake/server.ts';
 import { loadDashboard } from '../../src/lib/server/lists/dashboard.ts';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { createCheckoutSession } from '../../src/lib/server/stripe/checkout.ts';
-import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
+import { createStripeClient } from '../../src/lib/server/stripe/sdk.ts';
 import { verifyStripeDelivery } from '../../src/lib/server/stripe/verify.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
 import { engines, type TestDatabase } from './databases.ts';

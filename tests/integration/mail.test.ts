@@ -17,7 +17,7 @@ import {
 	type MailWorkerOptions
 } from '../../src/lib/server/mail/worker.ts';
 import { migrateToLatest, migrationsFolder } from '../../src/lib/server/db/migrate.ts';
-import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
+import { createStripeClient } from '../../src/lib/server/stripe/sdk.ts';
 import { requestSignInLink } from '../../src/lib/server/self-service/sign-in-link.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
 import { eraseSupporter } from '../../src/lib/server/privacy/erasure.ts';

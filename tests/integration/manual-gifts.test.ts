@@ -9,7 +9,7 @@ import {
 	voidGift
 } from '../../src/lib/server/giving/manual-gifts.ts';
 import { refundCardGift } from '../../src/lib/server/giving/refunds.ts';
-import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
+import { createStripeClient } from '../../src/lib/server/stripe/sdk.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
 import { startStripeFake, type StripeFake } from '../stripe-fake/server.ts';
 import { oneOff } from '../stripe-fake/test-support.ts';

@@ -34,7 +34,7 @@ import {
 } from '../../src/lib/server/self-service/tax-identity.ts';
 import { eraseSupporter } from '../../src/lib/server/privacy/erasure.ts';
 import { createCheckoutSession } from '../../src/lib/server/stripe/checkout.ts';
-import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
+import { createStripeClient } from '../../src/lib/server/stripe/sdk.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
 import { startStripeFake, type StripeFake } from '../stripe-fake/server.ts';
 import { engines, type TestDatabase } from './databases.ts';

@@ -6,7 +6,7 @@ import { loadDashboard } from '../../src/lib/server/lists/dashboard.ts';
 import type { Database } from '../../src/lib/server/db/schema.ts';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { createCheckoutSession } from '../../src/lib/server/stripe/checkout.ts';
-import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
+import { createStripeClient } from '../../src/lib/server/stripe/sdk.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
 import { startStripeFake } from '../stripe-fake/server.ts';
 import { monthly } from '../stripe-fake/test-support.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { startStripeFake, type StripeFake } from '../stripe-fake/server.ts';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
-import { createStripeClient } from '../../src/lib/server/stripe/client.ts';
+import { createStripeClient } from '../../src/lib/server/stripe/sdk.ts';
 import { createCheckoutSession } from '../../src/lib/server/stripe/checkout.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
 import { recordGift } from '../../src/lib/server/giving/contributions.ts';

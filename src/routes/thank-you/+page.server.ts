@@ -50,7 +50,7 @@ export const load: PageServerLoad = async ({ url, locals, cookies, setHeaders })
 	const [{ organisation }, session] = await Promise.all([
 		getAppealSettings(db),
 		getStripe()
-			.checkout.sessions.retrieve(sessionId)
+			.then((stripe) => stripe.checkout.sessions.retrieve(sessionId))
 			.catch((err) => {
 				locals.log.error({ err }, 'could not retrieve the checkout session');
 				return null;

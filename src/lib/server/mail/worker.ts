@@ -3,7 +3,6 @@ import { config, type Config } from '../config.ts';
 import type { Database, EmailMessage } from '../db/schema.ts';
 import { log } from '../log.ts';
 import { findOrganisation } from '../organisation/settings.ts';
-import { renderAttachment } from './attachments.ts';
 import { issueDueReceipts, type IssuedReceipts } from './receipts.ts';
 import { afterFailure, describeDeliveryError, MAX_ATTEMPTS, type DeliveryError } from './retry.ts';
 import { createSmtpTransport, type MailTransport, type OutgoingMail } from './transport.ts';
@@ -143,8 +142,13 @@ async function deliver(
 	sender: Sender
 ): Promise<void> {
 	const attachments = [];
-	for (const attachment of message.attachments)
-		attachments.push(await renderAttachment(db, attachment, message.locale));
+	if (message.attachments.length) {
+		// The PDF renderer (pdfkit, fontkit, the fonts) loads with the first message that carries
+		// a PDF, not at start: ~12 MB a server that sends none never holds.
+		const { renderAttachment } = await import('./attachments.ts');
+		for (const attachment of message.attachments)
+			attachments.push(await renderAttachment(db, attachment, message.locale));
+	}
 	await transport.send({
 		...sender,
 		to: message.to_address,

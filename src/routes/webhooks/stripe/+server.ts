@@ -25,7 +25,7 @@ export const POST: RequestHandler = async ({ request, locals, url }) => {
 	}
 	const payload = await request.text();
 	const signature = request.headers.get('stripe-signature') ?? '';
-	const stripe = getStripe();
+	const stripe = await getStripe();
 	const delivery = verifyStripeDelivery(stripe, payload, signature, secret);
 	if (!delivery.ok) {
 		locals.log.warn({ reason: delivery.reason }, 'Stripe webhook refused');

@@ -147,7 +147,7 @@ export const actions = {
 			? await refundVippsGift(getDatabase(), vipps, gift.id, amountMinor, context(event, staff.id))
 			: await refundCardGift(
 					getDatabase(),
-					getStripe(),
+					await getStripe(),
 					gift.id,
 					amountMinor,
 					context(event, staff.id)

@@ -55,7 +55,7 @@ export const actions = {
 		if (checked === plan.amountMinor) {
 			return fail(400, { amount: typed, errors: { amount: m.my_error_same_amount() } });
 		}
-		const stripe = stripeOrNull();
+		const stripe = await stripeOrNull();
 		if (!stripe) return stripeUnavailable();
 		const outcome = await changePlanAmount(db, stripe, {
 			supporterId: supporter.id,
@@ -67,7 +67,7 @@ export const actions = {
 
 	pause: async (event) => {
 		const supporter = requireSupporter(event);
-		const stripe = stripeOrNull();
+		const stripe = await stripeOrNull();
 		if (!stripe) return stripeUnavailable();
 		const request = { supporterId: supporter.id, planId: event.params.id };
 		const outcome = await pausePlan(getDatabase(), stripe, request);
@@ -76,7 +76,7 @@ export const actions = {
 
 	resume: async (event) => {
 		const supporter = requireSupporter(event);
-		const stripe = stripeOrNull();
+		const stripe = await stripeOrNull();
 		if (!stripe) return stripeUnavailable();
 		const request = { supporterId: supporter.id, planId: event.params.id };
 		const outcome = await resumePlan(getDatabase(), stripe, request);
@@ -85,7 +85,7 @@ export const actions = {
 
 	card: async (event) => {
 		const supporter = requireSupporter(event);
-		const stripe = stripeOrNull();
+		const stripe = await stripeOrNull();
 		if (!stripe) return stripeUnavailable();
 		const outcome = await openCardUpdate(getDatabase(), stripe, {
 			supporterId: supporter.id,

@@ -8,8 +8,8 @@ import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 // each outcome (a 404 for a plan that is not the supporter's own, a message when Stripe fails,
 // else back to the plan's page saying what was asked).
 
-export function stripeOrNull() {
-	return isCardPaymentConfigured() ? getStripe() : null;
+export async function stripeOrNull() {
+	return isCardPaymentConfigured() ? await getStripe() : null;
 }
 
 export function stripeUnavailable() {

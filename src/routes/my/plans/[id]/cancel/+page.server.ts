@@ -32,7 +32,7 @@ export const actions = {
 				}
 			});
 		}
-		const stripe = stripeOrNull();
+		const stripe = await stripeOrNull();
 		if (!stripe) return stripeUnavailable();
 		const outcome = await cancelPlan(getDatabase(), stripe, {
 			supporterId: supporter.id,
