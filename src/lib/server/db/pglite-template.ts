@@ -9,6 +9,7 @@ import {
 	renameSync,
 	rmdirSync,
 	rmSync,
+	statSync,
 	writeSync
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -116,8 +117,11 @@ export async function unpackPgliteTemplate(
 	if (!existsSync(template)) return false;
 	const target = path.resolve(dataDir);
 	const isEmpty = !existsSync(target) || readdirSync(target).length === 0;
-	if (!isEmpty) {
-		// Something is there but no database (a folder made by hand): fill it in place.
+	// A folder made by hand that holds something else, or a volume mounted right there (which
+	// cannot be replaced by a rename): fill it in place.
+	const isMountPoint =
+		existsSync(target) && statSync(target).dev !== statSync(path.dirname(target)).dev;
+	if (!isEmpty || isMountPoint) {
 		await extractTarball(template, target);
 		return true;
 	}
