@@ -267,6 +267,12 @@ test.describe('giving with Vipps', () => {
 				)
 			);
 			expect(statuses.flat()).toEqual(Array(deliveries.length).fill(200));
+			// Stored at once; each instance's event worker applies them right after.
+			await expect
+				.poll(() =>
+					query(databaseUrl, `select count(*)::int n from vipps_event where status <> 'processed'`)
+				)
+				.toEqual([{ n: 0 }]);
 			expect(await giftsOf('twice.vipps@example.no')).toMatchObject([
 				{ channel: 'vipps', amount_minor: '30000', status: 'succeeded' }
 			]);
@@ -301,9 +307,9 @@ test.describe('giving with Vipps', () => {
 			await expect
 				.poll(async () => (await fake.deliver(authorized, to))[0], { timeout: 10_000 })
 				.toBe(200);
-			expect(await giftsOf('outage.vipps@example.no')).toMatchObject([
-				{ channel: 'vipps', amount_minor: '30000', status: 'succeeded' }
-			]);
+			await expect
+				.poll(() => giftsOf('outage.vipps@example.no'))
+				.toMatchObject([{ channel: 'vipps', amount_minor: '30000', status: 'succeeded' }]);
 		} finally {
 			await flaky?.stop();
 			relay.cut();
