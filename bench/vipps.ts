@@ -144,6 +144,16 @@ async function benchWebhooks() {
 			})
 		);
 		const seconds = (performance.now() - started) / 1000;
+		// The app's CPU while deliveries came (the worker applying meanwhile included), and after.
+		const appCpuAtLastDelivery = cpuMsOf(app.app.pid!);
+		const unappliedAtLastDelivery = Number(
+			(
+				await query<{ n: string }>(
+					databaseUrl,
+					`select count(*) n from vipps_event where status <> 'processed'`
+				)
+			)[0].n
+		);
 		// The worker applies the stored events as they come; the bench waits for the last one.
 		const countsNow = async () =>
 			(
@@ -163,8 +173,11 @@ async function benchWebhooks() {
 		const appliedSeconds = (performance.now() - started) / 1000;
 		const perDelivery = (ms: number) => Math.round((ms / deliveries.length) * 1000) / 1000;
 		const benchCpu = process.cpuUsage(cpuBefore.bench);
+		const appCpuAfter = cpuMsOf(app.app.pid!);
 		const cpuMsPerDelivery = {
-			app: perDelivery(cpuMsOf(app.app.pid!) - cpuBefore.app),
+			app: perDelivery(appCpuAfter - cpuBefore.app),
+			appWhileDelivering: perDelivery(appCpuAtLastDelivery - cpuBefore.app),
+			appAfterwards: perDelivery(appCpuAfter - appCpuAtLastDelivery),
 			vippsFake: perDelivery(cpuMsOf(vippsSide.pid!) - cpuBefore.vipps),
 			// Backends that lived through the run; one that closed meanwhile is not counted.
 			postgres: perDelivery((await postgresCpuMs()) - cpuBefore.postgres),
@@ -187,6 +200,7 @@ async function benchWebhooks() {
 			seconds,
 			eventsPerSecond,
 			appliedSeconds,
+			unappliedAtLastDelivery,
 			latencyMs: {
 				p50: percentile(latencies, 50),
 				p90: percentile(latencies, 90),
@@ -293,7 +307,7 @@ Vipps webhook ingestion on PostgreSQL (${webhooks.events} events from ${GIFTS} g
   latency p50 ${webhooks.latencyMs.p50.toFixed(1)} ms, p90 ${webhooks.latencyMs.p90.toFixed(1)} ms, p99 ${webhooks.latencyMs.p99.toFixed(1)} ms (target < ${TARGET_P99_MS}): ${verdict(webhooks.latencyMs.p99 < TARGET_P99_MS)}
   HTTP statuses ${JSON.stringify(webhooks.statuses)}
   CPU ms per delivery ${JSON.stringify(webhooks.cpuMsPerDelivery)}
-  all ${webhooks.events} events applied (asked of Vipps, captured, recorded) ${webhooks.appliedSeconds.toFixed(1)} s after the first delivery (the last answered at ${webhooks.seconds.toFixed(1)} s)
+  all ${webhooks.events} events applied (asked of Vipps, captured, recorded) ${webhooks.appliedSeconds.toFixed(1)} s after the first delivery (the last answered at ${webhooks.seconds.toFixed(1)} s, ${webhooks.unappliedAtLastDelivery} then still to apply)
   exactly once: ${webhooks.database.gifts} gifts for ${GIFTS} payments, ${webhooks.database.unprocessed} events not processed: ${verdict(webhooks.isExactlyOnce)}`);
 	const scheduler = await benchScheduler();
 	console.log(`

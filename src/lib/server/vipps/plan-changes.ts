@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { findOwnPlanRecord } from '../self-service/giving.ts';
@@ -56,7 +57,8 @@ export async function changeVippsMonthlyAmount(
 		await vipps.suggestMaxAmount(
 			agreementId,
 			suggestedMaximum(amountMinor),
-			`${agreementId}-max-${amountMinor}`.slice(-50)
+			// Setting the same maximum twice is harmless; a key per change lets 150 → 200 → 150 → 200 work.
+			randomUUID()
 		);
 		const applyChanges = await settleVippsAgreement(db, vipps, agreementId, { origin });
 		await db.transaction().execute(async (trx) => {
