@@ -1,8 +1,9 @@
 // Benchmarks of Vipps MobilePay on PostgreSQL, run by `npm run bench` after bench/webhooks.ts:
 // 1. webhook ingestion: signed ePayment events POSTed to the running app (node scripts/start.ts)
 //    as fast as it takes them, each event twice, in shuffled order; then a check that every gift
-//    was recorded exactly once. The app asks the fake for each payment and captures it, as it
-//    would ask Vipps.
+//    was recorded exactly once. The webhook stores each event and answers; the app's event worker
+//    meanwhile asks the fake for each payment and captures it, as it would ask Vipps, so the
+//    bench also waits for every event to be applied and says how long that took.
 // 2. the monthly-charge scheduler: 10,000 active agreements whose next charge is due in three
 //    days; a fresh instance creates each month's charge once, paced under the Recurring API's
 //    published 500 requests a minute, which the fake enforces (HTTP 429). Both the fake's limit
@@ -51,6 +52,8 @@ const appEnv = (extra: Record<string, string> = {}) => ({
 	VIPPS_MERCHANT_SERIAL_NUMBER: fakeCredentials.merchantSerialNumber,
 	VIPPS_API_URL: fakeUrl,
 	LOG_LEVEL: 'warn',
+	// e.g. BENCH_APP_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the app
+	...(process.env.BENCH_APP_NODE_OPTIONS && { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS }),
 	...extra
 });
 const percentile = (sorted: number[], p: number) =>
@@ -141,10 +144,40 @@ async function benchWebhooks() {
 			})
 		);
 		const seconds = (performance.now() - started) / 1000;
+		// The app's CPU while deliveries came (the worker applying meanwhile included), and after.
+		const appCpuAtLastDelivery = cpuMsOf(app.app.pid!);
+		const unappliedAtLastDelivery = Number(
+			(
+				await query<{ n: string }>(
+					databaseUrl,
+					`select count(*) n from vipps_event where status <> 'processed'`
+				)
+			)[0].n
+		);
+		// The worker applies the stored events as they come; the bench waits for the last one.
+		const countsNow = async () =>
+			(
+				await query<{ gifts: string; references: string; unprocessed: string }>(
+					databaseUrl,
+					`select (select count(*) from contribution) gifts,
+						(select count(distinct external_reference) from contribution) "references",
+						(select count(*) from vipps_event where status <> 'processed') unprocessed`
+				)
+			)[0];
+		let counts = await countsNow();
+		const applyDeadline = performance.now() + 120_000;
+		while (Number(counts.unprocessed) > 0 && performance.now() < applyDeadline) {
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			counts = await countsNow();
+		}
+		const appliedSeconds = (performance.now() - started) / 1000;
 		const perDelivery = (ms: number) => Math.round((ms / deliveries.length) * 1000) / 1000;
 		const benchCpu = process.cpuUsage(cpuBefore.bench);
+		const appCpuAfter = cpuMsOf(app.app.pid!);
 		const cpuMsPerDelivery = {
-			app: perDelivery(cpuMsOf(app.app.pid!) - cpuBefore.app),
+			app: perDelivery(appCpuAfter - cpuBefore.app),
+			appWhileDelivering: perDelivery(appCpuAtLastDelivery - cpuBefore.app),
+			appAfterwards: perDelivery(appCpuAfter - appCpuAtLastDelivery),
 			vippsFake: perDelivery(cpuMsOf(vippsSide.pid!) - cpuBefore.vipps),
 			// Backends that lived through the run; one that closed meanwhile is not counted.
 			postgres: perDelivery((await postgresCpuMs()) - cpuBefore.postgres),
@@ -152,12 +185,6 @@ async function benchWebhooks() {
 		};
 		agent.destroy();
 		latencies.sort((a, b) => a - b);
-		const [counts] = await query<{ gifts: string; references: string; unprocessed: string }>(
-			databaseUrl,
-			`select (select count(*) from contribution) gifts,
-				(select count(distinct external_reference) from contribution) "references",
-				(select count(*) from vipps_event where status <> 'processed') unprocessed`
-		);
 		const isExactlyOnce =
 			Number(counts.gifts) === GIFTS &&
 			Number(counts.references) === GIFTS &&
@@ -172,6 +199,8 @@ async function benchWebhooks() {
 			loadAverageBefore: loadBefore,
 			seconds,
 			eventsPerSecond,
+			appliedSeconds,
+			unappliedAtLastDelivery,
 			latencyMs: {
 				p50: percentile(latencies, 50),
 				p90: percentile(latencies, 90),
@@ -278,6 +307,7 @@ Vipps webhook ingestion on PostgreSQL (${webhooks.events} events from ${GIFTS} g
   latency p50 ${webhooks.latencyMs.p50.toFixed(1)} ms, p90 ${webhooks.latencyMs.p90.toFixed(1)} ms, p99 ${webhooks.latencyMs.p99.toFixed(1)} ms (target < ${TARGET_P99_MS}): ${verdict(webhooks.latencyMs.p99 < TARGET_P99_MS)}
   HTTP statuses ${JSON.stringify(webhooks.statuses)}
   CPU ms per delivery ${JSON.stringify(webhooks.cpuMsPerDelivery)}
+  all ${webhooks.events} events applied (asked of Vipps, captured, recorded) ${webhooks.appliedSeconds.toFixed(1)} s after the first delivery (the last answered at ${webhooks.seconds.toFixed(1)} s, ${webhooks.unappliedAtLastDelivery} then still to apply)
   exactly once: ${webhooks.database.gifts} gifts for ${GIFTS} payments, ${webhooks.database.unprocessed} events not processed: ${verdict(webhooks.isExactlyOnce)}`);
 	const scheduler = await benchScheduler();
 	console.log(`

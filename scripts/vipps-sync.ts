@@ -1,5 +1,6 @@
-// npm run vipps:sync: asks Vipps about every payment the appeal started that has no final word
-// yet (webhooks missed during an outage, a wrong address) and records each gift exactly once.
+// npm run vipps:sync: applies every webhook event stored and not yet applied, then asks Vipps about
+// every payment the appeal started that has no final word yet (webhooks missed during an outage, a
+// wrong address) and records each gift exactly once.
 import {
 	createDatabase,
 	databaseOptionsFromEnv,
@@ -24,6 +25,7 @@ try {
 	await migrateToLatest(db);
 	const report = await syncVippsPayments(db, createVippsClient(settings));
 	console.log(`Vipps payments without a final word (${describeDatabase(options)}):
+  stored events applied: ${report.events}
   asked Vipps about:     ${report.checked}
   gifts recorded now:    ${report.recorded}
   ended without money:   ${report.closed}

@@ -16,7 +16,11 @@ import { mailWorkerOptionsFromEnv, startMailWorker } from '$lib/server/mail/work
 import { holdPgliteDirectory } from '$lib/server/db/pglite-lock';
 import { resumeStatementRuns } from '$lib/server/documents/statement-runs';
 import { authenticateSupporter } from '$lib/server/self-service/handle';
-import { checkVippsWebhookAtStart, startVippsChargeScheduler } from '$lib/server/vipps/start';
+import {
+	checkVippsWebhookAtStart,
+	startVippsChargeScheduler,
+	startVippsEventApplier
+} from '$lib/server/vipps/start';
 
 export const init: ServerInit = async () => {
 	// A bad setting, or a missing or malformed secret key, stops the start (scripts/start.ts says
@@ -37,6 +41,8 @@ export const init: ServerInit = async () => {
 	void checkVippsWebhookAtStart(getDatabase(), config().ORIGIN);
 	// Monthly Vipps gifts: each month's charge is created ahead of its day (once, across instances).
 	const vippsScheduler = startVippsChargeScheduler(getDatabase());
+	// Vipps events the webhook stored are applied here, and those left from before at once.
+	const vippsEvents = startVippsEventApplier(getDatabase(), config().ORIGIN);
 	// scripts/start.ts emits this as soon as it is told to stop: no new mail is taken meanwhile.
 	process.once('komak:draining', () => void mailWorker.stop());
 	// adapter-node emits this after SIGTERM/SIGINT, once open requests have drained.
@@ -45,6 +51,7 @@ export const init: ServerInit = async () => {
 		// The message being sent is finished and marked before the pool closes.
 		await mailWorker.stop();
 		await vippsScheduler?.stop();
+		await vippsEvents?.stop();
 		await closeDatabase();
 	});
 };

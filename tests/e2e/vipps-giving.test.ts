@@ -228,6 +228,74 @@ test.describe('giving with Vipps', () => {
 		});
 	}
 
+	test('a Vipps monthly giver in Dari changes the amount on /my, then stops the agreement', async ({
+		browser
+	}) => {
+		// The monthly giver from above (JavaScript on): NOK 150 a month, approved up to NOK 300.
+		const email = 'monthly.vipps.on@example.no';
+		const [{ agreement_id: agreementId }] = await query<{ agreement_id: string }>(
+			databaseUrl,
+			'select agreement_id from vipps_agreement where email = $1',
+			[email]
+		);
+		const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+		const page = await context.newPage();
+		await page.goto(`${app.url}/language/fa-AF?to=/my`);
+		await page.waitForLoadState('networkidle');
+		await page.getByLabel('آدرس ایمیل شما').fill(email);
+		await page.getByRole('button', { name: 'لینک ورود را برایم بفرستید' }).click();
+		await expect(page.getByRole('status')).toContainText('لطفاً ایمیل خود را ببینید.');
+		const [message] = await query<{ text_body: string }>(
+			databaseUrl,
+			"select text_body from email_message where kind = 'sign_in_link' and to_address = $1",
+			[email]
+		);
+		await page.goto(/http:\/\/\S+\/my\/sign-in\?token=[a-z2-7]+/.exec(message.text_body)![0]);
+		await page.getByRole('button', { name: 'ادامه' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('کمک‌های من');
+
+		await page.getByRole('link', { name: /تغییر یا پایان دادن/ }).click();
+		await page.waitForLoadState('networkidle');
+		// Vipps has no pause, and the card is the supporter's to change in Vipps.
+		await expect(page.getByRole('button', { name: 'توقف موقت کمک من' })).toHaveCount(0);
+
+		// More than the supporter approved in Vipps: said next to the field, nothing changes.
+		await page.getByLabel('مبلغ تازه در هر ماه').fill('۵۰۰');
+		await page.getByRole('button', { name: 'تغییر مبلغ' }).click();
+		await expect(page.locator('#amount-error')).toContainText('در Vipps');
+		await expect(page.getByLabel('مبلغ تازه در هر ماه')).toHaveAttribute('aria-invalid', 'true');
+		expect(fake.agreements.get(agreementId)!.pricing.suggestedMaxAmount).toBe(30000);
+
+		await page.getByLabel('مبلغ تازه در هر ماه').fill('۲۰۰');
+		await page.getByRole('button', { name: 'تغییر مبلغ' }).click();
+		await expect(page.getByText(/^انجام شد: کمک شما از پرداخت بعدی/)).toBeVisible();
+		// Vipps now suggests twice the new amount as the monthly maximum.
+		expect(fake.agreements.get(agreementId)!.pricing.suggestedMaxAmount).toBe(40000);
+
+		await page.getByRole('link', { name: 'پایان دادن به کمک ماهوار من…' }).click();
+		await page.waitForLoadState('networkidle');
+		await page.getByRole('button', { name: 'بلی، کمک ماهوار مرا پایان دهید' }).click();
+		await expect(page.getByText('کمک ماهوار شما پایان یافت.', { exact: false })).toBeVisible();
+		expect(fake.agreements.get(agreementId)!.status).toBe('STOPPED');
+
+		const records = await query(
+			databaseUrl,
+			`select p.status, p.amount_minor, a.status agreement_status, a.amount_minor agreement_amount
+			 from recurring_plan p join vipps_agreement a on a.agreement_id = p.external_id
+			 where a.agreement_id = $1`,
+			[agreementId]
+		);
+		expect(records).toEqual([
+			{
+				status: 'canceled',
+				amount_minor: '20000',
+				agreement_status: 'STOPPED',
+				agreement_amount: '20000'
+			}
+		]);
+		await context.close();
+	});
+
 	test('the webhook refuses forged and stale deliveries over HTTP and stores nothing', async () => {
 		const [payment] = [...fake.payments.values()];
 		const body = JSON.stringify({
@@ -267,6 +335,12 @@ test.describe('giving with Vipps', () => {
 				)
 			);
 			expect(statuses.flat()).toEqual(Array(deliveries.length).fill(200));
+			// Stored at once; each instance's event worker applies them right after.
+			await expect
+				.poll(() =>
+					query(databaseUrl, `select count(*)::int n from vipps_event where status <> 'processed'`)
+				)
+				.toEqual([{ n: 0 }]);
 			expect(await giftsOf('twice.vipps@example.no')).toMatchObject([
 				{ channel: 'vipps', amount_minor: '30000', status: 'succeeded' }
 			]);
@@ -301,9 +375,9 @@ test.describe('giving with Vipps', () => {
 			await expect
 				.poll(async () => (await fake.deliver(authorized, to))[0], { timeout: 10_000 })
 				.toBe(200);
-			expect(await giftsOf('outage.vipps@example.no')).toMatchObject([
-				{ channel: 'vipps', amount_minor: '30000', status: 'succeeded' }
-			]);
+			await expect
+				.poll(() => giftsOf('outage.vipps@example.no'))
+				.toMatchObject([{ channel: 'vipps', amount_minor: '30000', status: 'succeeded' }]);
 		} finally {
 			await flaky?.stop();
 			relay.cut();

@@ -236,6 +236,11 @@ describe('refunding a card gift through Stripe', () => {
 				ok: true,
 				refundedMinor: 25_000
 			});
+			// Nothing is left: a second "refund the rest" (a stale page) is refused.
+			expect(await refundCardGift(test.db, stripe, card.id, null, context)).toEqual({
+				ok: false,
+				reason: 'not_refundable'
+			});
 			// The refund webhooks arrive after the fact, in any order: the figures stay.
 			for (const event of [...fake.events].reverse()) {
 				await receiveStripeEvent(test.db, stripe, event);

@@ -8,7 +8,11 @@ import { createVippsClient, type VippsClient } from '../../src/lib/server/vipps/
 import { startVippsAgreement } from '../../src/lib/server/vipps/agreements.ts';
 import { addDays } from '../../src/lib/server/vipps/dates.ts';
 import { createDueVippsCharges } from '../../src/lib/server/vipps/scheduler.ts';
-import { stopVippsMonthlyGift } from '../../src/lib/server/vipps/plan-changes.ts';
+import {
+	changeVippsMonthlyAmount,
+	stopVippsMonthlyGift
+} from '../../src/lib/server/vipps/plan-changes.ts';
+import { refundVippsGift } from '../../src/lib/server/vipps/refunds.ts';
 import { syncVippsPayments } from '../../src/lib/server/vipps/sync.ts';
 import { receiveVippsEvent } from '../../src/lib/server/vipps/webhook.ts';
 import { engines } from './databases.ts';
@@ -270,6 +274,128 @@ describe.each(engines)('Vipps monthly gifts on $name', ({ create, available }) =
 				reason: 'not_possible'
 			});
 			await deliverNewEvents(); // Vipps's own report of the stop changes nothing more
+		}
+	);
+
+	it.skipIf(!available)(
+		'a supporter changes their Vipps monthly amount within what they approved in Vipps, and the next charge is the new amount',
+		async () => {
+			const agreementId = await startAndApprove('raises@example.no'); // NOK 150, approved up to 300
+			await deliverNewEvents();
+			const plan = await db
+				.selectFrom('recurring_plan')
+				.select(['id', 'supporter_id'])
+				.where('external_id', '=', agreementId)
+				.executeTakeFirstOrThrow();
+			const own = {
+				planId: plan.id,
+				supporterId: plan.supporter_id,
+				origin: 'https://give.example.org'
+			};
+			expect(await changeVippsMonthlyAmount(db, vipps, { ...own, amountMinor: 50000 })).toEqual({
+				ok: false,
+				reason: 'above_maximum',
+				maximumMinor: 30000
+			});
+			expect(fake.agreements.get(agreementId)!.pricing.suggestedMaxAmount).toBe(30000);
+
+			expect(await changeVippsMonthlyAmount(db, vipps, { ...own, amountMinor: 25000 })).toEqual({
+				ok: true
+			});
+			expect(fake.agreements.get(agreementId)!.pricing.suggestedMaxAmount).toBe(50000);
+			const after = await db
+				.selectFrom('recurring_plan')
+				.select(['amount_minor', 'status'])
+				.where('id', '=', plan.id)
+				.executeTakeFirstOrThrow();
+			expect(after).toEqual({ amount_minor: 25000, status: 'active' });
+
+			const { next_charge_on } = await db
+				.selectFrom('vipps_agreement')
+				.select('next_charge_on')
+				.where('agreement_id', '=', agreementId)
+				.executeTakeFirstOrThrow();
+			await createDueVippsCharges(db, vipps, {
+				today: addDays(next_charge_on!, -5),
+				description: 'Monthly gift',
+				chargesPerMinute: 60_000
+			});
+			const charges = [...fake.charges.values()].filter(
+				(c) => c.agreementId === agreementId && c.type === 'RECURRING'
+			);
+			expect(charges.map((c) => c.amount)).toEqual([25000]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'refunds part of a month’s Vipps charge from the gift page, then the rest, and Vipps’s later word changes nothing more',
+		async () => {
+			const agreementId = await startAndApprove('refund.monthly@example.no');
+			await deliverNewEvents();
+			const gift = await db
+				.selectFrom('contribution')
+				.selectAll()
+				.where('channel', '=', 'vipps')
+				.where('kind', '=', 'monthly')
+				.where(
+					'recurring_plan_id',
+					'=',
+					db.selectFrom('recurring_plan').select('id').where('external_id', '=', agreementId)
+				)
+				.executeTakeFirstOrThrow();
+			expect(gift).toMatchObject({ amount_minor: 15000, status: 'succeeded', refunded_minor: 0 });
+			const { id: staffUserId } = await db
+				.insertInto('staff_user')
+				.values({
+					email: 'admin.refunds@dawatmedia.no',
+					name: 'Kari',
+					password_hash: 'x',
+					role: 'admin'
+				})
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			const context = { staffUserId, requestId: 'req-monthly-refund' };
+
+			expect(await refundVippsGift(db, vipps, gift.id, 20000, context)).toEqual({
+				ok: false,
+				reason: 'too_much'
+			});
+			expect(await refundVippsGift(db, vipps, gift.id, 5000, context)).toEqual({
+				ok: true,
+				refundedMinor: 5000
+			});
+			const charge = fake.charges.get(gift.payment_reference!)!;
+			expect(charge).toMatchObject({ status: 'PARTIALLY_REFUNDED', summary: { refunded: 5000 } });
+			const partly = await db
+				.selectFrom('contribution')
+				.select(['status', 'refunded_minor'])
+				.where('id', '=', gift.id)
+				.executeTakeFirstOrThrow();
+			expect(partly).toEqual({ status: 'partially_refunded', refunded_minor: 5000 });
+
+			expect(await refundVippsGift(db, vipps, gift.id, null, context)).toEqual({
+				ok: true,
+				refundedMinor: 15000
+			});
+			expect(charge).toMatchObject({ status: 'REFUNDED', summary: { refunded: 15000 } });
+			// Nothing is left to refund, and asking Vipps again (as vipps:sync does) changes nothing.
+			expect(await refundVippsGift(db, vipps, gift.id, null, context)).toEqual({
+				ok: false,
+				reason: 'not_refundable'
+			});
+			await syncVippsPayments(db, vipps);
+			const after = await db
+				.selectFrom('contribution')
+				.select(['status', 'amount_minor', 'refunded_minor'])
+				.where('id', '=', gift.id)
+				.executeTakeFirstOrThrow();
+			expect(after).toEqual({ status: 'refunded', amount_minor: 15000, refunded_minor: 15000 });
+			const audit = await db
+				.selectFrom('audit_log')
+				.select('action')
+				.where('entity_id', '=', gift.id)
+				.execute();
+			expect(audit).toEqual([{ action: 'contribution.refund' }, { action: 'contribution.refund' }]);
 		}
 	);
 });

@@ -7,7 +7,7 @@ import {
 	isVoidable,
 	voidGift
 } from '../../src/lib/server/giving/manual-gifts.ts';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { fakeCredentials, startVippsFake, type VippsFake } from '../vipps-fake/server.ts';
 import { signedHeaders } from '../vipps-fake/signing.ts';
 import type { Database } from '../../src/lib/server/db/schema.ts';
@@ -16,7 +16,8 @@ import { createVippsClient, type VippsClient } from '../../src/lib/server/vipps/
 import { receiveVippsDelivery } from '../../src/lib/server/vipps/delivery.ts';
 import { startVippsPayment } from '../../src/lib/server/vipps/payments.ts';
 import { syncVippsPayments } from '../../src/lib/server/vipps/sync.ts';
-import { receiveVippsEvent } from '../../src/lib/server/vipps/webhook.ts';
+import { applyStoredVippsEvents, receiveVippsEvent } from '../../src/lib/server/vipps/webhook.ts';
+import { claimProviderEvents } from '../../src/lib/server/giving/provider-events.ts';
 import { ensureVippsWebhook, knownWebhooks } from '../../src/lib/server/vipps/webhooks.ts';
 import { commitImport } from '../../src/lib/server/imports/commit.ts';
 import { refundVippsGift } from '../../src/lib/server/vipps/refunds.ts';
@@ -135,17 +136,14 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 
 			await fake.approve(reference);
 			const deliveries = shuffled(Array.from({ length: 5 }, () => eventsFor(reference)).flat(), 42);
-			// Two instances take turns through the shuffled deliveries, at the same time.
+			// Two instances take turns through the shuffled deliveries, at the same time; each one's
+			// worker applies what is stored after every delivery, as the webhook wakes it.
 			const instances = [0, 1].map(async (instance) => {
 				for (const event of deliveries.filter((_, i) => i % 2 === instance)) {
 					const body = JSON.stringify(event.body);
-					const answer = await receiveVippsDelivery(
-						db,
-						vipps,
-						body,
-						await signedDelivery(db, body)
-					);
+					const answer = await receiveVippsDelivery(db, body, await signedDelivery(db, body));
 					expect(answer.status).toBe(200);
+					await applyStoredVippsEvents(db, vipps);
 				}
 			});
 			await Promise.all(instances);
@@ -223,22 +221,20 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 		const body = JSON.stringify(authorized.body);
 		const forged = await receiveVippsDelivery(
 			db,
-			vipps,
 			body,
 			await signedDelivery(db, body, undefined, 'not-the-secret')
 		);
 		const stale = await receiveVippsDelivery(
 			db,
-			vipps,
 			body,
 			await signedDelivery(db, body, new Date(Date.now() - 10 * 60_000))
 		);
 		const tampered = await receiveVippsDelivery(
 			db,
-			vipps,
 			body.replace('30000', '3'),
 			await signedDelivery(db, body)
 		);
+		await applyStoredVippsEvents(db, vipps);
 		expect([forged.status, stale.status, tampered.status]).toEqual([401, 401, 401]);
 		const stored = await db
 			.selectFrom('vipps_event')
@@ -251,31 +247,66 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 	});
 
 	it.skipIf(!available)(
-		'answers 5xx while Vipps does not answer, and records the gift when it is delivered again',
+		'keeps an event while Vipps does not answer, waits, and records the gift when tried again',
 		async () => {
 			const { reference } = await start(db, 25000, 'outage@example.no');
 			await fake.approve(reference);
 			const [authorized] = eventsFor(reference).filter((e) => e.body.name === 'AUTHORIZED');
 			const body = JSON.stringify(authorized.body);
+			const delivered = await receiveVippsDelivery(db, body, await signedDelivery(db, body));
+			expect(delivered).toMatchObject({ status: 200, body: { received: true, outcome: 'stored' } });
+
 			const unreachable = createVippsClient({ ...fakeCredentials, apiUrl: 'http://127.0.0.1:9' });
-			const failed = await receiveVippsDelivery(
-				db,
-				unreachable,
-				body,
-				await signedDelivery(db, body)
-			);
-			expect(failed.status).toBe(500);
+			const failed = await applyStoredVippsEvents(db, unreachable);
+			expect(failed).toMatchObject({ applied: 0, failed: [{ reference }] });
 			const noted = await db
 				.selectFrom('vipps_event')
-				.select(['status', 'attempts'])
+				.select([
+					'status',
+					'attempts',
+					sql<boolean>`apply_after > now() + interval '10 s'`.as('waits')
+				])
 				.where('reference', '=', reference)
 				.executeTakeFirstOrThrow();
-			expect(noted).toEqual({ status: 'failed', attempts: 1 });
+			expect(noted).toEqual({ status: 'failed', attempts: 1, waits: true });
+			expect((await giftsOf(db)).some((g) => g.external_reference === reference)).toBe(false);
 
-			const again = await receiveVippsDelivery(db, vipps, body, await signedDelivery(db, body));
-			expect(again.body).toEqual({ received: true, outcome: 'processed' });
+			// Vipps delivers it again meanwhile: still stored once, and still waiting its turn.
+			const again = await receiveVippsDelivery(db, body, await signedDelivery(db, body));
+			expect(again.body).toEqual({ received: true, outcome: 'duplicate' });
+			expect(await applyStoredVippsEvents(db, vipps)).toEqual({ applied: 0, failed: [] });
+
+			// vipps:sync applies it without waiting (the worker would, once the wait is over).
+			const synced = await syncVippsPayments(db, vipps);
+			expect(synced).toMatchObject({ events: 1, failed: [] });
 			const gift = (await giftsOf(db)).filter((g) => g.external_reference === reference);
 			expect(gift).toMatchObject([{ amount_minor: 25000, status: 'succeeded' }]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'an event an instance took and never finished is applied by another once its lease runs out',
+		async () => {
+			const { reference } = await start(db, 12000, 'lease@example.no');
+			await fake.approve(reference);
+			for (const event of eventsFor(reference)) {
+				const body = JSON.stringify(event.body);
+				await receiveVippsDelivery(db, body, await signedDelivery(db, body));
+			}
+			// One instance takes them and stops (killed) before applying them.
+			expect(await claimProviderEvents(db, 'vipps_event', 50)).toHaveLength(2);
+			expect(await applyStoredVippsEvents(db, vipps)).toEqual({ applied: 0, failed: [] });
+			expect((await giftsOf(db)).some((g) => g.external_reference === reference)).toBe(false);
+
+			// A minute later the lease has run out (the clock moved forward here).
+			await db
+				.updateTable('vipps_event')
+				.set({ apply_after: sql`now() - interval '1 s'` })
+				.where('reference', '=', reference)
+				.execute();
+			expect(await applyStoredVippsEvents(db, vipps)).toEqual({ applied: 2, failed: [] });
+			const gift = (await giftsOf(db)).filter((g) => g.external_reference === reference);
+			expect(gift).toMatchObject([{ amount_minor: 12000, status: 'succeeded' }]);
 		}
 	);
 
@@ -292,6 +323,7 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 
 			const first = await syncVippsPayments(db, vipps);
 			expect(first).toEqual({
+				events: 0,
 				checked: 3,
 				recorded: 1,
 				closed: 1,
@@ -305,6 +337,7 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 			await fake.expire(waiting.reference);
 			const second = await syncVippsPayments(db, vipps);
 			expect(second).toEqual({
+				events: 0,
 				checked: 1,
 				recorded: 0,
 				closed: 1,
@@ -314,6 +347,7 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 			});
 			const third = await syncVippsPayments(db, vipps);
 			expect(third).toEqual({
+				events: 0,
 				checked: 0,
 				recorded: 0,
 				closed: 0,

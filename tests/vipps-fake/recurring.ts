@@ -8,7 +8,8 @@ import { newToken } from './state.ts';
 // stopping an agreement, which cancels what is still pending. Each change is a webhook event.
 
 export type AgreementStatus = 'PENDING' | 'ACTIVE' | 'STOPPED' | 'EXPIRED';
-export type ChargeStatus = 'PENDING' | 'DUE' | 'CHARGED' | 'FAILED' | 'CANCELLED' | 'REFUNDED';
+export type ChargeStatus =
+	'PENDING' | 'DUE' | 'CHARGED' | 'FAILED' | 'CANCELLED' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
 
 export interface FakeAgreement {
 	id: string;
@@ -384,6 +385,28 @@ export function cancelCharge(state: RecurringState, charge: FakeCharge, emit: Em
 		'recurring.charge-canceled.v1',
 		chargeEvent(charge, state.agreements.get(charge.agreementId)!)
 	);
+}
+
+/** Recurring API v3 "Refund a charge": part or all of what was captured, once per key. */
+export function refundCharge(charge: FakeCharge, body: Record<string, unknown>, key: string) {
+	const amount = body.amount;
+	if (!Number.isInteger(amount) || (amount as number) <= 0) throw badRequest('amount is required');
+	if (typeof body.description !== 'string' || !body.description)
+		throw badRequest('description is required');
+	if (!['CHARGED', 'PARTIALLY_REFUNDED'].includes(charge.status))
+		throw badRequest(`Charge is ${charge.status}`);
+	if (charge.summary.refunded + (amount as number) > charge.summary.captured)
+		throw badRequest('The refund is more than what is left of the charge');
+	charge.summary.refunded += amount as number;
+	charge.status =
+		charge.summary.refunded >= charge.summary.captured ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+	charge.history.push({
+		occurred: new Date().toISOString(),
+		event: 'REFUND',
+		amount: amount as number,
+		idempotencyKey: key,
+		success: true
+	});
 }
 
 export type ChargeOutcome = 'charged' | 'declined';

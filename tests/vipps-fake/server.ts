@@ -5,6 +5,7 @@ import {
 	actOnAgreement,
 	agreementView,
 	cancelCharge,
+	refundCharge,
 	chargeView,
 	createCharge,
 	createRecurringState,
@@ -254,9 +255,10 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 				status: 201,
 				body: draftAgreement(recurring, json, baseUrl)
 			}));
-		const match = /^\/recurring\/v3\/agreements\/([^/]+)(\/charges(?:\/([^/]+))?)?$/.exec(path);
+		const match =
+			/^\/recurring\/v3\/agreements\/([^/]+)(\/charges(?:\/([^/]+)(\/refund)?)?)?$/.exec(path);
 		if (!match) return null;
-		const [, agreementId, charges, chargeId] = match;
+		const [, agreementId, charges, chargeId, refund] = match;
 		const agreement = findAgreement(recurring, decodeURIComponent(agreementId));
 		if (!charges) {
 			if (method === 'GET') return { status: 200, body: agreementView(agreement, baseUrl) };
@@ -285,6 +287,13 @@ export async function startVippsFake(options: VippsFakeOptions = {}): Promise<Vi
 			return null;
 		}
 		const charge = findCharge(recurring, agreement.id, decodeURIComponent(chargeId));
+		if (refund)
+			return method === 'POST'
+				? idempotent(req, path, (key) => {
+						refundCharge(charge, json, key);
+						return { status: 204, body: null };
+					})
+				: null;
 		if (method === 'GET') return { status: 200, body: chargeView(charge) };
 		if (method === 'DELETE') {
 			cancelCharge(recurring, charge, emitRecurring);

@@ -172,6 +172,8 @@ export interface VippsEventTable extends ProviderEventColumns {
 	name: string;
 	reference: string;
 	vipps_timestamp: Date;
+	/** When the event may next be taken to apply (see provider-events.ts). */
+	apply_after: Generated<Date>;
 }
 
 export interface VippsAgreementTable {

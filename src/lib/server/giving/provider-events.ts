@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Generated, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, ProviderEventColumns } from '../db/schema.ts';
 import { storableText } from '../../storable-text.ts';
 
@@ -115,4 +115,122 @@ async function recordFailure(
 	} catch {
 		return false; // the database itself may be what failed
 	}
+}
+
+// The other way, for a provider whose every event needs a question back to it (Vipps): the
+// webhook only stores the verified event and answers, and a worker applies what is stored. The
+// table then has `apply_after`, when an event may next be taken.
+
+/** The tables whose events are stored first and applied afterwards. */
+export type StoredFirstEventTable = 'vipps_event';
+
+interface StoredFirstEvent extends StoredEvent {
+	apply_after: Generated<Date>;
+}
+
+const storedFirst = (db: Kysely<Database> | Transaction<Database>) =>
+	db as unknown as Kysely<Record<StoredFirstEventTable, StoredFirstEvent>>;
+
+/** While an instance applies an event, no other takes it; if that instance dies, after this. */
+const LEASE_SECONDS = 60;
+/** A failed event waits 15 s, then twice as long after each further failure, up to an hour. */
+const FIRST_RETRY_SECONDS = 15;
+const LAST_RETRY_SECONDS = 3600;
+
+/** Stores a verified event once, by its id, to be applied; a repeat changes nothing. */
+export async function storeProviderEvent(
+	db: Kysely<Database>,
+	table: StoredFirstEventTable,
+	row: ProviderEventRow & Record<string, unknown>
+): Promise<'stored' | 'duplicate'> {
+	const inserted = await storedFirst(db)
+		.insertInto(table)
+		.values({ ...row, status: 'received' })
+		.onConflict((oc) => oc.column('id').doNothing())
+		.returning('id')
+		.executeTakeFirst();
+	return inserted ? 'stored' : 'duplicate';
+}
+
+/**
+ * Takes up to `limit` stored events that are due, oldest first, for this instance to apply:
+ * `skip locked` leaves those another instance is taking at this moment, and the lease keeps
+ * them from every other instance until this one marks them applied or failed.
+ */
+export async function claimProviderEvents<T extends StoredFirstEventTable>(
+	db: Kysely<Database>,
+	table: T,
+	limit: number
+): Promise<Selectable<Database[T]>[]> {
+	const claimed = await storedFirst(db)
+		.updateTable(table as StoredFirstEventTable)
+		.set({
+			apply_after: sql`now() + make_interval(secs => ${LEASE_SECONDS})`,
+			attempts: sql`attempts + 1`
+		})
+		.where('id', 'in', (eb) =>
+			eb
+				.selectFrom(table as StoredFirstEventTable)
+				.select('id')
+				.where('status', '<>', 'processed')
+				.where('apply_after', '<=', sql<Date>`now()`)
+				.orderBy('apply_after')
+				.limit(limit)
+				.forUpdate()
+				.skipLocked()
+		)
+		.returningAll()
+		.execute();
+	return claimed as unknown as Selectable<Database[T]>[];
+}
+
+/** Marks events applied, in the transaction that applied them (if they changed anything). */
+export async function markProviderEventsApplied(
+	trx: Kysely<Database> | Transaction<Database>,
+	table: StoredFirstEventTable,
+	ids: string[]
+): Promise<void> {
+	await storedFirst(trx)
+		.updateTable(table)
+		.set({ status: 'processed', processed_at: sql`now()`, last_error: null })
+		.where('id', 'in', ids)
+		.execute();
+}
+
+/** Notes why events could not be applied; each is tried again after a growing wait. */
+export async function markProviderEventsFailed(
+	db: Kysely<Database>,
+	table: StoredFirstEventTable,
+	ids: string[],
+	error: unknown
+): Promise<void> {
+	const lastError = storableText(error instanceof Error ? error.message : String(error)).slice(
+		0,
+		2000
+	);
+	await storedFirst(db)
+		.updateTable(table)
+		.set({
+			status: 'failed',
+			last_error: lastError,
+			apply_after: sql`now() + make_interval(secs => least(${LAST_RETRY_SECONDS},
+				${FIRST_RETRY_SECONDS} * power(2, greatest(attempts, 1) - 1)))`
+		})
+		.where('id', 'in', ids)
+		.where('status', '<>', 'processed')
+		.execute();
+}
+
+/** Makes every stored event not yet applied due now, whatever it waits for (`vipps:sync`). */
+export async function bringProviderEventsForward(
+	db: Kysely<Database>,
+	table: StoredFirstEventTable
+): Promise<number> {
+	const result = await storedFirst(db)
+		.updateTable(table)
+		.set({ apply_after: sql`now()` })
+		.where('status', '<>', 'processed')
+		.where('apply_after', '>', sql<Date>`now()`)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
 }

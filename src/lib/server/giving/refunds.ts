@@ -55,8 +55,8 @@ export type RefundOutcome =
 /**
  * Refunds a card gift (all of it, or `amountMinor` of it) through Stripe. Stripe's answer updates
  * the gift at once; the charge.refunded webhook later sets the same figures again, harmlessly.
- * It refuses only what Stripe could not refund at all (no card payment, nothing left): the
- * page's `refundability` offers the refund more narrowly.
+ * It refuses what the page's `refundability` would not offer (a gift not paid, disputed or
+ * already refunded), so a form posted from a stale page changes nothing.
  */
 export async function refundCardGift(
 	db: Kysely<Database>,
@@ -67,15 +67,16 @@ export async function refundCardGift(
 ): Promise<RefundOutcome> {
 	const gift = await findGift(db, id);
 	if (!gift) return { ok: false, reason: 'not_found' };
-	const refundable = gift.amount_minor - gift.refunded_minor;
-	if (gift.channel !== 'card' || !gift.payment_reference || refundable <= 0)
-		return { ok: false, reason: 'not_refundable' };
+	// The caller holds Stripe's client and has checked the staff member's role.
+	const allowed = refundability(gift, { isCardPaymentConfigured: true, isAdmin: true });
+	if (!allowed.refundable) return { ok: false, reason: 'not_refundable' };
+	const refundable = allowed.remainingMinor;
 	if (amountMinor !== null && amountMinor > refundable) return { ok: false, reason: 'too_much' };
 	let charge: Stripe.Charge;
 	try {
 		const refund = await stripe.refunds.create(
 			{
-				payment_intent: gift.payment_reference,
+				payment_intent: gift.payment_reference!, // refundability() found one
 				...(amountMinor !== null && { amount: amountMinor }),
 				metadata: { komak_contribution_id: gift.id, komak_staff_user_id: context.staffUserId }
 			},

@@ -84,7 +84,7 @@ export interface OwnPlan extends Pick<
 	| 'currentPeriodEnd'
 > {
 	id: string;
-	/** A card plan at Stripe that is not over: the supporter can change it here. */
+	/** A card plan at Stripe or a Vipps agreement that is not over: the supporter can change it here. */
 	isManageable: boolean;
 }
 
@@ -99,7 +99,10 @@ function toOwnPlan(plan: RecurringPlan): OwnPlan {
 		canceledAt: plan.canceled_at,
 		cancelAtPeriodEnd: plan.cancel_at_period_end,
 		currentPeriodEnd: plan.current_period_end,
-		isManageable: plan.channel === 'card' && plan.external_id !== null && plan.status !== 'canceled'
+		isManageable:
+			(plan.channel === 'card' || plan.channel === 'vipps') &&
+			plan.external_id !== null &&
+			plan.status !== 'canceled'
 	};
 }
 

@@ -4,7 +4,7 @@ import type { Donation } from '../../giving/donation-form.ts';
 import type { ContributionStatus, PlanStatus } from '../../giving/vocabulary.ts';
 import { isLocale } from '../../locales.ts';
 import type { Database, VippsAgreement } from '../db/schema.ts';
-import { recordGift } from '../giving/contributions.ts';
+import { markGiftRefunded, recordGift } from '../giving/contributions.ts';
 import { supporterChoices } from '../giving/started-donation.ts';
 import { findPlanByExternalId, upsertPlan } from '../giving/plans.ts';
 import { queuePaymentFailedEmail } from '../mail/payment-failed-email.ts';
@@ -25,6 +25,19 @@ const nothing: ApplyChanges = async () => {};
 
 /** Vipps's limit on a suggested maximum in NOK, in øre. */
 const SUGGESTED_MAX_LIMIT_MINOR = 2_000_000;
+
+/** The monthly maximum Komak suggests to the supporter in Vipps: twice the gift. */
+export const suggestedMaximum = (amountMinor: number) =>
+	Math.min(amountMinor * 2, SUGGESTED_MAX_LIMIT_MINOR);
+
+/** The amount the scheduler charges each month from now on. */
+export async function setVippsAgreementAmount(trx: Trx, agreementId: string, amountMinor: number) {
+	await trx
+		.updateTable('vipps_agreement')
+		.set({ amount_minor: amountMinor, updated_at: sql`now()` })
+		.where('agreement_id', '=', agreementId)
+		.execute();
+}
 
 export interface VippsAgreementRequest {
 	donation: Donation;
@@ -57,7 +70,7 @@ export async function startVippsAgreement(
 			pricing: {
 				type: 'VARIABLE',
 				currency: donation.currency,
-				suggestedMaxAmount: Math.min(donation.totalMinor * 2, SUGGESTED_MAX_LIMIT_MINOR)
+				suggestedMaxAmount: suggestedMaximum(donation.totalMinor)
 			},
 			interval: { unit: 'MONTH', count: 1 },
 			initialCharge: {
@@ -196,6 +209,14 @@ async function applyAgreement(
 			dedication: record.dedication,
 			receipt_requested: true
 		});
+		const refundedMinor = charge.summary?.refunded ?? 0;
+		if (refundedMinor > 0 && (giftState === 'refunded' || giftState === 'partially_refunded'))
+			await markGiftRefunded(
+				trx,
+				charge.id,
+				{ status: giftState, refunded_minor: refundedMinor },
+				'vipps'
+			);
 		// The supporter hears of a failed charge once (the email's key is the charge), unless
 		// the gift has stopped.
 		if (giftState === 'failed' && contribution.status === 'failed' && plan.status !== 'canceled')

@@ -163,12 +163,37 @@ export function createVippsClient(
 				body: { status: 'STOPPED' },
 				idempotencyKey
 			}),
+		suggestMaxAmount: (agreementId: string, suggestedMaxAmount: number, idempotencyKey: string) =>
+			call('update agreement', 'PATCH', agreementPath(agreementId), null, {
+				body: { pricing: { suggestedMaxAmount } },
+				idempotencyKey
+			}),
 		createCharge: (agreementId: string, request: CreateChargeRequest, idempotencyKey: string) =>
 			call(
 				'create charge',
 				'POST',
 				`${agreementPath(agreementId)}/charges`,
 				charge.pick({}).extend({ chargeId: charge.shape.id }),
+				{ body: request, idempotencyKey }
+			),
+		getCharge: (agreementId: string, chargeId: string): Promise<Charge> =>
+			call(
+				'get charge',
+				'GET',
+				`${agreementPath(agreementId)}/charges/${encodeURIComponent(chargeId)}`,
+				charge
+			),
+		refundCharge: (
+			agreementId: string,
+			chargeId: string,
+			request: { amount: number; description: string },
+			idempotencyKey: string
+		) =>
+			call(
+				'refund charge',
+				'POST',
+				`${agreementPath(agreementId)}/charges/${encodeURIComponent(chargeId)}/refund`,
+				null,
 				{ body: request, idempotencyKey }
 			),
 		listCharges: (agreementId: string): Promise<Charge[]> =>

@@ -4,6 +4,7 @@ import { log } from '../log.ts';
 import { m } from '../../paraglide/messages.js';
 import { findOrganisation } from '../organisation/settings.ts';
 import { getVipps } from './client.ts';
+import { startVippsEventWorker, type VippsEventWorker } from './event-worker.ts';
 import { startVippsScheduler } from './scheduler.ts';
 import { ensureVippsWebhook, webhookPath } from './webhooks.ts';
 
@@ -42,4 +43,19 @@ export function startVippsChargeScheduler(db: Kysely<Database>) {
 				{ locale: 'nb' }
 			)
 	});
+}
+
+let eventWorker: VippsEventWorker | null = null;
+
+/** Starts this instance's worker that applies stored Vipps events (see event-worker.ts). */
+export function startVippsEventApplier(db: Kysely<Database>, origin: string) {
+	const vipps = getVipps();
+	if (!vipps) return null;
+	eventWorker = startVippsEventWorker(db, vipps, { origin });
+	return eventWorker;
+}
+
+/** The webhook stored a new event: this instance applies it now. */
+export function wakeVippsEventApplier() {
+	eventWorker?.wake();
 }

@@ -4,8 +4,11 @@ import type { Database } from '../db/schema.ts';
 import type { VippsClient } from './client.ts';
 import { settleVippsAgreement } from './agreements.ts';
 import { settleVippsPayment } from './handlers.ts';
+import { applyStoredVippsEvents, bringVippsEventsForward } from './webhook.ts';
 
 export interface VippsSyncReport {
+	/** Webhook events stored and applied only now (they had failed, or were still waiting). */
+	events: number;
 	/** Payments Komak started that Vipps had not yet reported settled. */
 	checked: number;
 	/** Of those, gifts now recorded. */
@@ -35,6 +38,10 @@ export async function syncVippsPayments(
 		origin = config().ORIGIN
 	}: { since?: Date; origin?: string } = {}
 ): Promise<VippsSyncReport> {
+	// Events the webhook stored and no worker has applied yet are applied first, whatever they
+	// were waiting for; those that still fail wait again and are counted.
+	await bringVippsEventsForward(db);
+	const stored = await applyStoredVippsEvents(db, vipps, { origin });
 	const unsettled = await db
 		.selectFrom('vipps_payment as p')
 		.select('p.reference')
@@ -60,12 +67,13 @@ export async function syncVippsPayments(
 		.execute();
 
 	const report: VippsSyncReport = {
+		events: stored.applied,
 		checked: unsettled.length,
 		recorded: 0,
 		closed: 0,
 		stillOpen: 0,
 		agreements: 0,
-		failed: []
+		failed: [...stored.failed]
 	};
 	for (const { reference } of unsettled) {
 		try {

@@ -125,7 +125,13 @@ export const agreement = z.object({
 	start: z.string().nullish(),
 	stop: z.string().nullish(),
 	externalId: z.string().nullish(),
-	pricing: z.object({ currency: z.string().length(3) })
+	pricing: z.object({
+		currency: z.string().length(3),
+		type: z.string().nullish(),
+		/** VARIABLE pricing: what Komak suggests, and the most the supporter approved a month. */
+		suggestedMaxAmount: z.number().int().nullish(),
+		maxAmount: z.number().int().nullish()
+	})
 });
 export type Agreement = z.infer<typeof agreement>;
 

@@ -13,6 +13,9 @@ import {
 	pausePlan,
 	resumePlan
 } from '$lib/server/self-service/plan-changes';
+import { changeVippsMonthlyAmount } from '$lib/server/vipps/plan-changes';
+import { getVipps } from '$lib/server/vipps/client';
+import { money } from '$lib/components/my/labels';
 import { answer, refusal, stripeOrNull, stripeUnavailable } from './plan-actions.server';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';
@@ -55,13 +58,26 @@ export const actions = {
 		if (checked === plan.amountMinor) {
 			return fail(400, { amount: typed, errors: { amount: m.my_error_same_amount() } });
 		}
+		const request = { supporterId: supporter.id, planId: plan.id, amountMinor: checked };
+		if (plan.channel === 'vipps') {
+			const vipps = getVipps();
+			if (!vipps) return stripeUnavailable();
+			const outcome = await changeVippsMonthlyAmount(db, vipps, {
+				...request,
+				origin: event.url.origin
+			});
+			if (!outcome.ok && outcome.reason === 'above_maximum') {
+				const maximum = money(outcome.maximumMinor, plan.currency);
+				return fail(400, {
+					amount: typed,
+					errors: { amount: m.my_error_vipps_maximum({ maximum }) }
+				});
+			}
+			return answer(event, plan.id, outcome, { kind: 'amount', amountMinor: checked });
+		}
 		const stripe = await stripeOrNull();
 		if (!stripe) return stripeUnavailable();
-		const outcome = await changePlanAmount(db, stripe, {
-			supporterId: supporter.id,
-			planId: plan.id,
-			amountMinor: checked
-		});
+		const outcome = await changePlanAmount(db, stripe, request);
 		return answer(event, plan.id, outcome, { kind: 'amount', amountMinor: checked });
 	},
 

@@ -3,10 +3,13 @@ import { m } from '$lib/paraglide/messages';
 import { changeSearchParams, type RequestedChange } from '$lib/giving/plan-change';
 import type { PlanChangeOutcome } from '$lib/server/self-service/plan-changes';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
+import type { VippsPlanChangeOutcome } from '$lib/server/vipps/plan-changes';
 
 // What the plan pages' actions share: Stripe's client when card giving is on, and the answer to
-// each outcome (a 404 for a plan that is not the supporter's own, a message when Stripe fails,
-// else back to the plan's page saying what was asked).
+// each outcome, from Stripe or Vipps (a 404 for a plan that is not the supporter's own, a message
+// when the provider fails, else back to the plan's page saying what was asked).
+
+type Outcome = PlanChangeOutcome | VippsPlanChangeOutcome;
 
 export async function stripeOrNull() {
 	return isCardPaymentConfigured() ? await getStripe() : null;
@@ -19,7 +22,7 @@ export function stripeUnavailable() {
 export function answer(
 	event: { locals: App.Locals },
 	planId: string,
-	outcome: PlanChangeOutcome,
+	outcome: Outcome,
 	change: RequestedChange
 ) {
 	if (outcome.ok) redirect(303, `/my/plans/${planId}?${changeSearchParams(change)}`);
@@ -27,12 +30,9 @@ export function answer(
 }
 
 /** The answer to a change that did not happen. */
-export function refusal(
-	event: { locals: App.Locals },
-	outcome: Exclude<PlanChangeOutcome, { ok: true }>
-) {
-	if (outcome.reason === 'stripe_failed') {
-		event.locals.log.error({ err: outcome.error }, 'Stripe refused or failed a plan change');
+export function refusal(event: { locals: App.Locals }, outcome: Exclude<Outcome, { ok: true }>) {
+	if (outcome.reason === 'stripe_failed' || outcome.reason === 'vipps_failed') {
+		event.locals.log.error({ err: outcome.error }, `${outcome.reason}: a plan change was refused`);
 		return fail(502, { errors: { form: m.my_error_stripe() } });
 	}
 	if (outcome.reason === 'not_found') error(404, 'Not found');

@@ -5,6 +5,8 @@ import { getDatabase } from '$lib/server/db/instance';
 import { findOwnPlan } from '$lib/server/self-service/giving';
 import { requireSupporter } from '$lib/server/self-service/handle';
 import { cancelPlan, CANCELLATION_COMMENT_MAX_LENGTH } from '$lib/server/self-service/plan-changes';
+import { getVipps } from '$lib/server/vipps/client';
+import { stopVippsMonthlyGift } from '$lib/server/vipps/plan-changes';
 import { answer, stripeOrNull, stripeUnavailable } from '../plan-actions.server';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';
@@ -31,6 +33,18 @@ export const actions = {
 					})
 				}
 			});
+		}
+		const request = { supporterId: supporter.id, planId: event.params.id };
+		const plan = await findOwnPlan(getDatabase(), supporter.id, event.params.id);
+		if (plan?.channel === 'vipps') {
+			// Vipps keeps no reason with a stopped agreement, so its page asks for none.
+			const vipps = getVipps();
+			if (!vipps) return stripeUnavailable();
+			const outcome = await stopVippsMonthlyGift(getDatabase(), vipps, {
+				...request,
+				origin: event.url.origin
+			});
+			return answer(event, event.params.id, outcome, { kind: 'canceled' });
 		}
 		const stripe = await stripeOrNull();
 		if (!stripe) return stripeUnavailable();
