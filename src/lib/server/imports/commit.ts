@@ -229,6 +229,7 @@ export async function commitImport(
 					status: 'succeeded',
 					// Midday UTC keeps the booking date the same in every time zone staff work in.
 					received_at: `${row.bookedOn}T12:00:00Z`,
+					is_date_only: true,
 					external_reference: row.transactionReference,
 					bank_transaction_key: row.bankTransactionKey,
 					payment_reference: row.kid,
