@@ -12,6 +12,7 @@ import {
 	kidForNumber
 } from '../../src/lib/supporters/kid.ts';
 import { findSupporterCandidates } from '../../src/lib/server/supporters/search.ts';
+import { mergeSupporters } from '../../src/lib/server/supporters/merge.ts';
 import { camt053, dnbCsv, type Transfer } from './bank-files.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
@@ -113,6 +114,46 @@ describe.each(engines)('personal KIDs on $name', ({ create, available }) => {
 				.where('supporter_id', '=', homa.id)
 				.execute();
 			expect(gifts).toEqual([{ supporter_id: homa.id, amount_minor: 75000 }]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'records a transfer still paying with a merged-away KID to the supporter it was merged into',
+		async () => {
+			const kept = await addSupporter('Zahra Karimi');
+			const mergedAway = await addSupporter('Zahra K.');
+			const merge = await mergeSupporters(
+				db,
+				{ keptId: kept.id, otherId: mergedAway.id },
+				{ staffUserId }
+			);
+			expect(merge.ok).toBe(true);
+			// Her bank kept the saved payment with the old KID, as a KID field and in the text.
+			const content = dnbLines(
+				`"03.06.2026";"Giro ${mergedAway.kid} ZAHRA KARIMI";"03.06.2026";"";"400,00"`,
+				`"04.06.2026";"Overføring Innland Zahra K. KID ${mergedAway.kid}";"04.06.2026";"";"150,00"`
+			);
+			const preview = await previewImport(db, {
+				format: 'bank_csv',
+				fileName: 'merged.csv',
+				content
+			});
+			expect(preview.rows.map((row) => [row.match.supporterId, row.match.isCertain])).toEqual([
+				[kept.id, true],
+				[kept.id, true]
+			]);
+			const result = await commit('bank_csv', 'merged.csv', content);
+			expect(result).toMatchObject({ ok: true, createdCount: 2, newSupporterCount: 0 });
+			const gifts = await db
+				.selectFrom('contribution')
+				.select(['supporter_id', 'amount_minor'])
+				.where('supporter_id', 'in', [kept.id, mergedAway.id])
+				.orderBy('amount_minor')
+				.execute();
+			expect(gifts).toEqual([
+				{ supporter_id: kept.id, amount_minor: 15000 },
+				{ supporter_id: kept.id, amount_minor: 40000 }
+			]);
 		}
 	);
 });
