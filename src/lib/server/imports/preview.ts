@@ -88,6 +88,48 @@ export interface ImportPreview {
 	previousImports: { id: string; createdAt: Date }[];
 }
 
+/**
+ * The preview as the page shows it: every row that waits for a choice or looks like a payout, then
+ * the others in file order up to PREVIEW_ROWS_SHOWN; a row not shown takes its suggestion when
+ * staff import (commitImport does the same for any row without a choice). The counts are of the
+ * whole file, so the button still counts exactly what will be saved.
+ */
+export interface ShownImportPreview extends ImportPreview {
+	rowCount: number;
+	duplicateCount: number;
+	/** Rows of the file the page leaves out, and how many of them will become gifts. */
+	hiddenRowCount: number;
+	hiddenGiftCount: number;
+}
+
+/** Enough to check a file by eye; a 10,000-row statement would otherwise be a 4 MB page. */
+export const PREVIEW_ROWS_SHOWN = 200;
+
+const needsEye = (row: PreviewRow) => !row.isDuplicate && (row.isWaiting || row.isLikelyPayout);
+
+export function shownPreview(
+	preview: ImportPreview,
+	limit = PREVIEW_ROWS_SHOWN
+): ShownImportPreview {
+	const shownLines = new Set(preview.rows.filter(needsEye).map((row) => row.line));
+	for (const row of preview.rows) {
+		if (shownLines.size >= limit) break;
+		shownLines.add(row.line);
+	}
+	const shown = preview.rows.filter((row) => shownLines.has(row.line));
+	const hidden = preview.rows.filter((row) => !shownLines.has(row.line));
+	return {
+		...preview,
+		rows: shown,
+		rowCount: preview.rows.length,
+		duplicateCount: preview.rows.filter((row) => row.isDuplicate).length,
+		hiddenRowCount: hidden.length,
+		hiddenGiftCount: hidden.filter(
+			(row) => !row.isDuplicate && row.defaultChoice !== SKIP_ROW && row.defaultChoice !== WAITING
+		).length
+	};
+}
+
 export interface ImportFileInput {
 	format: ImportFormat;
 	fileName: string;
@@ -220,11 +262,11 @@ export async function suggestForRows(
 ): Promise<PreviewRow[]> {
 	if (rows.length === 0) return [];
 	const channel = importChannel(format);
-	const [candidates, recordedOf] = await Promise.all([
+	const [{ candidates, likenessNames }, recordedOf] = await Promise.all([
 		loadMatchCandidates(db, rows),
 		findRecordedGifts(db, channel, rows)
 	]);
-	const index = indexCandidates(candidates);
+	const index = indexCandidates(candidates, likenessNames);
 	const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
 	const lastGifts = await findLastGifts(
 		db,
