@@ -13,6 +13,7 @@ import {
 } from '../../src/lib/supporters/kid.ts';
 import { findSupporterCandidates } from '../../src/lib/server/supporters/search.ts';
 import { mergeSupporters } from '../../src/lib/server/supporters/merge.ts';
+import { recordManualGift } from '../../src/lib/server/giving/manual-gifts.ts';
 import { camt053, dnbCsv, type Transfer } from './bank-files.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
@@ -154,6 +155,72 @@ describe.each(engines)('personal KIDs on $name', ({ create, available }) => {
 				{ supporter_id: kept.id, amount_minor: 15000 },
 				{ supporter_id: kept.id, amount_minor: 40000 }
 			]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'asks before recording a transfer staff already typed in by hand: never doubled, never dropped unasked',
+		async () => {
+			const wahid = await addSupporter('Wahid Rahimi');
+			const typedIn = await recordManualGift(
+				db,
+				{
+					channel: 'bank_transfer',
+					receivedOn: '2026-06-10',
+					amountMinor: 50000,
+					currency: 'NOK',
+					reference: null,
+					note: 'He phoned to say he had paid',
+					supporter: { id: wahid.id },
+					reason: '',
+					sendReceipt: false
+				},
+				{ staffUserId, requestId: 'test' }
+			);
+			if (!typedIn.ok) throw new Error('not recorded');
+			const content = dnbLines(
+				`"10.06.2026";"Giro ${wahid.kid} WAHID RAHIMI";"10.06.2026";"";"500,00"`
+			);
+			const preview = await previewImport(db, {
+				format: 'bank_csv',
+				fileName: 'june.csv',
+				content
+			});
+			expect(preview.rows[0]).toMatchObject({
+				isDuplicate: false,
+				isWaiting: true,
+				defaultChoice: '',
+				handRecordedTwin: { id: typedIn.contribution.id }
+			});
+			const giftsOfWahid = () =>
+				db.selectFrom('contribution').select('id').where('supporter_id', '=', wahid.id).execute();
+
+			// Not silently doubled: with no choice the import is refused and names the line.
+			expect(await commit('bank_csv', 'june.csv', content)).toEqual({
+				ok: false,
+				reason: 'choices_missing',
+				lines: [preview.rows[0].line]
+			});
+			// "It is the same transfer": the row is left out, the gift typed in stays the only one.
+			const same = await commitImport(db, {
+				format: 'bank_csv',
+				fileName: 'june.csv',
+				content,
+				staffUserId,
+				choices: { [preview.rows[0].line]: 'skip' }
+			});
+			expect(same).toMatchObject({ ok: true, createdCount: 0, skippedCount: 1 });
+			expect(await giftsOfWahid()).toHaveLength(1);
+			// "It is another gift": staff choose him, and it is recorded beside the first.
+			const another = await commitImport(db, {
+				format: 'bank_csv',
+				fileName: 'june.csv',
+				content,
+				staffUserId,
+				choices: { [preview.rows[0].line]: wahid.id }
+			});
+			expect(another).toMatchObject({ ok: true, createdCount: 1 });
+			expect(await giftsOfWahid()).toHaveLength(2);
 		}
 	);
 });

@@ -63,6 +63,11 @@ export interface PreviewRow extends KeyedImportRow {
 	/** Already recorded (same channel and reference, or the same bank transfer from another file), or repeated earlier in the file. */
 	isDuplicate: boolean;
 	recorded: RecordedGift | null;
+	/**
+	 * A gift staff typed in by hand for the same supporter, amount and day, which this row may be
+	 * (the transfer recorded before its statement came): the row waits for staff to say.
+	 */
+	handRecordedTwin: { id: string; receivedAt: Date } | null;
 	/** A payout from Vipps or Stripe seen on the bank statement: those gifts come in their own reports. */
 	isLikelyPayout: boolean;
 	/** Several supporters fit and none is certain: staff must choose (defaultChoice is WAITING). */
@@ -240,6 +245,57 @@ export async function findRecordedGifts(
 		(row.bankTransactionKey ? byKey.get(row.bankTransactionKey) : undefined);
 }
 
+interface TwinKey {
+	supporterId: string;
+	amountMinor: number;
+	currency: string;
+	day: string;
+}
+
+const twinKey = (key: TwinKey) =>
+	`${key.supporterId}|${key.amountMinor}|${key.currency}|${key.day}`;
+
+/**
+ * Gifts typed in by hand (not imported, not voided, with no bank transaction of their own) of the
+ * same supporter, amount, currency and day as a row: likely the same transfer, recorded before its
+ * statement came. Read in chunks of supporters.
+ */
+export async function findHandRecordedTwins(
+	db: Db,
+	channel: Channel,
+	keys: TwinKey[]
+): Promise<Map<string, { id: string; receivedAt: Date }>> {
+	const twins = new Map<string, { id: string; receivedAt: Date }>();
+	if (keys.length === 0) return twins;
+	const days = keys.map((key) => key.day).sort();
+	const supporterIds = [...new Set(keys.map((key) => key.supporterId))];
+	for (let start = 0; start < supporterIds.length; start += 500) {
+		const gifts = await db
+			.selectFrom('contribution')
+			.select(['id', 'supporter_id', 'amount_minor', 'currency', 'received_at'])
+			.where('channel', '=', channel)
+			.where('recorded_by', 'is not', null)
+			.where('import_batch_id', 'is', null)
+			.where('bank_transaction_key', 'is', null)
+			.where('status', '!=', 'voided')
+			.where('supporter_id', 'in', supporterIds.slice(start, start + 500))
+			.where('received_at', '>=', new Date(`${days[0]}T00:00:00Z`))
+			.where('received_at', '<=', new Date(`${days[days.length - 1]}T23:59:59Z`))
+			.execute();
+		for (const gift of gifts) {
+			const key = twinKey({
+				supporterId: gift.supporter_id,
+				amountMinor: gift.amount_minor,
+				currency: gift.currency,
+				// Hand-recorded gifts are kept at midday UTC of their day.
+				day: gift.received_at.toISOString().slice(0, 10)
+			});
+			if (!twins.has(key)) twins.set(key, { id: gift.id, receivedAt: gift.received_at });
+		}
+	}
+	return twins;
+}
+
 const payoutText = /\b(vipps|mobilepay|stripe)\b/i;
 
 const toOption = (
@@ -272,9 +328,19 @@ export async function suggestForRows(
 		db,
 		candidates.map((candidate) => candidate.id)
 	);
+	const matches = rows.map((row) => matchImportRow(row, index));
+	const twinKeyOf = (row: KeyedImportRow, supporterId: string | null) =>
+		supporterId
+			? { supporterId, amountMinor: row.amountMinor, currency: row.currency, day: row.bookedOn }
+			: null;
+	const twins = await findHandRecordedTwins(
+		db,
+		channel,
+		rows.flatMap((row, i) => twinKeyOf(row, matches[i].supporterId) ?? [])
+	);
 	const seen = new Set<string>();
-	return rows.map((row) => {
-		const match = matchImportRow(row, index);
+	return rows.map((row, i) => {
+		const match = matches[i];
 		const suggested = match.supporterId ? byId.get(match.supporterId) : undefined;
 		const sameName = match.isCertain ? [] : sameNameCandidates(row, index);
 		const isWaiting = match.supporterId === null && sameName.length > 1;
@@ -296,6 +362,9 @@ export async function suggestForRows(
 			channel === 'bank_transfer' &&
 			match.reason === 'none' &&
 			payoutText.test(`${row.payerName} ${row.message}`);
+		// A gift typed in by hand for this transfer must be neither doubled nor dropped unasked.
+		const ownTwinKey = isDuplicate ? null : twinKeyOf(row, match.supporterId);
+		const handRecordedTwin = (ownTwinKey && twins.get(twinKey(ownTwinKey))) ?? null;
 		return {
 			...row,
 			match,
@@ -303,13 +372,16 @@ export async function suggestForRows(
 			isDuplicate,
 			recorded,
 			isLikelyPayout,
-			isWaiting: isWaiting && !isLikelyPayout,
+			handRecordedTwin,
+			isWaiting: handRecordedTwin !== null || (isWaiting && !isLikelyPayout),
 			sameNameCount: sameName.length,
-			defaultChoice: isLikelyPayout
-				? SKIP_ROW
-				: isWaiting
-					? WAITING
-					: (match.supporterId ?? NEW_SUPPORTER)
+			defaultChoice: handRecordedTwin
+				? WAITING
+				: isLikelyPayout
+					? SKIP_ROW
+					: isWaiting
+						? WAITING
+						: (match.supporterId ?? NEW_SUPPORTER)
 		};
 	});
 }
