@@ -24,17 +24,20 @@ const KNOWN_SUPPORTERS = 20_000;
 const TARGETS = { previewSeconds: 5, commitSeconds: 15 };
 const engines = (process.env.BENCH_ENGINES ?? 'postgres,pglite').split(',');
 
-/** Payers of three names (first, second, family), none of whom the seeded supporters share. */
+/**
+ * Payers of three names (two given names in a fixed order, then a family name): none of them is a
+ * seeded supporter (those have two), and no two are the same person in another word order.
+ */
 function newPayers(count: number): string[] {
 	const first = [...afghanFirst, ...norwegianFirst];
 	const last = [...afghanLast, ...norwegianLast];
 	const names: string[] = [];
-	for (let i = 0; names.length < count; i++) {
-		const a = first[i % first.length];
-		const b = first[Math.floor(i / first.length) % first.length];
-		const c = last[Math.floor(i / (first.length * first.length)) % last.length];
-		if (a !== b) names.push(`${a} ${b} ${c}`);
-	}
+	for (const family of last)
+		for (let a = 0; a < first.length; a++)
+			for (let b = a + 1; b < first.length; b++) {
+				if (names.length === count) return names;
+				names.push(`${first[a]} ${first[b]} ${family}`);
+			}
 	return names;
 }
 
