@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
 	DEFAULT_TIME_ZONE,
 	formatCalendarDate,
+	formatGiftDate,
 	formatDate,
 	formatDateTime,
 	organisationDay,
@@ -40,6 +41,22 @@ describe('dates as the organisation lives them', () => {
 		expect(formatCalendarDate('2025-03-14', { locale: 'en' })).toBe('14 Mar 2025');
 		expect(formatCalendarDate(new Date('2025-03-14T00:00:00Z'), { locale: 'nb' })).toBe(
 			'14. mars 2025'
+		);
+	});
+
+	it('shows a gift known by its day alone with no made-up hour, and a card gift with its time', () => {
+		useOrganisationTimeZone('Europe/Oslo');
+		const noon = new Date('2025-03-14T12:00:00Z');
+		expect(formatGiftDate({ receivedAt: noon, isDateOnly: true }, { locale: 'en' })).toBe(
+			'14 Mar 2025'
+		);
+		expect(formatGiftDate({ receivedAt: noon, isDateOnly: false }, { locale: 'en' })).toBe(
+			'14 Mar 2025, 13:00'
+		);
+		// Midday UTC is the next day in Kiribati; the gift's day stays the day staff typed.
+		useOrganisationTimeZone('Pacific/Kiritimati');
+		expect(formatGiftDate({ receivedAt: noon, isDateOnly: true }, { locale: 'en' })).toBe(
+			'14 Mar 2025'
 		);
 	});
 });

@@ -114,6 +114,19 @@ export function formatCalendarDate(
 	return formatter(long ? 'long-calendar-date' : 'calendar-date', locale).format(asDate(date));
 }
 
+/**
+ * When a gift was received: "14 Mar 2025, 13:00", or "14 Mar 2025" for a gift whose day alone is
+ * known (hand-recorded or imported, stored at midday UTC), so no made-up hour is shown.
+ */
+export function formatGiftDate(
+	gift: { receivedAt: When; isDateOnly: boolean },
+	options: FormatOptions = {}
+) {
+	return gift.isDateOnly
+		? formatCalendarDate(gift.receivedAt, options)
+		: formatDateTime(gift.receivedAt, options);
+}
+
 /** "2026-03" → "Mar 2026" / "mars 2026". */
 export function formatMonth(month: string, { locale = getLocale() }: FormatOptions = {}) {
 	return formatter('month', locale).format(new Date(`${month}-01T00:00:00Z`));

@@ -71,7 +71,7 @@ test('staff record a bank transfer and find it everywhere staff look', async ({ 
 
 	await page.goto(`/admin/contributions?q=${reference}`);
 	const download = page.waitForEvent('download');
-	await page.getByRole('link', { name: 'Export CSV' }).click();
+	await page.getByRole('link', { name: 'Export for Excel' }).click();
 	const csv = await readFile((await (await download).path())!, 'utf8');
 	const lines = csv
 		.replace(/^\uFEFF/, '')
@@ -79,7 +79,7 @@ test('staff record a bank transfer and find it everywhere staff look', async ({ 
 		.split(/\r?\n/);
 	expect(lines).toHaveLength(2);
 	expect(lines[1]).toContain(reference);
-	expect(lines[1]).toContain('1250.00');
+	expect(lines[1]).toContain(';1250,00;');
 	expect(lines[1]).toContain('USD');
 	expect(lines[1]).toContain(name);
 });

@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { canReachPostgres } from './database.ts';
-import { signInAs } from './staff.ts';
+import AxeBuilder from '@axe-core/playwright';
+import { chooseAdminLanguage, signInAs } from './staff.ts';
+import { dnbCsv } from '../integration/bank-files.ts';
 
 // The bank desk from the front door, by links only: record a bank transfer from the contributions
 // list, open it from the list, find its supporter by a phone typed with spaces, and import a DNB
@@ -77,4 +79,90 @@ test('staff record, open, find and import bank gifts by following links', async 
 	await expect(page.getByLabel('Supporter for line 2')).toHaveValue(/[0-9a-f-]{36}/);
 	await page.getByRole('button', { name: 'Import the gifts (1)' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toContainText(`dnb-${suffix}.csv`);
+});
+
+test('a payer whose name two supporters share waits for staff to choose, on a desktop and in Dari on a phone', async ({
+	page
+}) => {
+	test.skip(!hasPostgres, 'staff accounts are written into the PostgreSQL the test server uses');
+	test.setTimeout(180_000);
+	const suffix = Date.now().toString(36);
+	// Letters only: a bank's text column ends the payer's name at the first word with digits.
+	const letters = suffix.replace(/\d/g, (digit) => 'abcdefghij'[Number(digit)]);
+	const family = `Nilsen${letters}`;
+	await signInAs(page, 'staff', { next: '/admin' });
+	const nav = page.getByRole('navigation', { name: 'Admin sections' });
+	// Two people called Ingrid Nilsen, each with a gift typed in from the contributions list.
+	for (const amount of ['300', '450']) {
+		await nav.getByRole('link', { name: 'Contributions' }).click();
+		await page.getByRole('link', { name: 'Record a gift' }).click();
+		await page.waitForLoadState('networkidle');
+		await page.getByLabel('Name', { exact: true }).fill(`Ingrid ${family}`);
+		await page.getByLabel('Channel').selectOption('bank_transfer');
+		await page.getByLabel('Amount').fill(amount);
+		await page.getByLabel('Currency').selectOption('NOK');
+		await page.getByLabel('Reference').fill(`HAND-${suffix}-${amount}`);
+		await page.getByRole('button', { name: 'Record gift' }).click();
+		await expect(page.getByRole('status')).toHaveText('The gift is recorded.');
+	}
+
+	// DNB's export as the bank writes it: the payer in capitals in the text column, a new payer
+	// beside her, and an outgoing payment the import leaves out.
+	const day = new Date().toISOString().slice(0, 10);
+	const file = dnbCsv([
+		{
+			bookedOn: day,
+			amount: '500.00',
+			payerName: `INGRID ${family.toUpperCase()}`,
+			message: '',
+			dnbText: `Overføring Innland INGRID ${family.toUpperCase()} Gave til Dawat`,
+			archiveReference: `${suffix}01`
+		},
+		{
+			bookedOn: day,
+			amount: '1250.00',
+			payerName: `Mariam Haidari${letters}`,
+			message: '',
+			dnbText: `Nettgiro Fra: MARIAM HAIDARI${letters.toUpperCase()} Til Dawat`,
+			archiveReference: `${suffix}02`
+		}
+	]);
+	const preview = async () => {
+		await page.waitForLoadState('networkidle');
+		await page.locator('input[name="format"][value="bank_csv"]').check();
+		await page.locator('input[type="file"]').setInputFiles({
+			name: `dnb-${suffix}.csv`,
+			mimeType: 'text/csv',
+			buffer: Buffer.from(file, 'utf8')
+		});
+		await page.locator('form[action="?/preview"] button[type="submit"]').click();
+		await expect(page.locator('#preview-heading')).toBeVisible();
+	};
+
+	await page.setViewportSize({ width: 1280, height: 900 });
+	await nav.getByRole('link', { name: 'Imports' }).click();
+	await preview();
+	const choice = page.getByLabel('Supporter for line 2');
+	await expect(choice).toHaveValue('');
+	await expect(page.getByText('2 supporters have this name: choose one.')).toBeVisible();
+	// Both are offered with their last gift, to tell them apart.
+	await expect(choice.locator('option', { hasText: /last gift/ })).toHaveCount(2);
+	await expect(page.getByRole('button', { name: 'Import the gifts (1)' })).toBeVisible();
+	await page.screenshot({
+		path: 'docs/screenshots/admin-import-waiting-en-desktop.png',
+		fullPage: true
+	});
+	expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+
+	await page.setViewportSize({ width: 390, height: 844 });
+	await chooseAdminLanguage(page, 'fa-AF', '/admin/imports');
+	await preview();
+	await expect(page.locator('select[name="choice-2"]')).toHaveValue('');
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+	await page.screenshot({
+		path: 'docs/screenshots/admin-import-waiting-fa-AF-phone.png',
+		fullPage: true
+	});
+	expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+	await chooseAdminLanguage(page, 'en', '/admin');
 });

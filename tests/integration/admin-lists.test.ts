@@ -97,8 +97,10 @@ describe.each(engines)(
 
 			await gift('laila', { at: '2026-06-03T09:00:00Z', amount_minor: 25000 });
 			await gift('laila', { at: '2026-02-10T09:00:00Z', amount_minor: 10000, channel: 'vipps' });
+			// A bank transfer staff typed in: its day is known, not its hour.
 			await gift('laila', {
-				at: '2026-06-05T09:00:00Z',
+				at: '2026-06-05T12:00:00Z',
+				is_date_only: true,
 				amount_minor: 1500,
 				currency: 'EUR',
 				channel: 'bank_transfer'
@@ -535,7 +537,7 @@ describe.each(engines)(
 		});
 
 		it.skipIf(!available)(
-			'exports contributions as CSV that Excel in Norway reads right',
+			'exports contributions as CSV that Excel in Norway reads as numbers and dates',
 			async () => {
 				const text = await csvText(
 					contributionsCsv(db, contributionFilters('sort=received&dir=asc'))
@@ -549,27 +551,61 @@ describe.each(engines)(
 					delimiter: ';'
 				});
 				expect(rows).toHaveLength(12 + FILLERS);
+				// What Norwegian Excel takes for a number and for a date (or date and time) in a cell.
+				for (const row of rows) {
+					expect(row.amount).toMatch(/^\d+,\d{2}$/);
+					expect(row.received_at).toMatch(/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$/);
+				}
 				const script = rows.find((row) => row.supporter_id === ids.script)!;
 				expect(script).toMatchObject({
 					supporter_name: 'Ahmad; "Quote" <script>alert(1)</script>',
-					amount: '123.45',
+					amount: '123,45',
 					currency: 'NOK',
 					channel: 'vipps',
-					received_at: '2026-03-03T09:00:00.000000Z'
+					// 09:00 UTC is 10:00 in Oslo in March.
+					received_at: '2026-03-03 10:00'
 				});
 				expect(text).toContain('"Ahmad; ""Quote"" <script>alert(1)</script>"');
 				expect(rows.find((row) => row.status === 'partially_refunded')).toMatchObject({
-					amount: '300.00',
-					refunded: '100.00'
+					amount: '300,00',
+					refunded: '100,00',
+					received_at: '2026-05-20 11:00'
 				});
 				expect(rows.find((row) => row.status === 'voided')?.void_reason).toBe('Entered twice');
 				expect(rows.find((row) => row.supporter_id === ids.erased)).toMatchObject({
 					supporter_erased: 'true'
 				});
 				const filtered = await csvText(contributionsCsv(db, contributionFilters('currency=EUR')));
+				// A gift known by its day alone has no made-up hour.
 				expect(parse(filtered, { bom: true, columns: true, delimiter: ';' })).toEqual([
-					expect.objectContaining({ currency: 'EUR', amount: '15.00', channel: 'bank_transfer' })
+					expect.objectContaining({
+						currency: 'EUR',
+						amount: '15,00',
+						channel: 'bank_transfer',
+						received_at: '2026-06-05'
+					})
 				]);
+			}
+		);
+
+		it.skipIf(!available)(
+			'exports contributions as standard CSV for tools: commas, decimal points, ISO 8601 in UTC',
+			async () => {
+				const text = await csvText(
+					contributionsCsv(db, contributionFilters('sort=received&dir=asc'), 'standard')
+				);
+				expect(text.startsWith('id,received_at,status,kind,channel,currency,amount,')).toBe(true);
+				const rows: Record<string, string>[] = parse(text, { columns: true, delimiter: ',' });
+				expect(rows).toHaveLength(12 + FILLERS);
+				expect(rows.find((row) => row.supporter_id === ids.script)).toMatchObject({
+					supporter_name: 'Ahmad; "Quote" <script>alert(1)</script>',
+					amount: '123.45',
+					received_at: '2026-03-03T09:00:00.000000Z'
+				});
+				expect(rows.find((row) => row.currency === 'EUR')).toMatchObject({
+					amount: '15.00',
+					received_at: '2026-06-05'
+				});
 			}
 		);
 
@@ -586,8 +622,8 @@ describe.each(engines)(
 				phone: '+4791234567',
 				reference: '1234567',
 				tags: 'newsletter',
-				total_NOK: '590.00',
-				total_EUR: '15.00',
+				total_NOK: '590,00',
+				total_EUR: '15,00',
 				total_USD: '',
 				channels: 'bank_transfer, card, cash, vipps',
 				active_monthly: 'false'

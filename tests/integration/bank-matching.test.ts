@@ -12,6 +12,8 @@ import {
 	kidForNumber
 } from '../../src/lib/supporters/kid.ts';
 import { findSupporterCandidates } from '../../src/lib/server/supporters/search.ts';
+import { mergeSupporters } from '../../src/lib/server/supporters/merge.ts';
+import { recordManualGift } from '../../src/lib/server/giving/manual-gifts.ts';
 import { camt053, dnbCsv, type Transfer } from './bank-files.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
@@ -113,6 +115,112 @@ describe.each(engines)('personal KIDs on $name', ({ create, available }) => {
 				.where('supporter_id', '=', homa.id)
 				.execute();
 			expect(gifts).toEqual([{ supporter_id: homa.id, amount_minor: 75000 }]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'records a transfer still paying with a merged-away KID to the supporter it was merged into',
+		async () => {
+			const kept = await addSupporter('Zahra Karimi');
+			const mergedAway = await addSupporter('Zahra K.');
+			const merge = await mergeSupporters(
+				db,
+				{ keptId: kept.id, otherId: mergedAway.id },
+				{ staffUserId }
+			);
+			expect(merge.ok).toBe(true);
+			// Her bank kept the saved payment with the old KID, as a KID field and in the text.
+			const content = dnbLines(
+				`"03.06.2026";"Giro ${mergedAway.kid} ZAHRA KARIMI";"03.06.2026";"";"400,00"`,
+				`"04.06.2026";"Overføring Innland Zahra K. KID ${mergedAway.kid}";"04.06.2026";"";"150,00"`
+			);
+			const preview = await previewImport(db, {
+				format: 'bank_csv',
+				fileName: 'merged.csv',
+				content
+			});
+			expect(preview.rows.map((row) => [row.match.supporterId, row.match.isCertain])).toEqual([
+				[kept.id, true],
+				[kept.id, true]
+			]);
+			const result = await commit('bank_csv', 'merged.csv', content);
+			expect(result).toMatchObject({ ok: true, createdCount: 2, newSupporterCount: 0 });
+			const gifts = await db
+				.selectFrom('contribution')
+				.select(['supporter_id', 'amount_minor'])
+				.where('supporter_id', 'in', [kept.id, mergedAway.id])
+				.orderBy('amount_minor')
+				.execute();
+			expect(gifts).toEqual([
+				{ supporter_id: kept.id, amount_minor: 15000 },
+				{ supporter_id: kept.id, amount_minor: 40000 }
+			]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'asks before recording a transfer staff already typed in by hand: never doubled, never dropped unasked',
+		async () => {
+			const wahid = await addSupporter('Wahid Rahimi');
+			const typedIn = await recordManualGift(
+				db,
+				{
+					channel: 'bank_transfer',
+					receivedOn: '2026-06-10',
+					amountMinor: 50000,
+					currency: 'NOK',
+					reference: null,
+					note: 'He phoned to say he had paid',
+					supporter: { id: wahid.id },
+					reason: '',
+					sendReceipt: false
+				},
+				{ staffUserId, requestId: 'test' }
+			);
+			if (!typedIn.ok) throw new Error('not recorded');
+			const content = dnbLines(
+				`"10.06.2026";"Giro ${wahid.kid} WAHID RAHIMI";"10.06.2026";"";"500,00"`
+			);
+			const preview = await previewImport(db, {
+				format: 'bank_csv',
+				fileName: 'june.csv',
+				content
+			});
+			expect(preview.rows[0]).toMatchObject({
+				isDuplicate: false,
+				isWaiting: true,
+				defaultChoice: '',
+				handRecordedTwin: { id: typedIn.contribution.id }
+			});
+			const giftsOfWahid = () =>
+				db.selectFrom('contribution').select('id').where('supporter_id', '=', wahid.id).execute();
+
+			// Not silently doubled: with no choice the import is refused and names the line.
+			expect(await commit('bank_csv', 'june.csv', content)).toEqual({
+				ok: false,
+				reason: 'choices_missing',
+				lines: [preview.rows[0].line]
+			});
+			// "It is the same transfer": the row is left out, the gift typed in stays the only one.
+			const same = await commitImport(db, {
+				format: 'bank_csv',
+				fileName: 'june.csv',
+				content,
+				staffUserId,
+				choices: { [preview.rows[0].line]: 'skip' }
+			});
+			expect(same).toMatchObject({ ok: true, createdCount: 0, skippedCount: 1 });
+			expect(await giftsOfWahid()).toHaveLength(1);
+			// "It is another gift": staff choose him, and it is recorded beside the first.
+			const another = await commitImport(db, {
+				format: 'bank_csv',
+				fileName: 'june.csv',
+				content,
+				staffUserId,
+				choices: { [preview.rows[0].line]: wahid.id }
+			});
+			expect(another).toMatchObject({ ok: true, createdCount: 1 });
+			expect(await giftsOfWahid()).toHaveLength(2);
 		}
 	);
 });

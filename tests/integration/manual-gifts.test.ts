@@ -74,7 +74,15 @@ describe.each(engines)('gifts staff record by hand ($name)', ({ create, availabl
 			const gifts = await test.db
 				.selectFrom('contribution')
 				.innerJoin('supporter', 'supporter.id', 'contribution.supporter_id')
-				.select(['amount_minor', 'currency', 'channel', 'status', 'email', 'recorded_by'])
+				.select([
+					'amount_minor',
+					'currency',
+					'channel',
+					'status',
+					'email',
+					'recorded_by',
+					'is_date_only'
+				])
 				.where('external_reference', '=', 'DNB-20261120-0001')
 				.execute();
 			expect(gifts).toEqual([
@@ -84,7 +92,9 @@ describe.each(engines)('gifts staff record by hand ($name)', ({ create, availabl
 					channel: 'bank_transfer',
 					status: 'succeeded',
 					email: 'Zarmina@Example.no',
-					recorded_by: staffUserId
+					recorded_by: staffUserId,
+					// Staff typed in a day, not an hour: no list shows a time for it.
+					is_date_only: true
 				}
 			]);
 			const audit = await test.db

@@ -17,8 +17,9 @@ export interface CsvTable {
 	records: CsvRecord[];
 }
 
-function readRecords(content: string, delimiter: CsvDelimiter): CsvRecord[] {
+function readRecords(content: string, delimiter: CsvDelimiter, toLine?: number): CsvRecord[] {
 	const parsed = parse(content, {
+		...(toLine ? { to_line: toLine } : {}),
 		delimiter,
 		bom: true,
 		info: true,
@@ -55,13 +56,21 @@ function score(records: CsvRecord[]): [number, number] {
 	return best;
 }
 
+/** Lines read to choose the separator: the whole file is then read with that one only. */
+const SAMPLE_LINES = 60;
+
+// The preview and the commit each ask for the same file's table several times (the format, the
+// layout, the rows); a 10,000-row export took a second a reading.
+let lastTable: { content: string; table: CsvTable | null } | null = null;
+
 /** The file as a table; null when no separator splits it into columns. */
 export function readCsvTable(content: string): CsvTable | null {
-	let best: { table: CsvTable; score: [number, number] } | null = null;
+	if (lastTable?.content === content) return lastTable.table;
+	let best: { delimiter: CsvDelimiter; score: [number, number] } | null = null;
 	for (const delimiter of csvDelimiters) {
 		let records: CsvRecord[];
 		try {
-			records = readRecords(content, delimiter);
+			records = readRecords(content, delimiter, SAMPLE_LINES);
 		} catch {
 			continue;
 		}
@@ -72,10 +81,19 @@ export function readCsvTable(content: string): CsvTable | null {
 				candidate[0] > best.score[0] ||
 				(candidate[0] === best.score[0] && candidate[1] > best.score[1]))
 		) {
-			best = { table: { delimiter, records }, score: candidate };
+			best = { delimiter, score: candidate };
 		}
 	}
-	return best?.table ?? null;
+	let table: CsvTable | null = null;
+	if (best) {
+		try {
+			table = { delimiter: best.delimiter, records: readRecords(content, best.delimiter) };
+		} catch {
+			table = null;
+		}
+	}
+	lastTable = { content, table };
+	return table;
 }
 
 /** A header cell reduced to what identifies it: "Inn på konto (NOK)" → "inn på konto (nok)". */

@@ -11,6 +11,8 @@ export interface MatchCandidate {
 	reference: string | null;
 	/** The supporter's personal KID. */
 	kid: string;
+	/** The KIDs of supporters merged into this one: a transfer still paying with one is theirs. */
+	formerKids?: string[];
 }
 
 export type MatchReason = 'reference' | 'email' | 'phone' | 'name' | 'none';
@@ -121,6 +123,10 @@ export interface MatchIndex {
 	foldedNames: string[];
 	/** Which candidates (by position) have each letter triple in their name. */
 	byTrigram: Map<string, number[]>;
+	/** The folded names compared by likeness; when absent, every name is. */
+	likenessNames?: Set<string>;
+	/** Each folded name's ranking, worked out once (matching and offering both ask). */
+	rankings: Map<string, { candidate: MatchCandidate; score: number }[]>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
@@ -129,8 +135,13 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
 	else map.set(key, [value]);
 }
 
-export function indexCandidates(candidates: MatchCandidate[]): MatchIndex {
+export function indexCandidates(
+	candidates: MatchCandidate[],
+	likenessNames?: Set<string>
+): MatchIndex {
 	const index: MatchIndex = {
+		likenessNames,
+		rankings: new Map(),
 		byKid: new Map(),
 		byReference: new Map(),
 		byEmail: new Map(),
@@ -142,6 +153,8 @@ export function indexCandidates(candidates: MatchCandidate[]): MatchIndex {
 	};
 	candidates.forEach((candidate, position) => {
 		if (candidate.kid) index.byKid.set(candidate.kid, candidate);
+		for (const kid of candidate.formerKids ?? [])
+			if (!index.byKid.has(kid)) index.byKid.set(kid, candidate);
 		if (candidate.reference)
 			index.byReference.set(normaliseReference(candidate.reference), candidate);
 		if (candidate.email) index.byEmail.set(candidate.email.trim().toLowerCase(), candidate);
@@ -208,6 +221,16 @@ export function matchImportRow(row: MatchableRow, index: MatchIndex): SupporterM
  * thousands of candidates stays quick.
  */
 function rankByName(folded: string, index: MatchIndex) {
+	if (index.likenessNames && !index.likenessNames.has(folded)) return [];
+	let ranked = index.rankings.get(folded);
+	if (!ranked) {
+		ranked = rankByTrigrams(folded, index);
+		index.rankings.set(folded, ranked);
+	}
+	return ranked;
+}
+
+function rankByTrigrams(folded: string, index: MatchIndex) {
 	const triples = trigrams(folded);
 	const shared = new Map<number, number>();
 	for (const triple of triples) {

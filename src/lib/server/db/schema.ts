@@ -101,6 +101,8 @@ export interface ContributionTable {
 	net_minor: number | null;
 	status: ContributionStatus;
 	received_at: Timestamp;
+	/** Only the day is known (a hand-recorded or imported gift, stored at midday UTC): show no time. */
+	is_date_only: Generated<boolean>;
 	external_reference: string | null;
 	/** A bank transfer's identity in every import format (src/lib/imports/transaction-key.ts). */
 	bank_transaction_key: string | null;

@@ -70,6 +70,7 @@ async function findDocumentSupporter(
 const giftColumns = [
 	'id',
 	'received_at',
+	'is_date_only',
 	'channel',
 	'kind',
 	'amount_minor',

@@ -75,6 +75,28 @@ export async function recordGift(
 	return { contribution: existing, isNew: false };
 }
 
+/**
+ * Gifts no report has recorded before (an import's new rows), a thousand to a statement. The
+ * unique (channel, external_reference) still decides: a gift recorded meanwhile (another import
+ * of the same file) is left as it is. Returns the references of the gifts inserted.
+ */
+export async function recordNewGifts(
+	db: Db,
+	contributions: NewContribution[]
+): Promise<Set<string>> {
+	const inserted = new Set<string>();
+	for (let start = 0; start < contributions.length; start += 1000) {
+		const rows = await db
+			.insertInto('contribution')
+			.values(contributions.slice(start, start + 1000))
+			.onConflict((oc) => oc.columns(['channel', 'external_reference']).doNothing())
+			.returning('external_reference')
+			.execute();
+		for (const row of rows) if (row.external_reference) inserted.add(row.external_reference);
+	}
+	return inserted;
+}
+
 /** Refunds and disputes name the payment (a card's, or Vipps's); they change a gift's status and amounts. */
 async function changeGiftsOfPayment(
 	db: Db,

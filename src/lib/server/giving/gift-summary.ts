@@ -8,6 +8,7 @@ export type GiftSummaryRow = Pick<
 	Contribution,
 	| 'id'
 	| 'received_at'
+	| 'is_date_only'
 	| 'channel'
 	| 'kind'
 	| 'amount_minor'
@@ -19,6 +20,8 @@ export type GiftSummaryRow = Pick<
 export interface GiftSummary {
 	id: string;
 	receivedAt: Date;
+	/** Only the day is known: lists show the date and no time. */
+	isDateOnly: boolean;
 	channel: Contribution['channel'];
 	kind: Contribution['kind'];
 	amountMinor: number;
@@ -31,6 +34,7 @@ export function toGiftSummary(row: GiftSummaryRow): GiftSummary {
 	return {
 		id: row.id,
 		receivedAt: row.received_at,
+		isDateOnly: row.is_date_only,
 		channel: row.channel,
 		kind: row.kind,
 		amountMinor: row.amount_minor,

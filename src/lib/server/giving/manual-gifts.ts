@@ -93,6 +93,7 @@ async function recordManualGiftOnce(
 			currency: gift.currency,
 			status: 'succeeded',
 			received_at: receivedAt(gift.receivedOn),
+			is_date_only: true,
 			external_reference: gift.reference,
 			note: gift.note,
 			recorded_by: context.staffUserId,

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { compactKid, isPersonalKid } from '../../supporters/kid.ts';
 import {
 	foldName,
 	indexCandidates,
@@ -10,15 +11,17 @@ import {
 	type MatchableRow
 } from '../../imports/matching.ts';
 import type { Database } from '../db/schema.ts';
-import { searchText as supporterSearchText } from '../supporters/search.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 const LIMIT_PER_QUERY = 2000;
 const NAME_CANDIDATES = 10;
-
-// The expression of supporter_search_trgm_idx, written the same way so the planner uses it.
-const searchText = supporterSearchText('supporter');
+/**
+ * Names nobody has are looked up by likeness for this many rows of a file, the first ones (those
+ * the preview shows first): each costs 10–30 ms of the trigram index, so 10,000 new payers took
+ * minutes. Further rows with a name nobody has are offered as new supporters.
+ */
+const SIMILAR_NAME_LOOKUPS = 100;
 
 const unique = <T>(values: T[]) => [...new Set(values)];
 
@@ -63,6 +66,13 @@ async function byIdentifiers(db: Db, rows: MatchableRow[]): Promise<MatchCandida
 				.execute())
 		);
 	}
+	const kids = unique(
+		rows.flatMap((row) => [
+			...(row.kid ? [compactKid(row.kid)] : []),
+			...referenceWords(row.message).filter(isPersonalKid)
+		])
+	);
+	if (kids.length > 0) found.push(...(await byFormerKids(db, kids)));
 	if (phoneEndings.length > 0) {
 		// Phones are stored as typed; their last eight digits find a Norwegian number however written.
 		found.push(
@@ -73,6 +83,39 @@ async function byIdentifiers(db: Db, rows: MatchableRow[]): Promise<MatchCandida
 		);
 	}
 	return found;
+}
+
+/**
+ * The supporters that supporters with these KIDs were merged into, each with the KIDs it took
+ * over: a merge keeps the gifts coming to the one left, even from a payer's saved bank payment.
+ */
+async function byFormerKids(db: Db, kids: string[]): Promise<MatchCandidate[]> {
+	let merged = await db
+		.selectFrom('supporter')
+		.select(['kid', 'merged_into'])
+		.where('kid', 'in', kids)
+		.where('merged_into', 'is not', null)
+		.execute();
+	const survivors: MatchCandidate[] = [];
+	// A supporter merged into one that was later merged too: follow the chain to its end.
+	for (let hop = 0; merged.length > 0 && hop < 5; hop++) {
+		const formerKidsOf = new Map<string, string[]>();
+		for (const { kid, merged_into } of merged) {
+			formerKidsOf.set(merged_into!, [...(formerKidsOf.get(merged_into!) ?? []), kid]);
+		}
+		const next = await db
+			.selectFrom('supporter')
+			.select([...candidateColumns, 'merged_into', 'erased_at'])
+			.where('id', 'in', [...formerKidsOf.keys()])
+			.execute();
+		merged = [];
+		for (const { merged_into, erased_at, ...supporter } of next) {
+			const formerKids = formerKidsOf.get(supporter.id) ?? [];
+			if (merged_into) merged.push(...formerKids.map((kid) => ({ kid, merged_into })));
+			else if (!erased_at) survivors.push({ ...supporter, formerKids });
+		}
+	}
+	return survivors;
 }
 
 /** "AHMADI LAILA" is looked up as "ahmadi laila" and "laila ahmadi" (names of up to three words). */
@@ -98,35 +141,48 @@ function wordOrders(name: string): string[] {
 
 /**
  * Supporters whose names come close to the payers', for the rows no identifier settled: first the
- * same name in any word order (the lower(name) index), then — for names nobody has — the ten
- * closest to each through the trigram index, which costs a few milliseconds per name.
+ * same name in any word order (the lower(name) index), then — for the first names nobody has —
+ * the ten closest to each through the names' trigram GiST index.
  */
-async function byNames(db: Db, names: string[]): Promise<MatchCandidate[]> {
-	if (names.length === 0) return [];
+async function byNames(
+	db: Db,
+	names: string[]
+): Promise<{ candidates: MatchCandidate[]; likenessNames: Set<string> }> {
+	const likenessNames = new Set<string>();
+	if (names.length === 0) return { candidates: [], likenessNames };
 	const sameName = await active(db)
 		.where(sql`lower(name)`, 'in', unique(names.flatMap(wordOrders)))
 		.execute();
 	const known = new Set(sameName.map((candidate) => foldName(candidate.name)));
-	const unknown = names.filter((name) => !known.has(foldName(name)));
-	if (unknown.length === 0) return sameName;
+	const unknown = names.filter((name) => !known.has(foldName(name))).slice(0, SIMILAR_NAME_LOOKUPS);
+	for (const name of unknown) likenessNames.add(foldName(name));
+	if (unknown.length === 0) return { candidates: sameName, likenessNames };
+	// Nearest first by trigram distance (the GiST index supporter_name_trgm_gist), then only
+	// those that share at least a third of their letter triples.
 	const closest = await sql<MatchCandidate>`
 		select close.id, close.name, close.email, close.phone, close.reference, close.kid
 		from unnest(${unknown}::text[]) as wanted(name)
 		cross join lateral (
-			select id, name, email, phone, reference, kid from supporter
-			where wanted.name <% ${searchText} and merged_into is null and erased_at is null
-			order by word_similarity(wanted.name, ${searchText}) desc, id
+			select id, name, email, phone, reference, kid, lower(name) <-> wanted.name as distance
+			from supporter
+			where merged_into is null and erased_at is null
+			order by lower(name) <-> wanted.name
 			limit ${NAME_CANDIDATES}
-		) as close`.execute(db);
-	return [...sameName, ...closest.rows];
+		) as close
+		where close.distance < 0.7`.execute(db);
+	return { candidates: [...sameName, ...closest.rows], likenessNames };
 }
 
 /**
  * The supporters the rows of one file could belong to, in a handful of queries whatever the
  * file's length. Names are only looked up for rows a KID, email or phone did not settle. Merged
- * and erased supporters are never offered.
+ * and erased supporters are never offered. `likenessNames` are the folded names compared by
+ * likeness (the others only by their exact name): pass them to indexCandidates.
  */
-export async function loadMatchCandidates(db: Db, rows: MatchableRow[]): Promise<MatchCandidate[]> {
+export async function loadMatchCandidates(
+	db: Db,
+	rows: MatchableRow[]
+): Promise<{ candidates: MatchCandidate[]; likenessNames: Set<string> }> {
 	const identified = await byIdentifiers(db, rows);
 	const index = indexCandidates(identified);
 	const names = unique(
@@ -135,11 +191,16 @@ export async function loadMatchCandidates(db: Db, rows: MatchableRow[]): Promise
 			.map((row) => row.payerName.toLowerCase().replace(/\s+/g, ' ').trim())
 			.filter((name) => foldName(name) !== '')
 	);
+	const named = await byNames(db, names);
 	const byId = new Map<string, MatchCandidate>();
-	for (const candidate of [...identified, ...(await byNames(db, names))]) {
-		byId.set(candidate.id, candidate);
+	for (const candidate of [...identified, ...named.candidates]) {
+		const formerKids = [
+			...(byId.get(candidate.id)?.formerKids ?? []),
+			...(candidate.formerKids ?? [])
+		];
+		byId.set(candidate.id, formerKids.length > 0 ? { ...candidate, formerKids } : candidate);
 	}
-	return [...byId.values()];
+	return { candidates: [...byId.values()], likenessNames: named.likenessNames };
 }
 
 /** Each supporter's latest gift that counts, to tell apart supporters who share a name. */

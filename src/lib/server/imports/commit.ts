@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { sha256Hex, type ImportRow, type MalformedRow } from '../../imports/import-row.ts';
 import { foldName, normalisePhone } from '../../imports/matching.ts';
 import type { ParsedImportFile } from '../../imports/parse-import.ts';
 import { recordAudit } from '../organisation/audit.ts';
-import { recordGift } from '../giving/contributions.ts';
-import type { Database, Supporter } from '../db/schema.ts';
+import { recordGift, recordNewGifts } from '../giving/contributions.ts';
+import type { Database, NewContribution, Supporter } from '../db/schema.ts';
 import { findOrCreateSupporterByEmail, findSupporterByEmail } from '../supporters/supporters.ts';
 import { naturalCaseName } from '../../supporters/names.ts';
 import { rememberMapping } from './batches.ts';
@@ -88,6 +89,47 @@ async function createSupporter(
 		.returningAll()
 		.executeTakeFirstOrThrow();
 	return { supporter, isNew: true };
+}
+
+interface NewPayer {
+	supporter: Pick<Supporter, 'id' | 'email'>;
+	isNew: boolean;
+}
+
+/**
+ * A supporter for each new payer (by newSupporterKey). Those with an email address may be known
+ * by it and are looked up one by one; the others are inserted a thousand at a time.
+ */
+async function createNewSupporters(
+	trx: Kysely<Database>,
+	rows: ImportRow[]
+): Promise<Map<string, NewPayer>> {
+	const payers = new Map<string, NewPayer>();
+	const withoutEmail: {
+		key: string;
+		values: { id: string; name: string; phone: string | null };
+	}[] = [];
+	for (const row of rows) {
+		const key = newSupporterKey(row);
+		if (payers.has(key)) continue;
+		if (row.email) {
+			payers.set(key, await createSupporter(trx, row));
+			continue;
+		}
+		const id = randomUUID();
+		withoutEmail.push({
+			key,
+			values: { id, name: naturalCaseName(row.payerName), phone: row.phone }
+		});
+		payers.set(key, { supporter: { id, email: null }, isNew: true });
+	}
+	for (let start = 0; start < withoutEmail.length; start += 1000) {
+		await trx
+			.insertInto('supporter')
+			.values(withoutEmail.slice(start, start + 1000).map((payer) => payer.values))
+			.execute();
+	}
+	return payers;
 }
 
 /**
@@ -184,13 +226,20 @@ export async function commitImport(
 			if (unknown.length > 0) throw new RefusedImport(unknown.map((row) => row.line));
 
 			const recordedOf = await findRecordedGifts(trx, channel, rows);
-			const newSupporters = new Map<string, { supporter: Supporter; isNew: boolean }>();
 			const emails = new Map(existing);
 			const supportersWithGifts = new Set<string>();
 			let createdCount = 0;
 			let duplicateCount = 0;
 			let skippedCount = 0;
 
+			// Payers new to us are created before their gifts, most of them in one statement per
+			// thousand; then the gifts not recorded before go in together the same way.
+			const newSupporters = await createNewSupporters(
+				trx,
+				rows.filter((row) => !recordedOf(row) && choiceFor(row) === NEW_SUPPORTER)
+			);
+			for (const { supporter } of newSupporters.values()) emails.set(supporter.id, supporter.email);
+			const fresh: NewContribution[] = [];
 			for (const row of rows) {
 				const choice = choiceFor(row);
 				const recorded = recordedOf(row);
@@ -204,21 +253,12 @@ export async function commitImport(
 					skippedCount++;
 					continue;
 				}
-				// A gift recorded already keeps its supporter; recording it again only fills in
-				// what it lacked (a fee, say) and counts as a duplicate.
-				let supporterId = recorded?.supporterId;
-				if (!supporterId && choice === NEW_SUPPORTER) {
-					const key = newSupporterKey(row);
-					let created = newSupporters.get(key);
-					if (!created) {
-						created = await createSupporter(trx, row);
-						newSupporters.set(key, created);
-						emails.set(created.supporter.id, created.supporter.email);
-					}
-					supporterId = created.supporter.id;
-				}
-				supporterId ??= choice;
-				const { isNew } = await recordGift(trx, {
+				const supporterId =
+					recorded?.supporterId ??
+					(choice === NEW_SUPPORTER
+						? newSupporters.get(newSupporterKey(row))!.supporter.id
+						: choice);
+				const gift: NewContribution = {
 					supporter_id: supporterId,
 					channel,
 					kind: 'one_off',
@@ -229,6 +269,7 @@ export async function commitImport(
 					status: 'succeeded',
 					// Midday UTC keeps the booking date the same in every time zone staff work in.
 					received_at: `${row.bookedOn}T12:00:00Z`,
+					is_date_only: true,
 					external_reference: row.transactionReference,
 					bank_transaction_key: row.bankTransactionKey,
 					payment_reference: row.kid,
@@ -237,10 +278,28 @@ export async function commitImport(
 					import_batch_id: batch.id,
 					// A gift recorded before keeps what was decided then (the row is not changed).
 					receipt_requested: input.sendReceipts === true && Boolean(emails.get(supporterId))
-				});
+				};
+				if (!recorded) {
+					fresh.push(gift);
+					continue;
+				}
+				// A gift recorded already keeps its supporter; recording it again only fills in
+				// what it lacked (a fee, say) and counts as a duplicate.
+				const { isNew } = await recordGift(trx, gift);
 				if (isNew) {
 					createdCount++;
 					supportersWithGifts.add(supporterId);
+				} else duplicateCount++;
+			}
+			const inserted = await recordNewGifts(trx, fresh);
+			const counted = new Set<string>();
+			for (const gift of fresh) {
+				const reference = gift.external_reference!;
+				// A row repeated in the file, or recorded by a racing import, is a duplicate.
+				if (inserted.has(reference) && !counted.has(reference)) {
+					counted.add(reference);
+					createdCount++;
+					supportersWithGifts.add(gift.supporter_id);
 				} else duplicateCount++;
 			}
 

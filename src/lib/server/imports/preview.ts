@@ -63,6 +63,11 @@ export interface PreviewRow extends KeyedImportRow {
 	/** Already recorded (same channel and reference, or the same bank transfer from another file), or repeated earlier in the file. */
 	isDuplicate: boolean;
 	recorded: RecordedGift | null;
+	/**
+	 * A gift staff typed in by hand for the same supporter, amount and day, which this row may be
+	 * (the transfer recorded before its statement came): the row waits for staff to say.
+	 */
+	handRecordedTwin: { id: string; receivedAt: Date } | null;
 	/** A payout from Vipps or Stripe seen on the bank statement: those gifts come in their own reports. */
 	isLikelyPayout: boolean;
 	/** Several supporters fit and none is certain: staff must choose (defaultChoice is WAITING). */
@@ -86,6 +91,48 @@ export interface ImportPreview {
 	fileError: ParsedImportFile['fileError'];
 	csv: (NonNullable<ParsedImportFile['csv']> & { isRemembered: boolean }) | null;
 	previousImports: { id: string; createdAt: Date }[];
+}
+
+/**
+ * The preview as the page shows it: every row that waits for a choice or looks like a payout, then
+ * the others in file order up to PREVIEW_ROWS_SHOWN; a row not shown takes its suggestion when
+ * staff import (commitImport does the same for any row without a choice). The counts are of the
+ * whole file, so the button still counts exactly what will be saved.
+ */
+export interface ShownImportPreview extends ImportPreview {
+	rowCount: number;
+	duplicateCount: number;
+	/** Rows of the file the page leaves out, and how many of them will become gifts. */
+	hiddenRowCount: number;
+	hiddenGiftCount: number;
+}
+
+/** Enough to check a file by eye; a 10,000-row statement would otherwise be a 4 MB page. */
+export const PREVIEW_ROWS_SHOWN = 200;
+
+const needsEye = (row: PreviewRow) => !row.isDuplicate && (row.isWaiting || row.isLikelyPayout);
+
+export function shownPreview(
+	preview: ImportPreview,
+	limit = PREVIEW_ROWS_SHOWN
+): ShownImportPreview {
+	const shownLines = new Set(preview.rows.filter(needsEye).map((row) => row.line));
+	for (const row of preview.rows) {
+		if (shownLines.size >= limit) break;
+		shownLines.add(row.line);
+	}
+	const shown = preview.rows.filter((row) => shownLines.has(row.line));
+	const hidden = preview.rows.filter((row) => !shownLines.has(row.line));
+	return {
+		...preview,
+		rows: shown,
+		rowCount: preview.rows.length,
+		duplicateCount: preview.rows.filter((row) => row.isDuplicate).length,
+		hiddenRowCount: hidden.length,
+		hiddenGiftCount: hidden.filter(
+			(row) => !row.isDuplicate && row.defaultChoice !== SKIP_ROW && row.defaultChoice !== WAITING
+		).length
+	};
 }
 
 export interface ImportFileInput {
@@ -198,6 +245,57 @@ export async function findRecordedGifts(
 		(row.bankTransactionKey ? byKey.get(row.bankTransactionKey) : undefined);
 }
 
+interface TwinKey {
+	supporterId: string;
+	amountMinor: number;
+	currency: string;
+	day: string;
+}
+
+const twinKey = (key: TwinKey) =>
+	`${key.supporterId}|${key.amountMinor}|${key.currency}|${key.day}`;
+
+/**
+ * Gifts typed in by hand (not imported, not voided, with no bank transaction of their own) of the
+ * same supporter, amount, currency and day as a row: likely the same transfer, recorded before its
+ * statement came. Read in chunks of supporters.
+ */
+export async function findHandRecordedTwins(
+	db: Db,
+	channel: Channel,
+	keys: TwinKey[]
+): Promise<Map<string, { id: string; receivedAt: Date }>> {
+	const twins = new Map<string, { id: string; receivedAt: Date }>();
+	if (keys.length === 0) return twins;
+	const days = keys.map((key) => key.day).sort();
+	const supporterIds = [...new Set(keys.map((key) => key.supporterId))];
+	for (let start = 0; start < supporterIds.length; start += 500) {
+		const gifts = await db
+			.selectFrom('contribution')
+			.select(['id', 'supporter_id', 'amount_minor', 'currency', 'received_at'])
+			.where('channel', '=', channel)
+			.where('recorded_by', 'is not', null)
+			.where('import_batch_id', 'is', null)
+			.where('bank_transaction_key', 'is', null)
+			.where('status', '!=', 'voided')
+			.where('supporter_id', 'in', supporterIds.slice(start, start + 500))
+			.where('received_at', '>=', new Date(`${days[0]}T00:00:00Z`))
+			.where('received_at', '<=', new Date(`${days[days.length - 1]}T23:59:59Z`))
+			.execute();
+		for (const gift of gifts) {
+			const key = twinKey({
+				supporterId: gift.supporter_id,
+				amountMinor: gift.amount_minor,
+				currency: gift.currency,
+				// Hand-recorded gifts are kept at midday UTC of their day.
+				day: gift.received_at.toISOString().slice(0, 10)
+			});
+			if (!twins.has(key)) twins.set(key, { id: gift.id, receivedAt: gift.received_at });
+		}
+	}
+	return twins;
+}
+
 const payoutText = /\b(vipps|mobilepay|stripe)\b/i;
 
 const toOption = (
@@ -220,19 +318,29 @@ export async function suggestForRows(
 ): Promise<PreviewRow[]> {
 	if (rows.length === 0) return [];
 	const channel = importChannel(format);
-	const [candidates, recordedOf] = await Promise.all([
+	const [{ candidates, likenessNames }, recordedOf] = await Promise.all([
 		loadMatchCandidates(db, rows),
 		findRecordedGifts(db, channel, rows)
 	]);
-	const index = indexCandidates(candidates);
+	const index = indexCandidates(candidates, likenessNames);
 	const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
 	const lastGifts = await findLastGifts(
 		db,
 		candidates.map((candidate) => candidate.id)
 	);
+	const matches = rows.map((row) => matchImportRow(row, index));
+	const twinKeyOf = (row: KeyedImportRow, supporterId: string | null) =>
+		supporterId
+			? { supporterId, amountMinor: row.amountMinor, currency: row.currency, day: row.bookedOn }
+			: null;
+	const twins = await findHandRecordedTwins(
+		db,
+		channel,
+		rows.flatMap((row, i) => twinKeyOf(row, matches[i].supporterId) ?? [])
+	);
 	const seen = new Set<string>();
-	return rows.map((row) => {
-		const match = matchImportRow(row, index);
+	return rows.map((row, i) => {
+		const match = matches[i];
 		const suggested = match.supporterId ? byId.get(match.supporterId) : undefined;
 		const sameName = match.isCertain ? [] : sameNameCandidates(row, index);
 		const isWaiting = match.supporterId === null && sameName.length > 1;
@@ -254,6 +362,9 @@ export async function suggestForRows(
 			channel === 'bank_transfer' &&
 			match.reason === 'none' &&
 			payoutText.test(`${row.payerName} ${row.message}`);
+		// A gift typed in by hand for this transfer must be neither doubled nor dropped unasked.
+		const ownTwinKey = isDuplicate ? null : twinKeyOf(row, match.supporterId);
+		const handRecordedTwin = (ownTwinKey && twins.get(twinKey(ownTwinKey))) ?? null;
 		return {
 			...row,
 			match,
@@ -261,13 +372,16 @@ export async function suggestForRows(
 			isDuplicate,
 			recorded,
 			isLikelyPayout,
-			isWaiting: isWaiting && !isLikelyPayout,
+			handRecordedTwin,
+			isWaiting: handRecordedTwin !== null || (isWaiting && !isLikelyPayout),
 			sameNameCount: sameName.length,
-			defaultChoice: isLikelyPayout
-				? SKIP_ROW
-				: isWaiting
-					? WAITING
-					: (match.supporterId ?? NEW_SUPPORTER)
+			defaultChoice: handRecordedTwin
+				? WAITING
+				: isLikelyPayout
+					? SKIP_ROW
+					: isWaiting
+						? WAITING
+						: (match.supporterId ?? NEW_SUPPORTER)
 		};
 	});
 }

@@ -21,6 +21,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 export interface ContributionListRow {
 	id: string;
 	receivedAt: Date;
+	/** Only the day is known (hand-recorded or imported): shown without a time. */
+	isDateOnly: boolean;
 	channel: Channel;
 	kind: ContributionKind;
 	status: ContributionStatus;
@@ -131,6 +133,7 @@ export async function listContributions(
 		.select([
 			'c.id',
 			'c.received_at',
+			'c.is_date_only',
 			'c.channel',
 			'c.kind',
 			'c.status',

@@ -1,7 +1,7 @@
 import { csvDownload } from '../http/csv-download.ts';
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { ContributionFilters, SupporterFilters } from '../../lists/filters.ts';
-import { CSV_BOM, csvLine, inertText } from '../../lists/csv.ts';
+import { CSV_BOM, csvDecimal, csvLine, inertText, type CsvDialect } from '../../lists/csv.ts';
 import { toDecimalString } from '../../money.ts';
 import { recordAudit } from '../organisation/audit.ts';
 import { canStream, streamLongRead } from '../db/connection.ts';
@@ -11,31 +11,46 @@ import {
 	filteredContributions,
 	resolveContributionSearch
 } from './contributions.ts';
-import { organisationDay } from '../../dates.ts';
+import { organisationDay, organisationTimeZone } from '../../dates.ts';
 import { epochMicroseconds, fromEpochMicroseconds } from '../db/keyset.ts';
 import { filteredSupporters, supporterSortKey, supporterSortValue } from './supporters.ts';
 
 // CSV exports of the lists, with the list's filters and order, streamed: rows come from a
 // database cursor (PostgreSQL) or keyset pages (PGlite, which cannot stream) and leave as CSV a
 // few hundred lines at a time, so memory stays flat however many rows there are. See csv.ts for
-// the format (Excel in Norway). Amounts are exact decimal strings beside their currency; times
-// are ISO 8601 in UTC, to the microsecond, formatted by the database.
+// the two dialects (Excel in Norway, standard CSV for tools). Amounts are exact decimals beside
+// their currency; times are formatted by the database: ISO 8601 in UTC to the microsecond, or for
+// Excel the organisation's local minute; a gift known by its day alone is that day in both.
 
 // Rows per cursor read and per chunk written. Small batches die young in V8's heap: with 1,000
 // the peak RSS of a million-row export was about 230 MB, with 200 about 155 MB (same speed).
 const BATCH_ROWS = 200;
 
-const isoInstant = (column: string) =>
-	sql<
-		string | null
-	>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+/** An instant: ISO 8601 in UTC for tools, "2025-03-06 13:00" in the organisation's zone for Excel. */
+function csvInstant(column: string, dialect: CsvDialect) {
+	return dialect === 'excel'
+		? sql<
+				string | null
+			>`to_char(${sql.ref(column)} at time zone ${organisationTimeZone()}, 'YYYY-MM-DD HH24:MI')`
+		: sql<
+				string | null
+			>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
+/** When a gift was received; one known by its day alone is that day (kept at midday UTC). */
+function csvReceivedAt(dialect: CsvDialect) {
+	return sql<string>`case when c.is_date_only
+		then to_char(c.received_at at time zone 'UTC', 'YYYY-MM-DD')
+		else ${csvInstant('c.received_at', dialect)} end`;
+}
 
 async function* csvBytes<Row>(
 	header: string[],
 	rows: AsyncIterable<Row>,
-	line: (row: Row) => string
+	line: (row: Row) => string,
+	dialect: CsvDialect
 ): AsyncGenerator<Uint8Array> {
-	yield Buffer.from(CSV_BOM + csvLine(header), 'utf8');
+	yield Buffer.from((dialect === 'excel' ? CSV_BOM : '') + csvLine(header, dialect), 'utf8');
 	let text = '';
 	let count = 0;
 	for await (const row of rows) {
@@ -131,8 +146,11 @@ function contributionsForExport(
 /** The contributions the filters list, as CSV bytes (header first), in the list's order. */
 export async function* contributionsCsv(
 	db: Kysely<Database>,
-	filters: ContributionFilters
+	filters: ContributionFilters,
+	dialect: CsvDialect = 'excel'
 ): AsyncGenerator<Uint8Array> {
+	const decimal = (amountMinor: number, currency: string) =>
+		csvDecimal(toDecimalString(amountMinor, currency), dialect);
 	const search = await resolveContributionSearch(db, filters.q);
 	const byAmount = filters.sort === 'amount';
 	const key = byAmount ? sql`c.amount_minor` : sql`c.received_at`;
@@ -151,7 +169,7 @@ export async function* contributionsCsv(
 				contributionsForExport(from, conditions, after === null && canStream(db))
 					.select([
 						'c.id',
-						isoInstant('c.received_at').as('received_at'),
+						csvReceivedAt(dialect).as('received_at'),
 						'c.status',
 						'c.kind',
 						'c.channel',
@@ -185,29 +203,36 @@ export async function* contributionsCsv(
 		},
 		position: (row) => ({ value: row.sort_value ?? null, id: row.id })
 	});
-	yield* csvBytes(contributionCsvHeader, rows, (row) =>
-		csvLine([
-			row.id,
-			row.received_at ?? '',
-			row.status,
-			row.kind,
-			row.channel,
-			row.currency,
-			toDecimalString(row.amount_minor, row.currency),
-			toDecimalString(row.refunded_minor, row.currency),
-			row.fee_minor === null ? '' : toDecimalString(row.fee_minor, row.currency),
-			row.supporter_id,
-			inertText(row.name),
-			inertText(row.email),
-			row.is_erased ? 'true' : 'false',
-			inertText(row.external_reference),
-			inertText(row.payment_reference),
-			row.recurring_plan_id ?? '',
-			row.is_anonymous ? 'true' : 'false',
-			inertText(row.dedication),
-			inertText(row.note),
-			inertText(row.void_reason)
-		])
+	yield* csvBytes(
+		contributionCsvHeader,
+		rows,
+		(row) =>
+			csvLine(
+				[
+					row.id,
+					row.received_at ?? '',
+					row.status,
+					row.kind,
+					row.channel,
+					row.currency,
+					decimal(row.amount_minor, row.currency),
+					decimal(row.refunded_minor, row.currency),
+					row.fee_minor === null ? '' : decimal(row.fee_minor, row.currency),
+					row.supporter_id,
+					inertText(row.name),
+					inertText(row.email),
+					row.is_erased ? 'true' : 'false',
+					inertText(row.external_reference),
+					inertText(row.payment_reference),
+					row.recurring_plan_id ?? '',
+					row.is_anonymous ? 'true' : 'false',
+					inertText(row.dedication),
+					inertText(row.note),
+					inertText(row.void_reason)
+				],
+				dialect
+			),
+		dialect
 	);
 }
 
@@ -233,7 +258,8 @@ const supporterCsvColumns = [
 /** The supporters the filters list, with their totals per currency (a column each), as CSV. */
 export async function* supportersCsv(
 	db: Kysely<Database>,
-	filters: SupporterFilters
+	filters: SupporterFilters,
+	dialect: CsvDialect = 'excel'
 ): AsyncGenerator<Uint8Array> {
 	const currencies = (
 		await db
@@ -263,11 +289,11 @@ export async function* supportersCsv(
 					's.country',
 					's.preferred_locale',
 					's.has_contact_consent',
-					isoInstant('s.contact_consent_at').as('contact_consent_at'),
+					csvInstant('s.contact_consent_at', dialect).as('contact_consent_at'),
 					's.tags',
 					sql<boolean>`s.erased_at is not null`.as('is_erased'),
-					isoInstant('s.created_at').as('created_at'),
-					isoInstant('g.last_gift_at').as('last_gift_at'),
+					csvInstant('s.created_at', dialect).as('created_at'),
+					csvInstant('g.last_gift_at', dialect).as('last_gift_at'),
 					sql<number>`g.gift_count`.as('gift_count'),
 					sql<string[]>`g.channels`.as('channels'),
 					sql<boolean>`exists (select 1 from recurring_plan p where p.supporter_id = s.id and p.status = 'active')`.as(
@@ -290,28 +316,34 @@ export async function* supportersCsv(
 		[...supporterCsvColumns, ...currencies.map((currency) => `total_${currency}`)],
 		rows,
 		(row) =>
-			csvLine([
-				row.id,
-				inertText(row.name),
-				inertText(row.email),
-				inertText(row.phone),
-				inertText(row.reference),
-				row.country ?? '',
-				row.preferred_locale,
-				row.has_contact_consent ? 'true' : 'false',
-				row.contact_consent_at ?? '',
-				inertText(row.tags.join(', ')),
-				row.is_erased ? 'true' : 'false',
-				row.created_at ?? '',
-				row.last_gift_at ?? '',
-				String(row.gift_count),
-				row.channels.join(', '),
-				row.has_active_monthly ? 'true' : 'false',
-				...currencies.map((currency) => {
-					const total = row.totals?.[currency];
-					return total === undefined ? '' : toDecimalString(Number(total), currency);
-				})
-			])
+			csvLine(
+				[
+					row.id,
+					inertText(row.name),
+					inertText(row.email),
+					inertText(row.phone),
+					inertText(row.reference),
+					row.country ?? '',
+					row.preferred_locale,
+					row.has_contact_consent ? 'true' : 'false',
+					row.contact_consent_at ?? '',
+					inertText(row.tags.join(', ')),
+					row.is_erased ? 'true' : 'false',
+					row.created_at ?? '',
+					row.last_gift_at ?? '',
+					String(row.gift_count),
+					row.channels.join(', '),
+					row.has_active_monthly ? 'true' : 'false',
+					...currencies.map((currency) => {
+						const total = row.totals?.[currency];
+						return total === undefined
+							? ''
+							: csvDecimal(toDecimalString(Number(total), currency), dialect);
+					})
+				],
+				dialect
+			),
+		dialect
 	);
 }
 

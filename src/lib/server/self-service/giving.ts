@@ -38,6 +38,7 @@ export async function listOwnGifts(
 		.select([
 			'id',
 			'received_at',
+			'is_date_only',
 			'channel',
 			'kind',
 			'amount_minor',

@@ -81,6 +81,7 @@ export async function listSupporterTimeline(
 		.select([
 			'c.id',
 			'c.received_at',
+			'c.is_date_only',
 			'c.channel',
 			'c.kind',
 			'c.amount_minor',

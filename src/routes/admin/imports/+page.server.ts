@@ -10,7 +10,7 @@ import {
 	encodeImportFile,
 	readUploadedText
 } from '$lib/server/imports/import-file';
-import { previewImport } from '$lib/server/imports/preview';
+import { previewImport, shownPreview } from '$lib/server/imports/preview';
 import {
 	readChoices,
 	readFileName,
@@ -68,7 +68,7 @@ export const actions = {
 		const { format, fileName, content, mapping } = request;
 		const preview = await previewImport(getDatabase(), { format, fileName, content, mapping });
 		return {
-			preview,
+			preview: shownPreview(preview),
 			fileContent: encodeImportFile(content),
 			sendReceipts: readSendReceipts(form)
 		};
@@ -109,7 +109,7 @@ export const actions = {
 						? m.imports_commit_error_no_rows()
 						: m.imports_commit_error_malformed();
 		return fail(400, {
-			preview: await previewImport(db, input),
+			preview: shownPreview(await previewImport(db, input)),
 			fileContent: encodeImportFile(content),
 			sendReceipts: readSendReceipts(form),
 			commitError

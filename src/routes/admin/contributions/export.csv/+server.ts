@@ -1,4 +1,5 @@
 import { parseContributionFilters } from '$lib/lists/filters';
+import { parseCsvDialect } from '$lib/lists/csv';
 import { requireStaff } from '$lib/server/auth/guard';
 import { getDatabase } from '$lib/server/db/instance';
 import { contributionsCsv, exportListDownload } from '$lib/server/lists/exports';
@@ -18,6 +19,6 @@ export const GET: RequestHandler = async (event) => {
 			query: event.url.search,
 			requestId: event.locals.requestId
 		},
-		contributionsCsv(db, filters)
+		contributionsCsv(db, filters, parseCsvDialect(event.url.searchParams.get('csv')))
 	);
 };

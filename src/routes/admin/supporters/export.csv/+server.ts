@@ -1,4 +1,5 @@
 import { parseSupporterFilters } from '$lib/lists/filters';
+import { parseCsvDialect } from '$lib/lists/csv';
 import { requireStaff } from '$lib/server/auth/guard';
 import { getDatabase } from '$lib/server/db/instance';
 import { exportListDownload, supportersCsv } from '$lib/server/lists/exports';
@@ -22,6 +23,6 @@ export const GET: RequestHandler = async (event) => {
 			query: event.url.search,
 			requestId: event.locals.requestId
 		},
-		supportersCsv(db, filters)
+		supportersCsv(db, filters, parseCsvDialect(event.url.searchParams.get('csv')))
 	);
 };
