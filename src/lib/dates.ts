@@ -17,6 +17,20 @@ export function organisationTimeZone(): string {
 	return timeZone;
 }
 
+/**
+ * The organisation's time zone as the language names it ("Central European Time", "وقت مرکز
+ * اروپا"); its identifier ("Europe/Oslo") where the language has no name but an offset for it.
+ */
+export function timeZoneName({ locale = getLocale() }: { locale?: Locale } = {}): string {
+	const name = new Intl.DateTimeFormat(intlLocale(locale), {
+		timeZone,
+		timeZoneName: 'longGeneric'
+	})
+		.formatToParts(new Date())
+		.find((part) => part.type === 'timeZoneName')?.value;
+	return name && !/GMT|UTC|[+\u2212]/.test(name) ? name : timeZone;
+}
+
 export function isTimeZone(zone: string): boolean {
 	try {
 		new Intl.DateTimeFormat('en', { timeZone: zone });
