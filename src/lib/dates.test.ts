@@ -6,6 +6,7 @@ import {
 	formatDateTime,
 	organisationDay,
 	organisationYear,
+	timeZoneName,
 	useOrganisationTimeZone
 } from './dates.ts';
 
@@ -26,6 +27,14 @@ describe('dates as the organisation lives them', () => {
 		expect(dari).toContain('۲۰۲۵');
 		expect(dari).toContain('۱۴');
 		expect(formatDate(new Date('2025-03-14T12:00:00Z'), { locale: 'ps' })).toContain('۲۰۲۵');
+	});
+
+	it('names the time zone in the reader’s words, or by its identifier where a language has none', () => {
+		expect(timeZoneName({ locale: 'en' })).toBe('Central European Time');
+		expect(timeZoneName({ locale: 'fa-AF' })).toBe('وقت مرکز اروپا');
+		expect(timeZoneName({ locale: 'ps' })).not.toMatch(/[A-Za-z]/);
+		useOrganisationTimeZone('UTC');
+		expect(timeZoneName({ locale: 'fa-AF' })).toBe('UTC');
 	});
 
 	it('follows the time zone staff chose, and ignores one that does not exist', () => {
