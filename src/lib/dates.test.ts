@@ -4,6 +4,7 @@ import {
 	formatCalendarDate,
 	formatDate,
 	formatDateTime,
+	formatSolarHijriDate,
 	organisationDay,
 	organisationYear,
 	timeZoneName,
@@ -27,6 +28,14 @@ describe('dates as the organisation lives them', () => {
 		expect(dari).toContain('۲۰۲۵');
 		expect(dari).toContain('۱۴');
 		expect(formatDate(new Date('2025-03-14T12:00:00Z'), { locale: 'ps' })).toContain('۲۰۲۵');
+	});
+
+	it('gives the Solar Hijri date beside the Gregorian one in Dari and Pashto only', () => {
+		const gift = new Date('2025-03-14T12:00:00Z');
+		expect(formatSolarHijriDate(gift, { locale: 'fa-AF' })).toBe('۲۴ حوت ۱۴۰۳');
+		expect(formatSolarHijriDate('2025-03-14', { locale: 'ps' })).toBe('۲۴ کب ۱۴۰۳');
+		expect(formatSolarHijriDate(gift, { locale: 'en' })).toBeNull();
+		expect(formatSolarHijriDate(gift, { locale: 'nb' })).toBeNull();
 	});
 
 	it('names the time zone in the reader’s words, or by its identifier where a language has none', () => {

@@ -128,6 +128,29 @@ export function formatCalendarDate(
 	return formatter(long ? 'long-calendar-date' : 'calendar-date', locale).format(asDate(date));
 }
 
+/**
+ * The Solar Hijri date Afghan readers also count by ("۲۴ حوت ۱۴۰۳"), to stand beside the
+ * Gregorian one in Dari and Pashto; null in other languages. A day key ("2025-03-14") is that day.
+ */
+export function formatSolarHijriDate(
+	when: When,
+	{ locale = getLocale() }: { locale?: Locale } = {}
+): string | null {
+	if (locale !== 'fa-AF' && locale !== 'ps') return null;
+	const isDay = typeof when === 'string' && when.length === 10;
+	const language = locale === 'ps' ? 'ps-AF-u-nu-arabext' : intlLocale(locale);
+	const parts = new Intl.DateTimeFormat(language, {
+		calendar: 'persian',
+		day: 'numeric',
+		month: 'long',
+		year: 'numeric',
+		timeZone: isDay ? 'UTC' : timeZone
+	}).formatToParts(asDate(isDay ? `${when}T00:00:00Z` : when));
+	// Built from its parts: ICU puts a Latin era ("AP") before the Pashto year.
+	const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+	return `${part('day')} ${part('month')} ${part('year')}`;
+}
+
 /** "2026-03" → "Mar 2026" / "mars 2026". */
 export function formatMonth(month: string, { locale = getLocale() }: FormatOptions = {}) {
 	return formatter('month', locale).format(new Date(`${month}-01T00:00:00Z`));
