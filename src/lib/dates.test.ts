@@ -34,6 +34,7 @@ describe('dates as the organisation lives them', () => {
 		const gift = new Date('2025-03-14T12:00:00Z');
 		expect(formatSolarHijriDate(gift, { locale: 'fa-AF' })).toBe('۲۴ حوت ۱۴۰۳');
 		expect(formatSolarHijriDate('2025-03-14', { locale: 'ps' })).toBe('۲۴ کب ۱۴۰۳');
+		expect(formatSolarHijriDate('2026-12-07', { locale: 'ps' })).toBe('۱۶ لیندۍ ۱۴۰۵');
 		expect(formatSolarHijriDate(gift, { locale: 'en' })).toBeNull();
 		expect(formatSolarHijriDate(gift, { locale: 'nb' })).toBeNull();
 	});

@@ -128,6 +128,39 @@ export function formatCalendarDate(
 	return formatter(long ? 'long-calendar-date' : 'calendar-date', locale).format(asDate(date));
 }
 
+// The months of the Solar Hijri year as Afghanistan names them. Browsers' calendar data has no
+// Pashto names (Chromium writes "Azar" in Latin letters), so they are kept here.
+const solarHijriMonths: Record<'fa-AF' | 'ps', string[]> = {
+	'fa-AF': [
+		'حمل',
+		'ثور',
+		'جوزا',
+		'سرطان',
+		'اسد',
+		'سنبله',
+		'میزان',
+		'عقرب',
+		'قوس',
+		'جدی',
+		'دلو',
+		'حوت'
+	],
+	ps: [
+		'وری',
+		'غویی',
+		'غبرگولی',
+		'چنگاښ',
+		'زمری',
+		'وږی',
+		'تله',
+		'لړم',
+		'لیندۍ',
+		'مرغومی',
+		'سلواغه',
+		'کب'
+	]
+};
+
 /**
  * The Solar Hijri date Afghan readers also count by ("۲۴ حوت ۱۴۰۳"), to stand beside the
  * Gregorian one in Dari and Pashto; null in other languages. A day key ("2025-03-14") is that day.
@@ -138,17 +171,16 @@ export function formatSolarHijriDate(
 ): string | null {
 	if (locale !== 'fa-AF' && locale !== 'ps') return null;
 	const isDay = typeof when === 'string' && when.length === 10;
-	const language = locale === 'ps' ? 'ps-AF-u-nu-arabext' : intlLocale(locale);
-	const parts = new Intl.DateTimeFormat(language, {
-		calendar: 'persian',
+	const parts = new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', {
 		day: 'numeric',
-		month: 'long',
+		month: 'numeric',
 		year: 'numeric',
 		timeZone: isDay ? 'UTC' : timeZone
 	}).formatToParts(asDate(isDay ? `${when}T00:00:00Z` : when));
-	// Built from its parts: ICU puts a Latin era ("AP") before the Pashto year.
-	const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-	return `${part('day')} ${part('month')} ${part('year')}`;
+	const part = (type: string) => Number.parseInt(parts.find((p) => p.type === type)?.value ?? '');
+	const digits = new Intl.NumberFormat(intlLocale(locale), { useGrouping: false });
+	const month = solarHijriMonths[locale][part('month') - 1];
+	return `${digits.format(part('day'))} ${month} ${digits.format(part('year'))}`;
 }
 
 /** "2026-03" → "Mar 2026" / "mars 2026". */
