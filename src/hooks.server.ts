@@ -143,12 +143,12 @@ const fontLinks = (locale: string) =>
 // Machine endpoints speak no language; skipping the middleware spares a copy of each request.
 const unlocalisedPaths = /^\/(webhooks\/|healthz$)/;
 
-const localisation: Handle = ({ event, resolve }) => {
+const localisation: Handle = async ({ event, resolve }) => {
 	if (unlocalisedPaths.test(event.url.pathname)) {
 		event.locals.locale = baseLocale;
 		return resolve(event);
 	}
-	claimAdminLanguage(event);
+	await claimAdminLanguage(event);
 	return paraglideMiddleware(event.request, async ({ request, locale }) => {
 		event.request = request;
 		event.locals.locale = locale;

@@ -5,8 +5,10 @@ import {
 	formatGiftDate,
 	formatDate,
 	formatDateTime,
+	formatSolarHijriDate,
 	organisationDay,
 	organisationYear,
+	timeZoneName,
 	useOrganisationTimeZone
 } from './dates.ts';
 
@@ -27,6 +29,23 @@ describe('dates as the organisation lives them', () => {
 		expect(dari).toContain('۲۰۲۵');
 		expect(dari).toContain('۱۴');
 		expect(formatDate(new Date('2025-03-14T12:00:00Z'), { locale: 'ps' })).toContain('۲۰۲۵');
+	});
+
+	it('gives the Solar Hijri date beside the Gregorian one in Dari and Pashto only', () => {
+		const gift = new Date('2025-03-14T12:00:00Z');
+		expect(formatSolarHijriDate(gift, { locale: 'fa-AF' })).toBe('۲۴ حوت ۱۴۰۳');
+		expect(formatSolarHijriDate('2025-03-14', { locale: 'ps' })).toBe('۲۴ کب ۱۴۰۳');
+		expect(formatSolarHijriDate('2026-12-07', { locale: 'ps' })).toBe('۱۶ لیندۍ ۱۴۰۵');
+		expect(formatSolarHijriDate(gift, { locale: 'en' })).toBeNull();
+		expect(formatSolarHijriDate(gift, { locale: 'nb' })).toBeNull();
+	});
+
+	it('names the time zone in the reader’s words, or by its identifier where a language has none', () => {
+		expect(timeZoneName({ locale: 'en' })).toBe('Central European Time');
+		expect(timeZoneName({ locale: 'fa-AF' })).toBe('وقت مرکز اروپا');
+		expect(timeZoneName({ locale: 'ps' })).not.toMatch(/[A-Za-z]/);
+		useOrganisationTimeZone('UTC');
+		expect(timeZoneName({ locale: 'fa-AF' })).toBe('UTC');
 	});
 
 	it('follows the time zone staff chose, and ignores one that does not exist', () => {

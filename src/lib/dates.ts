@@ -17,6 +17,20 @@ export function organisationTimeZone(): string {
 	return timeZone;
 }
 
+/**
+ * The organisation's time zone as the language names it ("Central European Time", "وقت مرکز
+ * اروپا"); its identifier ("Europe/Oslo") where the language has no name but an offset for it.
+ */
+export function timeZoneName({ locale = getLocale() }: { locale?: Locale } = {}): string {
+	const name = new Intl.DateTimeFormat(intlLocale(locale), {
+		timeZone,
+		timeZoneName: 'longGeneric'
+	})
+		.formatToParts(new Date())
+		.find((part) => part.type === 'timeZoneName')?.value;
+	return name && !/GMT|UTC|[+\u2212]/.test(name) ? name : timeZone;
+}
+
 export function isTimeZone(zone: string): boolean {
 	try {
 		new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -125,6 +139,61 @@ export function formatGiftDate(
 	return gift.isDateOnly
 		? formatCalendarDate(gift.receivedAt, options)
 		: formatDateTime(gift.receivedAt, options);
+}
+
+// The months of the Solar Hijri year as Afghanistan names them. Browsers' calendar data has no
+// Pashto names (Chromium writes "Azar" in Latin letters), so they are kept here.
+const solarHijriMonths: Record<'fa-AF' | 'ps', string[]> = {
+	'fa-AF': [
+		'حمل',
+		'ثور',
+		'جوزا',
+		'سرطان',
+		'اسد',
+		'سنبله',
+		'میزان',
+		'عقرب',
+		'قوس',
+		'جدی',
+		'دلو',
+		'حوت'
+	],
+	ps: [
+		'وری',
+		'غویی',
+		'غبرگولی',
+		'چنگاښ',
+		'زمری',
+		'وږی',
+		'تله',
+		'لړم',
+		'لیندۍ',
+		'مرغومی',
+		'سلواغه',
+		'کب'
+	]
+};
+
+/**
+ * The Solar Hijri date Afghan readers also count by ("۲۴ حوت ۱۴۰۳"), to stand beside the
+ * Gregorian one in Dari and Pashto; null in other languages. A day key ("2025-03-14") is that day.
+ */
+export function formatSolarHijriDate(
+	when: When,
+	{ locale = getLocale() }: { locale?: Locale } = {}
+): string | null {
+	if (locale !== 'fa-AF' && locale !== 'ps') return null;
+	const isDay = typeof when === 'string' && when.length === 10;
+	const parts = new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', {
+		day: 'numeric',
+		month: 'numeric',
+		year: 'numeric',
+		timeZone: isDay ? 'UTC' : timeZone
+	}).formatToParts(asDate(isDay ? `${when}T00:00:00Z` : when));
+	const part = (type: string) => Number.parseInt(parts.find((p) => p.type === type)?.value ?? '');
+	const digits = new Intl.NumberFormat(intlLocale(locale), { useGrouping: false });
+	const month = solarHijriMonths[locale][part('month') - 1];
+	return `${digits.format(part('day'))} ${month} ${digits.format(part('year'))}`;
 }
 
 /** "2026-03" → "Mar 2026" / "mars 2026". */

@@ -1,23 +1,20 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { canReachPostgres } from './database.ts';
-import { createTestStaff, signInAs, signInWithForm, staffSessionCookie } from './staff.ts';
+import {
+	createTestStaff,
+	invitationLink,
+	signInAs,
+	signInWithForm,
+	staffSessionCookie
+} from './staff.ts';
+import { wordsIn } from './words.ts';
+
+const dari = wordsIn('fa-AF');
 
 // Staff accounts are invited by email; an admin never locks themself out, and taking someone's
 // access away is asked once more.
 
 const hasPostgres = await canReachPostgres();
-
-/** The invitation link from a message in the outbox addressed to `email` (0: the newest). */
-async function invitationLink(page: Page, email: string, nth = 0): Promise<string> {
-	await page.goto('/admin/outbox');
-	const row = page.getByRole('row', { name: new RegExp(email.replace(/[.+]/g, '\\$&')) }).nth(nth);
-	await expect(row).toContainText('Staff invitation');
-	await row.getByRole('link').click();
-	const text = await page.locator('pre').textContent();
-	const link = text?.match(/http\S+\/admin\/invite\?token=[a-z2-7]+/)?.[0];
-	expect(link).toBeTruthy();
-	return new URL(link!).pathname + new URL(link!).search;
-}
 
 test.describe('staff accounts', () => {
 	test.skip(!hasPostgres, 'staff accounts are written into the PostgreSQL the test server uses');
@@ -26,6 +23,7 @@ test.describe('staff accounts', () => {
 		page,
 		browser
 	}) => {
+		test.setTimeout(90_000);
 		const admin = await signInAs(page, 'admin', { next: '/admin/staff' });
 		const email = `nadia-${Date.now().toString(36)}@dawatmedia.no`;
 		await page.getByLabel('Name').fill('Nadia Rahimi');
@@ -53,23 +51,33 @@ test.describe('staff accounts', () => {
 		// Opening the link (as a mail scanner would) uses nothing up.
 		await invitee.goto(link);
 		await invitee.goto(link);
-		await expect(invitee.getByRole('heading', { name: 'Choose your password' })).toBeVisible();
-		await expect(invitee.getByText(`Welcome, Nadia Rahimi.`)).toBeVisible();
-		await invitee.getByLabel('Password', { exact: true }).fill('kabul tea with cardamom');
-		await invitee.getByLabel('Password again').fill('kabul tea with cardamom!');
-		await invitee.getByRole('button', { name: 'Set password and sign in' }).click();
-		await expect(invitee.getByText('The two passwords are not the same.')).toBeVisible();
-		await invitee.getByLabel('Password', { exact: true }).fill('kabul tea with cardamom');
-		await invitee.getByLabel('Password again').fill('kabul tea with cardamom');
-		await invitee.getByRole('button', { name: 'Set password and sign in' }).click();
+		// The page speaks the invitation's language, whatever the browser's.
+		await expect(invitee.locator('html')).toHaveAttribute('lang', 'fa-AF');
+		await expect(
+			invitee.getByRole('heading', { name: dari.staff_invite_page_title() })
+		).toBeVisible();
+		await expect(invitee.getByText('Nadia Rahimi')).toBeVisible();
+		const password = invitee.getByLabel(dari.auth_password_label(), { exact: true });
+		const repeated = invitee.getByLabel(dari.auth_password_repeat_label());
+		const submit = invitee.getByRole('button', { name: dari.staff_invite_page_submit() });
+		await password.fill('kabul tea with cardamom');
+		await repeated.fill('kabul tea with cardamom!');
+		await submit.click();
+		await expect(invitee.getByText(dari.auth_error_password_mismatch())).toBeVisible();
+		await password.fill('kabul tea with cardamom');
+		await repeated.fill('kabul tea with cardamom');
+		await submit.click();
 		await expect(invitee).toHaveURL(/\/admin$/);
+		// The admin goes on in the language the password was chosen in.
+		await expect(invitee.locator('html')).toHaveAttribute('lang', 'fa-AF');
 
 		// The link worked once; the password signs in from then on.
 		await invitee.goto(link);
-		await expect(invitee.getByRole('alert')).toContainText('already been used');
-		await invitee.getByRole('button', { name: 'Sign out', exact: true }).click();
+		await expect(invitee.getByRole('alert')).toContainText(dari.staff_invite_used());
+		await invitee.goto('/admin');
+		await invitee.getByRole('button', { name: dari.admin_sign_out(), exact: true }).click();
 		await signInWithForm(invitee, { email, password: 'kabul tea with cardamom' });
-		await expect(invitee.getByRole('heading', { name: 'Your account' })).toBeVisible();
+		await expect(invitee.getByRole('heading', { name: dari.auth_account_title() })).toBeVisible();
 		await invitee.context().close();
 
 		await page.goto('/admin/staff');

@@ -132,3 +132,15 @@ export async function staffSessionCookie(
 	);
 	return { staff, cookie: `${SESSION_COOKIE}=${token}` };
 }
+
+/** The invitation link from a message in the outbox addressed to `email` (0: the newest). */
+export async function invitationLink(page: Page, email: string, nth = 0): Promise<string> {
+	await page.goto('/admin/outbox');
+	const row = page.getByRole('row', { name: new RegExp(email.replace(/[.+]/g, '\\$&')) }).nth(nth);
+	await expect(row).toContainText('Staff invitation');
+	await row.getByRole('link').click();
+	const text = await page.locator('pre').textContent();
+	const link = text?.match(/http\S+\/admin\/invite\?token=[a-z2-7]+/)?.[0];
+	expect(link).toBeTruthy();
+	return new URL(link!).pathname + new URL(link!).search;
+}

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { checkPassword } from '../../src/lib/server/auth/sign-in.ts';
-import { createStaffUser } from '../../src/lib/server/auth/staff.ts';
+import { createStaffUser, findStaffById } from '../../src/lib/server/auth/staff.ts';
 import {
 	acceptInvitation,
 	checkInvitation,
+	invitationLocale,
 	inviteStaff,
 	resendInvitation
 } from '../../src/lib/server/auth/staff-invite.ts';
@@ -89,6 +90,10 @@ describe.each(engines)('staff invitations on $name', ({ create, available }) => 
 			]);
 			expect([first.ok, second.ok].sort()).toEqual([false, true]);
 			expect(await checkInvitation(test.db, token)).toEqual({ state: 'used' });
+			// The link's page, even used, speaks the invitation's language, and so does the admin.
+			expect(await invitationLocale(test.db, token)).toBe('fa-AF');
+			expect(await invitationLocale(test.db, 'a'.repeat(32))).toBeNull();
+			expect((await findStaffById(test.db, user.id))?.locale).toBe('fa-AF');
 			const winner = first.ok ? PASSWORD : 'another password entirely';
 			const after = await checkPassword(test.db, {
 				email,

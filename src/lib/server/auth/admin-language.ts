@@ -4,6 +4,7 @@ import { isLocale, type Locale } from '../../locales.ts';
 import { getDatabase } from '../db/instance.ts';
 import { isAdminPath } from './handle.ts';
 import { setStaffLocale } from './staff.ts';
+import { invitationLocale } from './staff-invite.ts';
 
 // The admin speaks each staff member's own language, kept on the account, so it follows them to
 // any browser and does not change when they read the public appeal in another language (the
@@ -16,10 +17,19 @@ defineCustomServerStrategy('custom-pageLanguage', {
 	getLocale: (request) => (request ? languageOfRequest.get(request) : undefined)
 });
 
-/** Before the language is decided: a signed-in staff member's own language wins on /admin. */
-export function claimAdminLanguage(event: RequestEvent): void {
-	const locale = event.locals.staff?.locale;
-	if (locale && isAdminPath(event.url.pathname)) languageOfRequest.set(event.request, locale);
+/**
+ * Before the language is decided: a signed-in staff member's own language wins on /admin; an
+ * invitation's page speaks the language the invitation was written in.
+ */
+export async function claimAdminLanguage(event: RequestEvent): Promise<void> {
+	const { pathname, searchParams } = event.url;
+	if (!isAdminPath(pathname)) return;
+	const locale =
+		event.locals.staff?.locale ??
+		(pathname === '/admin/invite'
+			? await invitationLocale(getDatabase(), searchParams.get('token') ?? '')
+			: null);
+	if (locale) languageOfRequest.set(event.request, locale);
 }
 
 /**

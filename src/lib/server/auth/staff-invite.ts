@@ -6,7 +6,13 @@ import { recordAudit } from '../organisation/audit.ts';
 import { findOrganisation } from '../organisation/settings.ts';
 import { renderInviteEmail } from './invite-email.ts';
 import { hashPassword } from './password.ts';
-import { changeStaffPassword, createStaffUser, findStaffById, staffAuditView } from './staff.ts';
+import {
+	changeStaffPassword,
+	createStaffUser,
+	findStaffById,
+	setStaffLocale,
+	staffAuditView
+} from './staff.ts';
 import { hashToken, randomBase32 } from './token.ts';
 
 // Staff accounts are invited: an admin names the person, their role and the language of the
@@ -158,6 +164,20 @@ export async function checkInvitation(
 	return { state: 'valid', email: row.email, name: row.name };
 }
 
+/**
+ * The language an invitation was written in, for its page (even a used or expired link's, so the
+ * invitee reads why in it); null for a link that never existed.
+ */
+export async function invitationLocale(db: Db, token: string): Promise<Locale | null> {
+	if (!tokenPattern.test(token)) return null;
+	const row = await db
+		.selectFrom('staff_invite_token')
+		.select('locale')
+		.where('token_hash', '=', hashToken(token))
+		.executeTakeFirst();
+	return isLocale(row?.locale) ? row.locale : null;
+}
+
 export type InviteAcceptance =
 	{ ok: true; user: StaffUser } | { ok: false; problem: 'used' | 'expired' | 'unknown' };
 
@@ -178,7 +198,7 @@ export async function acceptInvitation(
 			.where('token_hash', '=', hashToken(token))
 			.where('used_at', 'is', null)
 			.where('expires_at', '>', now)
-			.returning('staff_user_id')
+			.returning(['staff_user_id', 'locale'])
 			.executeTakeFirst();
 		if (!used) {
 			const checked = await checkInvitation(trx, token, now);
@@ -189,6 +209,10 @@ export async function acceptInvitation(
 			return { ok: false, problem: 'unknown' };
 		}
 		await changeStaffPassword(trx, user.id, passwordHash);
+		// The admin follows the language the invitee chose their password in, until they choose.
+		if (isLocale(used.locale)) {
+			await setStaffLocale(trx, user.id, used.locale, { replace: false });
+		}
 		await recordAudit(trx, {
 			staffUserId: user.id,
 			action: 'staff.invite_accept',
