@@ -3,11 +3,12 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Donation } from '../../giving/donation-form.ts';
 import type { ContributionStatus, PlanStatus } from '../../giving/vocabulary.ts';
 import { isLocale } from '../../locales.ts';
-import type { Database, VippsAgreement } from '../db/schema.ts';
+import type { AttributionColumns, Database, VippsAgreement } from '../db/schema.ts';
 import { recordGift } from '../giving/contributions.ts';
 import { supporterChoices } from '../giving/started-donation.ts';
 import { findPlanByExternalId, upsertPlan } from '../giving/plans.ts';
 import { queuePaymentFailedEmail } from '../mail/payment-failed-email.ts';
+import { copyAttribution } from '../campaigns/campaigns.ts';
 import { findOrCreateSupporterByEmail } from '../supporters/supporters.ts';
 import type { VippsClient } from './client.ts';
 import { addMonths, todayInNorway } from './dates.ts';
@@ -28,6 +29,8 @@ const SUGGESTED_MAX_LIMIT_MINOR = 2_000_000;
 
 export interface VippsAgreementRequest {
 	donation: Donation;
+	/** The campaign and source the checkout came from. */
+	attribution?: AttributionColumns;
 	locale: string;
 	origin: string;
 	productName: string;
@@ -36,7 +39,7 @@ export interface VippsAgreementRequest {
 export async function startVippsAgreement(
 	db: Kysely<Database>,
 	vipps: VippsClient,
-	{ donation, locale, origin, productName }: VippsAgreementRequest
+	{ donation, attribution, locale, origin, productName }: VippsAgreementRequest
 ): Promise<{ reference: string; redirectUrl: string }> {
 	if (donation.kind !== 'monthly' || donation.currency !== 'NOK')
 		throw new Error('Vipps agreements are for monthly gifts in NOK');
@@ -47,7 +50,7 @@ export async function startVippsAgreement(
 			reference,
 			currency: donation.currency,
 			amount_minor: donation.totalMinor,
-			...supporterChoices(donation, locale)
+			...supporterChoices(donation, locale, attribution)
 		})
 		.execute();
 	const returnUrl = new URL('/thank-you', origin);
@@ -174,7 +177,8 @@ async function applyAgreement(
 		cancelAtPeriodEnd: false,
 		currentPeriodEnd: record.next_charge_on ? new Date(`${record.next_charge_on}T00:00:00Z`) : null,
 		lastFailureReason:
-			status === 'past_due' ? (failed.at(-1)?.failureReason ?? 'charge_failed') : undefined
+			status === 'past_due' ? (failed.at(-1)?.failureReason ?? 'charge_failed') : undefined,
+		attribution: copyAttribution(record)
 	});
 	for (const charge of charges) {
 		const giftState = giftStatus(charge);
@@ -194,7 +198,8 @@ async function applyAgreement(
 			payment_reference: charge.id,
 			is_anonymous: record.is_anonymous,
 			dedication: record.dedication,
-			receipt_requested: true
+			receipt_requested: true,
+			...copyAttribution(plan)
 		});
 		// The supporter hears of a failed charge once (the email's key is the charge), unless
 		// the gift has stopped.

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ContributionStatus } from '../../giving/vocabulary.ts';
+import { copyAttribution } from '../campaigns/campaigns.ts';
 import { markGiftRefunded, recordGift } from '../giving/contributions.ts';
 import type { Database, VippsPayment } from '../db/schema.ts';
 import { findOrCreateSupporterByEmail } from '../supporters/supporters.ts';
@@ -109,7 +110,8 @@ async function recordOneOffGift(
 		payment_reference: attempt.reference,
 		is_anonymous: attempt.is_anonymous,
 		dedication: attempt.dedication,
-		receipt_requested: true
+		receipt_requested: true,
+		...copyAttribution(attempt)
 	});
 	if (refundedAmount.value > 0) {
 		await markGiftRefunded(
