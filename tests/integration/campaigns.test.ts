@@ -11,6 +11,10 @@ import {
 	findCampaign,
 	findRunningCampaign
 } from '../../src/lib/server/campaigns/campaigns.ts';
+import { sourceReport } from '../../src/lib/server/campaigns/report.ts';
+import { parseContributionFilters } from '../../src/lib/lists/filters.ts';
+import { contributionTotals, listContributions } from '../../src/lib/server/lists/contributions.ts';
+import { contributionsCsv } from '../../src/lib/server/lists/exports.ts';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { recordManualGift } from '../../src/lib/server/giving/manual-gifts.ts';
 import { createCheckoutSession } from '../../src/lib/server/stripe/checkout.ts';
@@ -202,6 +206,67 @@ describe.each(engines)('campaigns and where gifts came from ($name)', ({ create,
 					utm_source: 'facebook',
 					source_page: 'https://news.example.org/articles/water'
 				});
+		}
+	);
+
+	it.skipIf(!available)(
+		'reports per campaign and per link source, and lists and exports a campaign’s gifts',
+		async () => {
+			expect(await sourceReport(test.db, 'campaign')).toEqual([
+				expect.objectContaining({
+					label: 'Year-end drive',
+					currency: 'EUR',
+					giftCount: 1,
+					amountMinor: 2000
+				}),
+				{
+					key: campaignId,
+					label: 'Year-end drive',
+					currency: 'NOK',
+					giftCount: 4,
+					oneOffCount: 2,
+					monthlyCount: 2,
+					amountMinor: 50000 + 30000 + 2 * 30000,
+					activeMonthlyCount: 1,
+					activeMonthlyMinor: 30000
+				}
+			]);
+			expect(await sourceReport(test.db, 'utm_source')).toEqual([
+				expect.objectContaining({
+					label: 'facebook',
+					giftCount: 2,
+					monthlyCount: 2,
+					amountMinor: 60000,
+					activeMonthlyMinor: 30000
+				}),
+				expect.objectContaining({ label: 'newsletter', giftCount: 1, amountMinor: 50000 })
+			]);
+			expect(await sourceReport(test.db, 'source_page')).toEqual([
+				expect.objectContaining({ label: 'https://news.example.org/2026/12/story', giftCount: 1 }),
+				expect.objectContaining({ label: 'https://news.example.org/articles/water', giftCount: 2 })
+			]);
+
+			const { filters } = parseContributionFilters(new URLSearchParams({ campaign: campaignId }));
+			const listed = await listContributions(test.db, filters);
+			// The refunded gift is listed (greyed out), but counts nowhere.
+			expect(listed.rows).toHaveLength(6);
+			expect(new Set(listed.rows.map((row) => row.campaignName))).toEqual(
+				new Set(['Year-end drive'])
+			);
+			expect((await contributionTotals(test.db, filters)).currencies).toEqual([
+				{ currency: 'EUR', giftCount: 1, netMinor: 2000 },
+				{ currency: 'NOK', giftCount: 4, netMinor: 140000 }
+			]);
+
+			let csv = '';
+			for await (const chunk of contributionsCsv(test.db, filters))
+				csv += new TextDecoder().decode(chunk);
+			const [header, ...lines] = csv.trim().split(/\r?\n/);
+			expect(header).toContain('campaign;utm_source;utm_medium;utm_campaign;source_page');
+			expect(lines).toHaveLength(6);
+			expect(lines.join('\n')).toContain(
+				'year-end;newsletter;email;dec;https://news.example.org/2026/12/story'
+			);
 		}
 	);
 

@@ -91,6 +91,19 @@ export async function findRunningCampaign(
 	return campaign && isRunning(campaign, organisationDay(new Date())) ? campaign : null;
 }
 
+/** The campaigns running today, each with its progress, for the dashboard. */
+export async function runningCampaigns(db: Db) {
+	const today = organisationDay(new Date());
+	const running = (await listCampaigns(db)).filter((campaign) => isRunning(campaign, today));
+	return Promise.all(
+		running.map(async (campaign) => ({
+			id: campaign.id,
+			name: campaign.name,
+			progress: await campaignProgress(db, campaign)
+		}))
+	);
+}
+
 export class SlugTakenError extends Error {}
 
 const isUniqueViolation = (error: unknown) =>
