@@ -13,6 +13,8 @@ const attributedTables = [
 	'contribution'
 ];
 
+const startedTables = ['checkout_attempt', 'vipps_payment', 'vipps_agreement'];
+
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('campaign')
@@ -60,12 +62,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('embed_origins', sql`text[]`, (col) => col.notNull().defaultTo(sql`'{}'`))
 		.execute();
 
-	// A consent is kept with the words the supporter agreed to.
+	// A consent is kept with the words the supporter agreed to; a started checkout keeps them (null:
+	// the box was left unticked) until the gift's supporter is known.
 	await db.schema.alterTable('supporter').addColumn('contact_consent_wording', 'text').execute();
+	for (const table of startedTables)
+		await db.schema.alterTable(table).addColumn('contact_consent_wording', 'text').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
 	await db.schema.alterTable('supporter').dropColumn('contact_consent_wording').execute();
+	for (const table of startedTables)
+		await db.schema.alterTable(table).dropColumn('contact_consent_wording').execute();
 	await db.schema.alterTable('organisation').dropColumn('embed_origins').execute();
 	for (const table of attributedTables) {
 		await db.schema

@@ -89,6 +89,7 @@ export const load: PageServerLoad = async ({ url }) => {
 			title: texts.title || m.appeal_title(),
 			body: texts.body || m.appeal_body({ organisation: organisation.name }),
 			promise: m.appeal_promise(),
+			manageMonthly: m.appeal_manage_monthly(),
 			skipToForm: m.skip_to_form(),
 			pageTitle: m.page_title({ organisation: organisation.name }),
 			description: m.meta_description()

@@ -1,4 +1,5 @@
 import { fail } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
 import { readDonationForm, validateDonation, type DonationRules } from '$lib/giving/donation-form';
 import { fieldErrorText } from '$lib/giving/donation-errors';
 import type { Kysely } from 'kysely';
@@ -15,7 +16,12 @@ import { readForm } from '$lib/server/http/form';
 export async function readDonation(request: Request, rules: DonationRules) {
 	const form = await readForm(request);
 	const result = validateDonation(readDonationForm(form), rules);
-	if (result.ok) return { ...result, form };
+	if (result.ok) {
+		// Unticked unless the reader ticks it; kept with the words they saw.
+		const contactConsentWording =
+			form.get('contact_consent') === 'on' ? m.appeal_contact_consent() : null;
+		return { ...result, donation: { ...result.donation, contactConsentWording }, form };
+	}
 	const errors = Object.fromEntries(
 		Object.entries(result.errors).map(([field, error]) => [field, fieldErrorText(error)])
 	);

@@ -23,7 +23,7 @@ async function expectNoSidewaysScroll(page: Page) {
 
 test.describe('campaigns: staff set one up, readers give to it', () => {
 	test.skip(!isPostgresReachable, 'needs PostgreSQL');
-	test.describe.configure({ mode: 'serial' });
+	test.describe.configure({ mode: 'serial', timeout: 90_000 });
 
 	let card: CardGivingApp;
 	test.beforeAll(async () => {
@@ -93,9 +93,20 @@ test.describe('campaigns: staff set one up, readers give to it', () => {
 		await page.locator('input[name=frequency][value=one_off]').check();
 		await page.locator('#name').fill('مریم احمدی');
 		await page.locator('#email').fill('maryam@example.org');
+		// Monthly givers find their own page; the contact opt-in is never ticked for them.
+		await expect(
+			page.getByRole('link', { name: 'از قبل ماهوار کمک می‌کنید؟ کمک خود را مدیریت کنید' })
+		).toHaveAttribute('href', '/my');
+		const consent = page.getByLabel('دربارهٔ گزارش‌ها و درخواست‌های کمک ما به من ایمیل بفرستید');
+		await expect(consent).not.toBeChecked();
+		await consent.check();
 		await page.locator('form.donate button[type=submit]').first().click();
 		await page.getByRole('button', { name: 'Pay' }).click();
 		await expect(page).toHaveURL(/\/thank-you\?session_id=cs_/);
+		await page
+			.getByRole('link', { name: 'کمک‌ها و رسیدهای خود را ببینید، یا کمک ماهوار را تغییر دهید' })
+			.click();
+		await expect(page).toHaveURL(/\/my/);
 
 		await expect
 			.poll(async () => (await query(card.databaseUrl, 'select 1 from contribution')).length)
@@ -106,6 +117,18 @@ test.describe('campaigns: staff set one up, readers give to it', () => {
 			 join campaign on campaign.id = c.campaign_id`
 		);
 		expect(gifts).toEqual([{ amount_minor: '60000', slug: 'year-end' }]);
+		expect(
+			await query(
+				card.databaseUrl,
+				'select has_contact_consent, contact_consent_wording from supporter where email = $1',
+				['maryam@example.org']
+			)
+		).toEqual([
+			{
+				has_contact_consent: true,
+				contact_consent_wording: 'دربارهٔ گزارش‌ها و درخواست‌های کمک ما به من ایمیل بفرستید'
+			}
+		]);
 
 		await expect
 			.poll(

@@ -270,6 +270,43 @@ describe.each(engines)('campaigns and where gifts came from ($name)', ({ create,
 		}
 	);
 
+	it.skipIf(!available)(
+		'keeps a ticked contact opt-in with its words and time, and never assumes one',
+		async () => {
+			const wording = 'Tell me about our reporting and appeals by email';
+			const before = new Date();
+			await giveByCard(
+				{ email: 'nadia@example.org', contactConsentWording: wording },
+				{},
+				`${origin}/`
+			);
+			await giveByCard({ email: 'omid@example.org' }, {}, `${origin}/`);
+			const supporters = await test.db
+				.selectFrom('supporter')
+				.select(['email', 'has_contact_consent', 'contact_consent_at', 'contact_consent_wording'])
+				.where('email', 'in', ['nadia@example.org', 'omid@example.org'])
+				.orderBy('email')
+				.execute();
+			expect(supporters).toEqual([
+				{
+					email: 'nadia@example.org',
+					has_contact_consent: true,
+					contact_consent_at: expect.any(Date),
+					contact_consent_wording: wording
+				},
+				{
+					email: 'omid@example.org',
+					has_contact_consent: false,
+					contact_consent_at: null,
+					contact_consent_wording: null
+				}
+			]);
+			expect(supporters[0].contact_consent_at!.getTime()).toBeGreaterThanOrEqual(
+				before.getTime() - 1000
+			);
+		}
+	);
+
 	it.skipIf(!available)('treats an unknown or ended campaign as none', async () => {
 		await createCampaign(
 			test.db,

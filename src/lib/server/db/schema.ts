@@ -152,6 +152,8 @@ export interface ContributionTable extends Partial<AttributionColumns> {
 
 /** The gift a supporter asked for on the appeal, kept while they pay (by card or with Vipps). */
 export interface StartedDonationColumns extends Partial<AttributionColumns> {
+	/** The words of the contact opt-in the supporter ticked; null when left unticked. */
+	contact_consent_wording?: string | null;
 	kind: ContributionKind;
 	currency: string;
 	amount_minor: number;
@@ -204,6 +206,7 @@ export interface VippsEventTable extends ProviderEventColumns {
 }
 
 export interface VippsAgreementTable extends Partial<AttributionColumns> {
+	contact_consent_wording?: string | null;
 	reference: string;
 	agreement_id: string | null;
 	currency: string;

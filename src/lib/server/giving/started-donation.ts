@@ -15,5 +15,6 @@ export const supporterChoices = (
 	name: donation.name,
 	is_anonymous: donation.isAnonymous,
 	dedication: donation.dedication,
+	contact_consent_wording: donation.contactConsentWording ?? null,
 	locale
 });

@@ -11,7 +11,7 @@ import type { CheckoutAttempt, Database } from '../db/schema.ts';
 import { copyAttribution } from '../campaigns/campaigns.ts';
 import { queuePaymentFailedEmail } from '../mail/payment-failed-email.ts';
 import { findPlanByExternalId, upsertPlan } from '../giving/plans.ts';
-import { findOrCreateStripeSupporter } from '../supporters/supporters.ts';
+import { findOrCreateStripeSupporter, recordContactConsent } from '../supporters/supporters.ts';
 import {
 	idOf,
 	invoicePaymentIntent,
@@ -118,6 +118,7 @@ async function applySubscription(
 			locale: attempt?.locale
 		});
 		supporterId = supporter.id;
+		await recordContactConsent(trx, supporterId, attempt?.contact_consent_wording);
 	}
 	const item = subscription.items.data[0];
 	return upsertPlan(trx, {
@@ -244,6 +245,7 @@ const checkoutPaid: Handler = async (stripe, event) => {
 			name: attempt?.name || session.customer_details?.name || '',
 			locale: attempt?.locale
 		});
+		await recordContactConsent(trx, supporter.id, attempt?.contact_consent_wording);
 		await recordGift(trx, {
 			supporter_id: supporter.id,
 			channel: 'card',

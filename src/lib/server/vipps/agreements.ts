@@ -9,7 +9,7 @@ import { supporterChoices } from '../giving/started-donation.ts';
 import { findPlanByExternalId, upsertPlan } from '../giving/plans.ts';
 import { queuePaymentFailedEmail } from '../mail/payment-failed-email.ts';
 import { copyAttribution } from '../campaigns/campaigns.ts';
-import { findOrCreateSupporterByEmail } from '../supporters/supporters.ts';
+import { findOrCreateSupporterByEmail, recordContactConsent } from '../supporters/supporters.ts';
 import type { VippsClient } from './client.ts';
 import { addMonths, todayInNorway } from './dates.ts';
 import type { Agreement, Charge } from './types.ts';
@@ -163,6 +163,7 @@ async function applyAgreement(
 				).id
 			: null);
 	if (!supporterId) return; // erased before the agreement was first reported
+	if (!existing) await recordContactConsent(trx, supporterId, record.contact_consent_wording);
 	const failed = charges.filter((c) => c.status === 'FAILED');
 	const status = planStatus(agreement, charges);
 	const plan = await upsertPlan(trx, {

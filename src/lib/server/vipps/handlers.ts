@@ -3,7 +3,7 @@ import type { ContributionStatus } from '../../giving/vocabulary.ts';
 import { copyAttribution } from '../campaigns/campaigns.ts';
 import { markGiftRefunded, recordGift } from '../giving/contributions.ts';
 import type { Database, VippsPayment } from '../db/schema.ts';
-import { findOrCreateSupporterByEmail } from '../supporters/supporters.ts';
+import { findOrCreateSupporterByEmail, recordContactConsent } from '../supporters/supporters.ts';
 import { isLocale } from '../../locales.ts';
 import type { VippsClient } from './client.ts';
 import { idempotencyKey } from './payments.ts';
@@ -93,6 +93,7 @@ async function recordOneOffGift(
 				).id
 			: null);
 	if (!supporterId) return;
+	if (!recorded) await recordContactConsent(trx, supporterId, attempt.contact_consent_wording);
 	const { capturedAmount, refundedAmount } = payment.aggregate;
 	const status = giftStatus(payment.aggregate);
 	await recordGift(trx, {
