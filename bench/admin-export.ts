@@ -23,6 +23,7 @@ const everyContribution: ContributionFilters = {
 	amountMinMinor: null,
 	amountMaxMinor: null,
 	supporterId: null,
+	campaignId: null,
 	sort: 'received',
 	direction: 'desc',
 	cursor: null

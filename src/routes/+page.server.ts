@@ -13,7 +13,8 @@ import { createCheckoutSession } from '$lib/server/stripe/checkout';
 import { getStripe, isCardPaymentConfigured } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
 import { isVippsConfigured } from '$lib/server/vipps/settings';
-import { readDonation } from './donation.server';
+import { findRunningCampaign, campaignProgress } from '$lib/server/campaigns/campaigns';
+import { readDonation, startedAttribution } from './donation.server';
 import { giveWithVipps } from './vipps.server';
 
 // The page works as plain HTML; its one small script (donation-form-enhance.ts) adds the rest, so
@@ -27,8 +28,10 @@ const loadAppealSettings = () => getAppealSettings(getDatabase());
 function initialValues(
 	url: URL,
 	defaultCurrency: string,
-	currencies: { currency: string; presetAmountsMinor: number[] }[]
+	currencies: { currency: string; presetAmountsMinor: number[] }[],
+	defaultFrequency: 'one_off' | 'monthly' | null
 ): DonationFormValues {
+	const askedFrequency = url.searchParams.get('frequency');
 	const asked = url.searchParams.get('currency')?.toUpperCase();
 	const currency =
 		currencies.find((c) => c.currency === asked) ??
@@ -39,7 +42,11 @@ function initialValues(
 	const askedAmount = url.searchParams.get('amount') ?? '';
 	const isPreset = presets.some((p) => toInputString(p, currency.currency) === askedAmount);
 	return {
-		frequency: url.searchParams.get('frequency') === 'monthly' ? 'monthly' : 'one_off',
+		frequency:
+			askedFrequency === 'monthly' ||
+			(askedFrequency !== 'one_off' && defaultFrequency === 'monthly')
+				? 'monthly'
+				: 'one_off',
 		currency: currency?.currency ?? '',
 		amount:
 			isPreset || !askedAmount
@@ -55,15 +62,34 @@ function initialValues(
 }
 
 export const load: PageServerLoad = async ({ url }) => {
-	const { organisation, currencies } = await loadAppealSettings();
+	const { organisation, currencies: appealCurrencies } = await loadAppealSettings();
+	// A campaign that runs today brings its words, amounts and progress; any other campaign name
+	// is the organisation's own appeal, with no error for the reader.
+	const campaign = await findRunningCampaign(getDatabase(), url.searchParams.get('campaign'));
+	const currencies = campaign
+		? appealCurrencies.map((rules) => {
+				const presets = (campaign.presetAmounts[rules.currency] ?? []).filter(
+					(amount) => amount >= rules.minimumMinor && amount <= rules.maximumMinor
+				);
+				return presets.length ? { ...rules, presetAmountsMinor: presets } : rules;
+			})
+		: appealCurrencies;
 	// The page's words in its one language, chosen here: the browser is then not sent the default
 	// appeal in all four languages (a language change reloads the page).
-	const texts = organisation.appeal_texts[getLocale()] ?? {};
+	const texts = {
+		...organisation.appeal_texts[getLocale()],
+		...campaign?.appealTexts[getLocale()]
+	};
 	return {
+		campaign: campaign && {
+			slug: campaign.slug,
+			progress: await campaignProgress(getDatabase(), campaign)
+		},
 		appeal: {
 			title: texts.title || m.appeal_title(),
 			body: texts.body || m.appeal_body({ organisation: organisation.name }),
 			promise: m.appeal_promise(),
+			manageMonthly: m.appeal_manage_monthly(),
 			skipToForm: m.skip_to_form(),
 			pageTitle: m.page_title({ organisation: organisation.name }),
 			description: m.meta_description()
@@ -78,7 +104,12 @@ export const load: PageServerLoad = async ({ url }) => {
 		vippsUrl: organisation.vipps_number ? vippsDonationUrl(organisation.vipps_number) : null,
 		isCardPaymentAvailable: isCardPaymentConfigured(),
 		isVippsAvailable: isVippsConfigured(),
-		initialValues: initialValues(url, organisation.default_currency, currencies)
+		initialValues: initialValues(
+			url,
+			organisation.default_currency,
+			currencies,
+			campaign?.defaultFrequency ?? null
+		)
 	};
 };
 
@@ -108,10 +139,12 @@ export const actions = {
 			});
 		}
 		const { donation } = result;
+		const attribution = await startedAttribution(db, result.form, request, url);
 		let checkoutUrl: string | null;
 		try {
 			const session = await createCheckoutSession(db, await getStripe(), {
 				donation,
+				attribution,
 				locale: locals.locale,
 				origin: url.origin,
 				productName:

@@ -7,7 +7,7 @@ import { findOrganisation, listEnabledCurrencies } from '$lib/server/organisatio
 import { getVipps } from '$lib/server/vipps/client';
 import { startVippsAgreement } from '$lib/server/vipps/agreements';
 import { startVippsPayment } from '$lib/server/vipps/payments';
-import { readDonation } from './donation.server';
+import { readDonation, startedAttribution } from './donation.server';
 
 // The appeal's "Give with Vipps": the same form and checks as the card button, then off to
 // Vipps's landing page (the app on a phone, a phone number on a computer): a payment for a
@@ -43,18 +43,21 @@ export async function giveWithVipps({
 	if (!(await consumeRateLimit(db, `checkout:${getClientAddress()}`, PAYMENT_LIMIT)))
 		return fail(429, { values, errors: {}, formError: m.error_too_many_attempts() });
 
+	const attribution = await startedAttribution(db, result.form, request, url);
 	let redirectUrl: string;
 	try {
 		const started =
 			donation.kind === 'monthly'
 				? await startVippsAgreement(db, vipps, {
 						donation,
+						attribution,
 						locale: locals.locale,
 						origin: url.origin,
 						productName: m.checkout_product_monthly({ organisation: organisation.name })
 					})
 				: await startVippsPayment(db, vipps, {
 						donation,
+						attribution,
 						locale: locals.locale,
 						origin: url.origin,
 						description: m.checkout_product_one_off({ organisation: organisation.name })

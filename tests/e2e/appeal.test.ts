@@ -126,15 +126,18 @@ for (const javaScriptEnabled of [true, false]) {
 			await openAppeal(page);
 			await page.getByLabel('Other amount').fill('5');
 			await page.getByLabel('Your name').fill('Laila Ahmadi');
-			await page.getByLabel('Email').fill('laila@');
+			await page.getByLabel('Email', { exact: true }).fill('laila@');
 			await page.getByRole('button', { name: /Give .*by card/ }).click();
 			await expect(page.locator('#amount-error')).toHaveText(/The smallest gift is NOK\s?10\./);
 			await expect(page.locator('#email-error')).toHaveText(
 				'Enter an email address like name@example.com.'
 			);
-			await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
+			await expect(page.getByLabel('Email', { exact: true })).toHaveAttribute(
+				'aria-invalid',
+				'true'
+			);
 			// What was typed is kept.
-			await expect(page.getByLabel('Email')).toHaveValue('laila@');
+			await expect(page.getByLabel('Email', { exact: true })).toHaveValue('laila@');
 			await expect(page.getByLabel('Your name')).toHaveValue('Laila Ahmadi');
 			expect(await countRows()).toEqual(before);
 		});
@@ -149,7 +152,7 @@ for (const javaScriptEnabled of [true, false]) {
 				await openAppeal(page);
 				await page.getByLabel('Other amount').fill(typed);
 				await page.getByLabel('Your name').fill('Laila Ahmadi');
-				await page.getByLabel('Email').fill('laila@example.com');
+				await page.getByLabel('Email', { exact: true }).fill('laila@example.com');
 				await page.getByRole('button', { name: /Give .*by card/ }).click();
 				await expect(page.locator('#amount-error')).toHaveText(message);
 				expect(await countRows()).toEqual(before);
@@ -186,7 +189,7 @@ for (const javaScriptEnabled of [true, false]) {
 			const before = await countRows();
 			await openAppeal(page);
 			await page.getByLabel('Your name').fill('Laila Ahmadi');
-			await page.getByLabel('Email').fill('laila@example.com');
+			await page.getByLabel('Email', { exact: true }).fill('laila@example.com');
 			await page.getByRole('button', { name: /Give .*by card/ }).click();
 			const alert = page.getByRole('alert');
 			await expect(alert).toContainText('Card payment is unavailable right now');
@@ -232,11 +235,11 @@ test('what a supporter types before the page has loaded its script is kept', asy
 		await route.continue();
 	});
 	await page.goto('/', { waitUntil: 'commit' });
-	await page.getByLabel('Email').fill('early@example.org');
+	await page.getByLabel('Email', { exact: true }).fill('early@example.org');
 	await page.getByLabel('Your name').fill('Early Bird');
 	// Once the script runs, the card button names the amount: the page is live.
 	await expect(page.getByRole('button', { name: /^Give .+ by card$/ })).toBeVisible();
-	await expect(page.getByLabel('Email')).toHaveValue('early@example.org');
+	await expect(page.getByLabel('Email', { exact: true })).toHaveValue('early@example.org');
 	await expect(page.getByLabel('Your name')).toHaveValue('Early Bird');
 });
 

@@ -17,10 +17,14 @@ export interface CardGivingApp {
 
 export async function startCardGivingApp(
 	database: string,
-	{ databaseUrl, extraEnv = {} }: { databaseUrl?: string; extraEnv?: Record<string, string> } = {}
+	{
+		databaseUrl,
+		extraEnv = {},
+		port
+	}: { databaseUrl?: string; extraEnv?: Record<string, string>; port?: number } = {}
 ): Promise<CardGivingApp> {
 	databaseUrl ??= await freshDatabase(database);
-	const port = await freePort();
+	port ??= await freePort();
 	const fake = await startStripeFake({
 		apiKey: stripeKey,
 		webhookUrl: `http://localhost:${port}/webhooks/stripe`,

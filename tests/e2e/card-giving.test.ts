@@ -22,7 +22,7 @@ test.describe('giving by card through Stripe Checkout', () => {
 			await page.goto(`${card().app.url}/language/en?to=/`);
 			await expect(page.getByText('Card payment is unavailable')).toHaveCount(0);
 			await page.getByLabel('Your name').fill('Laila Ahmadi');
-			await page.getByLabel('Email').fill(email);
+			await page.getByLabel('Email', { exact: true }).fill(email);
 			await page.getByLabel('Dedication or message (optional)').fill('For the Kabul desk');
 			await page.getByRole('button', { name: /^Give (NOK 250 )?by card$/ }).click();
 
@@ -79,7 +79,7 @@ test.describe('giving by card through Stripe Checkout', () => {
 			await page.getByRole('radio', { name: 'EUR' }).check();
 			await page.getByLabel('Other amount').fill('15');
 			await page.getByLabel('Your name').fill('Ola Nordmann');
-			await page.getByLabel('Email').fill(email);
+			await page.getByLabel('Email', { exact: true }).fill(email);
 			await page.getByRole('button', { name: /^Give (€15 a month )?by card$/ }).click();
 
 			await page.getByRole('button', { name: 'Pay' }).click();
@@ -130,7 +130,7 @@ test.describe('giving by card through Stripe Checkout', () => {
 		await page.getByRole('radio', { name: 'USD' }).check();
 		await page.getByLabel('Other amount').fill('42');
 		await page.getByLabel('Your name').fill('Sima');
-		await page.getByLabel('Email').fill('sima@example.com');
+		await page.getByLabel('Email', { exact: true }).fill('sima@example.com');
 		await page.getByRole('button', { name: /by card/ }).click();
 		await page.getByRole('link', { name: 'Cancel' }).click();
 		await expect(page.getByRole('radio', { name: 'Monthly' })).toBeChecked();

@@ -138,29 +138,29 @@ test('after a failed gift on the appeal, focus is on the error summary, which li
 }) => {
 	await page.goto('/');
 	await page.getByLabel('Other amount').fill('5');
-	await page.getByLabel('Email').fill('laila@');
+	await page.getByLabel('Email', { exact: true }).fill('laila@');
 	await page.getByRole('button', { name: /Give .*by card/ }).click();
 	await expectSummaryFocused(page, 'Enter an email address like name@example.com.');
 	await page
 		.locator('.error-summary')
 		.getByRole('link', { name: /email address/ })
 		.click();
-	await expect(page.getByLabel('Email')).toBeFocused();
+	await expect(page.getByLabel('Email', { exact: true })).toBeFocused();
 	await expect(page.getByRole('form', { name: 'Your gift' })).toBeVisible();
 });
 
 test('after a failed request on /my/sign-in, focus is on the error summary', async ({ page }) => {
 	await page.goto('/my/sign-in');
-	await page.getByLabel('Email').fill('not-an-address');
+	await page.getByLabel('Email', { exact: true }).fill('not-an-address');
 	await page.getByRole('button', { name: 'Send me a sign-in link' }).click();
 	await expectSummaryFocused(page, /.+/);
 	await page.locator('.error-summary a').click();
-	await expect(page.getByLabel('Email')).toBeFocused();
+	await expect(page.getByLabel('Email', { exact: true })).toBeFocused();
 });
 
 test('after a failed admin sign-in, focus is on the error summary', async ({ page }) => {
 	await page.goto('/admin/sign-in');
-	await page.getByLabel('Email').fill('nobody@e2e.komak.test');
+	await page.getByLabel('Email', { exact: true }).fill('nobody@e2e.komak.test');
 	await page.getByLabel('Password').fill('not the password');
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await expectSummaryFocused(page, /.+/);

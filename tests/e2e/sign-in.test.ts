@@ -56,12 +56,12 @@ test.describe('staff sign-in', () => {
 			page.getByRole('heading', { name: 'Create the first admin account' })
 		).toBeVisible();
 		await page.getByLabel('Name').fill('Laila Ahmadi');
-		await page.getByLabel('Email').fill('laila@dawatmedia.no');
+		await page.getByLabel('Email', { exact: true }).fill('laila@dawatmedia.no');
 		await page.getByLabel('Password', { exact: true }).fill('dawat2026');
 		await page.getByLabel('Password again').fill('dawat2026');
 		await page.getByRole('button', { name: 'Create account and sign in' }).click();
 		await expect(page.getByText('Use at least 12 characters.')).toBeVisible();
-		await expect(page.getByLabel('Email')).toHaveValue('laila@dawatmedia.no');
+		await expect(page.getByLabel('Email', { exact: true })).toHaveValue('laila@dawatmedia.no');
 
 		await page.getByLabel('Password', { exact: true }).fill('tea with cardamom at noon');
 		await page.getByLabel('Password again').fill('tea with cardamom at noon');
@@ -82,16 +82,16 @@ test.describe('staff sign-in', () => {
 	}) => {
 		const staff = await newStaff('staff');
 		await page.goto(at('/admin/sign-in'));
-		await page.getByLabel('Email').fill(staff.email);
+		await page.getByLabel('Email', { exact: true }).fill(staff.email);
 		await page.getByLabel('Password').fill('not my password at all');
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await expect(page.getByRole('alert')).toHaveText('The email or the password is wrong.');
-		await expect(page.getByLabel('Email')).toHaveValue(staff.email);
+		await expect(page.getByLabel('Email', { exact: true })).toHaveValue(staff.email);
 
 		const noScript = await newPage(browser, { javaScriptEnabled: false });
 		await noScript.goto(at('/admin/staff'));
 		await expect(noScript).toHaveURL(/\/admin\/sign-in\?next=%2Fadmin%2Fstaff/);
-		await noScript.getByLabel('Email').fill(staff.email);
+		await noScript.getByLabel('Email', { exact: true }).fill(staff.email);
 		await noScript.getByLabel('Password').fill('not my password at all');
 		await noScript.getByRole('button', { name: 'Sign in' }).click();
 		await expect(noScript.getByRole('alert')).toHaveText('The email or the password is wrong.');
@@ -115,7 +115,7 @@ test.describe('staff sign-in', () => {
 
 		const stranger = await newPage(browser);
 		await stranger.goto(at('/admin/sign-in'));
-		await stranger.getByLabel('Email').fill(staff.email);
+		await stranger.getByLabel('Email', { exact: true }).fill(staff.email);
 		for (let i = 1; i <= 5; i++) {
 			await stranger.getByLabel('Password').fill(`wrong guess number ${i}`);
 			await stranger.getByRole('button', { name: 'Sign in' }).click();
@@ -229,7 +229,7 @@ test.describe('staff sign-in', () => {
 
 		await page.getByRole('button', { name: 'Sign out', exact: true }).click();
 		await page.goto(at('/admin/sign-in?next=%2Fadmin%2Fstaff'));
-		await page.getByLabel('Email').fill(staff.email);
+		await page.getByLabel('Email', { exact: true }).fill(staff.email);
 		await page.getByLabel('Password').fill(staff.password);
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await expect(page).toHaveURL(/\/admin\/sign-in\/two-factor\?next=%2Fadmin%2Fstaff/);
@@ -255,7 +255,7 @@ test.describe('staff sign-in', () => {
 		await page.getByRole('button', { name: 'Sign out', exact: true }).click();
 		for (const attempt of ['works', 'used up'] as const) {
 			await page.goto(at('/admin/sign-in'));
-			await page.getByLabel('Email').fill(staff.email);
+			await page.getByLabel('Email', { exact: true }).fill(staff.email);
 			await page.getByLabel('Password').fill(staff.password);
 			await page.getByRole('button', { name: 'Sign in' }).click();
 			await page.getByLabel('Code').fill(recoveryCodes[3]);
@@ -289,7 +289,7 @@ test.describe('staff sign-in', () => {
 		// Adding someone is an invitation: no password is typed for them.
 		await expect(page.getByLabel('Initial password')).toHaveCount(0);
 		await page.getByLabel('Name').fill('Farid Noori');
-		await page.getByLabel('Email').fill('farid@dawatmedia.no');
+		await page.getByLabel('Email', { exact: true }).fill('farid@dawatmedia.no');
 		await page.getByLabel('Role', { exact: true }).selectOption('staff');
 		await page.getByRole('button', { name: 'Send invitation' }).click();
 		await expect(page.getByText('The invitation is in the outbox.')).toBeVisible();
@@ -324,7 +324,7 @@ test.describe('staff sign-in', () => {
 		for (const width of [390, 1280]) {
 			await page.setViewportSize({ width, height: 900 });
 			await page.goto(at('/admin/sign-in'));
-			await page.getByLabel('Email').fill(admin.email);
+			await page.getByLabel('Email', { exact: true }).fill(admin.email);
 			await page.getByLabel('Password').fill('not the password');
 			await page.getByRole('button', { name: 'Sign in' }).click();
 			await expect(page.getByRole('alert')).toBeVisible();
@@ -353,7 +353,7 @@ test.describe('staff sign-in', () => {
 		expect(await axe()).toEqual([]);
 		await page.getByRole('button', { name: 'Sign out', exact: true }).click();
 		await page.goto(at('/admin/sign-in'));
-		await page.getByLabel('Email').fill(pending.email);
+		await page.getByLabel('Email', { exact: true }).fill(pending.email);
 		await page.getByLabel('Password').fill(pending.password);
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await page.getByLabel('Code').fill('000000');

@@ -27,7 +27,7 @@ test.describe('staff accounts', () => {
 		const admin = await signInAs(page, 'admin', { next: '/admin/staff' });
 		const email = `nadia-${Date.now().toString(36)}@dawatmedia.no`;
 		await page.getByLabel('Name').fill('Nadia Rahimi');
-		await page.getByLabel('Email').fill(email);
+		await page.getByLabel('Email', { exact: true }).fill(email);
 		await page.getByLabel('Role', { exact: true }).selectOption('viewer');
 		await page.getByLabel('Language of the invitation').selectOption('fa-AF');
 		await page.getByRole('button', { name: 'Send invitation' }).click();

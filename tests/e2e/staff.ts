@@ -99,7 +99,7 @@ export async function signInWithForm(
 	baseUrl = ''
 ) {
 	await page.goto(`${baseUrl}/admin/sign-in?next=${encodeURIComponent(next)}`);
-	await page.getByLabel('Email').fill(staff.email);
+	await page.getByLabel('Email', { exact: true }).fill(staff.email);
 	await page.getByLabel('Password').fill(staff.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await expect(page).not.toHaveURL(/\/admin\/sign-in/);

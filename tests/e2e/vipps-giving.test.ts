@@ -91,7 +91,7 @@ test.describe('giving with Vipps', () => {
 		await page.getByRole('radio', { name: 'NOK', exact: true }).check();
 		await page.getByLabel('Other amount').fill('200');
 		await page.getByLabel('Your name').fill('Laila Ahmadi');
-		await page.getByLabel('Email').fill(email);
+		await page.getByLabel('Email', { exact: true }).fill(email);
 		await page.getByLabel('Dedication or message (optional)').fill('For the Kabul desk');
 		await page.getByRole('button', { name: 'Give with Vipps' }).click();
 		await expect(page.getByRole('heading', { name: 'Vipps (fake)' })).toBeVisible();
@@ -192,7 +192,7 @@ test.describe('giving with Vipps', () => {
 			await page.getByRole('radio', { name: 'NOK', exact: true }).check();
 			await page.getByLabel('Other amount').fill('150');
 			await page.getByLabel('Your name').fill('Mina Sadat');
-			await page.getByLabel('Email').fill(email);
+			await page.getByLabel('Email', { exact: true }).fill(email);
 			await page.getByRole('button', { name: 'Give with Vipps' }).click();
 			await expect(page.getByRole('heading', { name: 'Vipps (fake)' })).toBeVisible();
 			await expect(page.getByText('150,00 kr', { exact: true })).toBeVisible();

@@ -35,6 +35,7 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 			expect(tables.rows.map((r) => r.table_name)).toEqual([
 				'attempt_backoff',
 				'audit_log',
+				'campaign',
 				'checkout_attempt',
 				'contribution',
 				'contribution_daily_total',

@@ -124,6 +124,12 @@ function enhanceDonationForm(form: HTMLFormElement) {
 	// The buttons come back when the page does, e.g. with the back button from Stripe.
 	addEventListener('pageshow', () => setSubmitting(false));
 	update();
+	// Where the reader came from, kept with the gift: the referring page's origin and path only.
+	const source = form.querySelector<HTMLInputElement>('input[name=source_page]');
+	if (source && !source.value && document.referrer) {
+		const from = new URL(document.referrer);
+		if (from.origin !== location.origin) source.value = from.origin + from.pathname;
+	}
 }
 
 function enhanceCopyButtons() {

@@ -54,6 +54,8 @@ export interface Donation {
 	email: string;
 	isAnonymous: boolean;
 	dedication: string;
+	/** The words of the contact opt-in, when ticked (the server words it in the page's language). */
+	contactConsentWording?: string | null;
 }
 
 export type DonationResult =

@@ -44,6 +44,8 @@ export interface GiftEntryValues {
 	reason: string;
 	/** The "send receipt" tick: any value when ticked, empty when not. */
 	sendReceipt: string;
+	/** The campaign the gift answers, by id, or empty. */
+	campaignId: string;
 }
 
 export interface GiftEntry {
@@ -57,6 +59,8 @@ export interface GiftEntry {
 	reason: string;
 	/** Staff want the supporter emailed a receipt (when they have an address). */
 	sendReceipt: boolean;
+	/** The campaign the gift answers; a correction leaves it as it was. */
+	campaignId?: string | null;
 }
 
 export type GiftEntryResult =
@@ -90,7 +94,8 @@ export function readGiftEntry(
 		supporterName: get('supporterName'),
 		supporterEmail: get('supporterEmail'),
 		reason: get('reason'),
-		sendReceipt: get('sendReceipt')
+		sendReceipt: get('sendReceipt'),
+		campaignId: get('campaignId')
 	};
 	const errors: Partial<Record<GiftField, GiftErrorCode>> = {};
 
@@ -145,7 +150,9 @@ export function readGiftEntry(
 			note: values.note,
 			supporter,
 			reason: values.reason,
-			sendReceipt: values.sendReceipt !== ''
+			sendReceipt: values.sendReceipt !== '',
+			// A campaign that is not one (a stale form) is no campaign: the gift still counts.
+			campaignId: uuidPattern.test(values.campaignId) ? values.campaignId : null
 		}
 	};
 }

@@ -112,7 +112,7 @@ describe('contribution filters', () => {
 		const { filters, errors } = parseContributionFilters(
 			params(
 				'q=KID+123&channel=bank_transfer&kind=monthly&status=succeeded&currency=nok&from=2026-01-01' +
-					'&to=2026-01-31&amount_min=100&amount_max=250,50&supporter=6F9619FF-8B86-4011-B42D-00C04FC964FF&sort=amount&dir=asc'
+					'&to=2026-01-31&amount_min=100&amount_max=250,50&supporter=6F9619FF-8B86-4011-B42D-00C04FC964FF&campaign=0B1D3F5A-1C2E-4A6B-8D9E-0F1A2B3C4D5E&sort=amount&dir=asc'
 			)
 		);
 		expect(errors).toEqual({});
@@ -127,6 +127,7 @@ describe('contribution filters', () => {
 			amountMinMinor: 10000,
 			amountMaxMinor: 25050,
 			supporterId: '6f9619ff-8b86-4011-b42d-00c04fc964ff',
+			campaignId: '0b1d3f5a-1c2e-4a6b-8d9e-0f1a2b3c4d5e',
 			sort: 'amount',
 			direction: 'asc',
 			cursor: null

@@ -74,6 +74,8 @@ export interface ContributionFilters {
 	amountMinMinor: number | null;
 	amountMaxMinor: number | null;
 	supporterId: string | null;
+	/** A campaign's id: its gifts only. */
+	campaignId: string | null;
 	sort: ContributionSort;
 	direction: SortDirection;
 	cursor: PageCursor | null;
@@ -103,6 +105,7 @@ export type ContributionFilterField =
 	| 'amount_min'
 	| 'amount_max'
 	| 'supporter'
+	| 'campaign'
 	| 'sort'
 	| 'cursor';
 
@@ -298,6 +301,12 @@ export function parseContributionFilters(
 		: uuid.safeParse(supporterText).success
 			? supporterText.toLowerCase()
 			: read.fail('supporter', 'invalid_id');
+	const campaignText = read.text('campaign');
+	const campaignId = !campaignText
+		? null
+		: uuid.safeParse(campaignText).success
+			? campaignText.toLowerCase()
+			: read.fail('campaign', 'invalid_id');
 	const { sort, direction } = read.sort('sort', contributionSorts, 'received');
 	const cursor = read.cursor('cursor', sort, direction);
 	return {
@@ -312,6 +321,7 @@ export function parseContributionFilters(
 			amountMinMinor,
 			amountMaxMinor,
 			supporterId,
+			campaignId,
 			sort,
 			direction,
 			cursor

@@ -77,7 +77,8 @@ const filterLabels = {
 	last_gift_to: m.lists_filter_last_gift_to,
 	total_min: m.lists_filter_total_min,
 	total_max: m.lists_filter_total_max,
-	tag: m.lists_filter_tag
+	tag: m.lists_filter_tag,
+	campaign: m.campaigns_gift_campaign
 } satisfies Partial<Record<ContributionFilterField | SupporterFilterField, () => string>>;
 
 export type FilterName = keyof typeof filterLabels;

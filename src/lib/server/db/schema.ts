@@ -33,6 +33,8 @@ export interface OrganisationTable {
 	tax_report_enabled: Generated<boolean>;
 	tax_report_threshold_minor: Generated<number>;
 	organisation_number: Generated<string>;
+	/** Sites allowed to show the appeal in a frame (CSP frame-ancestors), e.g. https://news.example.org. */
+	embed_origins: Generated<string[]>;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
 }
@@ -56,6 +58,8 @@ export interface SupporterTable {
 	preferred_locale: Generated<Locale>;
 	has_contact_consent: Generated<boolean>;
 	contact_consent_at: Date | null;
+	/** The words the supporter agreed to, as the appeal showed them. */
+	contact_consent_wording: string | null;
 	is_anonymous_by_default: Generated<boolean>;
 	notes: Generated<string>;
 	tags: Generated<string[]>;
@@ -69,7 +73,32 @@ export interface SupporterTable {
 	updated_at: Timestamp;
 }
 
-export interface RecurringPlanTable {
+/** Where a started checkout, a plan or a gift came from: a campaign and, without a cookie, the link's utm_* values and the page that sent the reader. */
+export interface AttributionColumns {
+	campaign_id: string | null;
+	utm_source: string | null;
+	utm_medium: string | null;
+	utm_campaign: string | null;
+	/** The embedding article's URL, or the referring page's origin and path. */
+	source_page: string | null;
+}
+
+export interface CampaignTable {
+	id: Generated<string>;
+	slug: string;
+	name: string;
+	/** `YYYY-MM-DD`, in the organisation's time zone. */
+	starts_on: ColumnType<string, string, string>;
+	ends_on: ColumnType<string | null, string | null, string | null>;
+	goals: ColumnType<Record<string, number>, string | undefined, string>;
+	appeal_texts: ColumnType<Partial<Record<Locale, AppealText>>, string | undefined, string>;
+	preset_amounts: ColumnType<Record<string, number[]>, string | undefined, string>;
+	default_frequency: 'one_off' | 'monthly' | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
+export interface RecurringPlanTable extends Partial<AttributionColumns> {
 	id: Generated<string>;
 	supporter_id: string;
 	channel: Channel;
@@ -89,7 +118,7 @@ export interface RecurringPlanTable {
 	updated_at: Timestamp;
 }
 
-export interface ContributionTable {
+export interface ContributionTable extends Partial<AttributionColumns> {
 	id: Generated<string>;
 	supporter_id: string;
 	recurring_plan_id: string | null;
@@ -124,7 +153,9 @@ export interface ContributionTable {
 }
 
 /** The gift a supporter asked for on the appeal, kept while they pay (by card or with Vipps). */
-export interface StartedDonationColumns {
+export interface StartedDonationColumns extends Partial<AttributionColumns> {
+	/** The words of the contact opt-in the supporter ticked; null when left unticked. */
+	contact_consent_wording?: string | null;
 	kind: ContributionKind;
 	currency: string;
 	amount_minor: number;
@@ -178,7 +209,8 @@ export interface VippsEventTable extends ProviderEventColumns {
 	apply_after: Generated<Date>;
 }
 
-export interface VippsAgreementTable {
+export interface VippsAgreementTable extends Partial<AttributionColumns> {
+	contact_consent_wording?: string | null;
 	reference: string;
 	agreement_id: string | null;
 	currency: string;
@@ -410,6 +442,7 @@ export interface Database {
 	supporter: SupporterTable;
 	recurring_plan: RecurringPlanTable;
 	contribution: ContributionTable;
+	campaign: CampaignTable;
 	checkout_attempt: CheckoutAttemptTable;
 	stripe_event: StripeEventTable;
 	vipps_payment: VippsPaymentTable;

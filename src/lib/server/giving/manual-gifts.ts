@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { GiftEntry } from '../../giving/gift-entry.ts';
 import { recordAudit } from '../organisation/audit.ts';
+import { findCampaign } from '../campaigns/campaigns.ts';
 import { correctGift, lockGift, markGiftVoided, recordGift } from './contributions.ts';
 import type { Contribution, Database } from '../db/schema.ts';
 import { findOrCreateSupporterByEmail } from '../supporters/supporters.ts';
@@ -85,6 +86,7 @@ async function recordManualGiftOnce(
 					.executeTakeFirstOrThrow()
 			).id;
 		}
+		const campaign = gift.campaignId ? await findCampaign(trx, gift.campaignId) : undefined;
 		const { contribution, isNew } = await recordGift(trx, {
 			supporter_id: supporterId,
 			channel: gift.channel,
@@ -97,6 +99,7 @@ async function recordManualGiftOnce(
 			external_reference: gift.reference,
 			note: gift.note,
 			recorded_by: context.staffUserId,
+			campaign_id: campaign?.id ?? null,
 			// The mail worker issues the receipt from this; without an address there is no one to send to.
 			receipt_requested: gift.sendReceipt && email !== null
 		});

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, RecurringPlan } from '../db/schema.ts';
+import type { AttributionColumns, Database, RecurringPlan } from '../db/schema.ts';
 import type { Channel, PlanStatus } from '../../giving/vocabulary.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -18,6 +18,8 @@ export interface PlanState {
 	lastFailureReason?: string | null;
 	/** Why the supporter cancelled, in their words; a later copy without one keeps it. */
 	cancellationComment?: string | null;
+	/** Where the first gift came from; kept from the plan's creation on, for every month's gift. */
+	attribution?: AttributionColumns;
 }
 
 /** Creates or brings up to date the plan mirrored from a provider's subscription. */
@@ -38,6 +40,7 @@ export async function upsertPlan(db: Db, plan: PlanState): Promise<RecurringPlan
 		.insertInto('recurring_plan')
 		.values({
 			...values,
+			...plan.attribution,
 			last_failure_reason: plan.lastFailureReason ?? null,
 			cancellation_comment: plan.cancellationComment ?? null
 		})

@@ -31,6 +31,7 @@ export interface ContributionListRow {
 	currency: string;
 	externalReference: string | null;
 	recurringPlanId: string | null;
+	campaignName: string | null;
 	supporter: { id: string; name: string; email: string | null; isErased: boolean };
 }
 
@@ -92,6 +93,8 @@ export function contributionConditions(
 		conditions.push(sql<SqlBool>`c.amount_minor <= ${filters.amountMaxMinor}`);
 	if (filters.supporterId)
 		conditions.push(sql<SqlBool>`c.supporter_id = ${filters.supporterId}::uuid`);
+	if (filters.campaignId)
+		conditions.push(sql<SqlBool>`c.campaign_id = ${filters.campaignId}::uuid`);
 	return conditions;
 }
 
@@ -130,7 +133,9 @@ export async function listContributions(
 	const conditions = contributionConditions(filters, search);
 	if (page.condition) conditions.push(page.condition);
 	const fetched = await filteredContributions(db, conditions)
+		.leftJoin('campaign as cp', 'cp.id', 'c.campaign_id')
 		.select([
+			'cp.name as campaign_name',
 			'c.id',
 			'c.received_at',
 			'c.is_date_only',
@@ -170,6 +175,7 @@ export async function listContributions(
 			...toGiftSummary(row),
 			externalReference: row.external_reference,
 			recurringPlanId: row.recurring_plan_id,
+			campaignName: row.campaign_name,
 			supporter: {
 				id: row.supporter_id,
 				name: row.supporter_name,
@@ -194,7 +200,8 @@ export async function contributionTotals(
 		filters.q !== '' ||
 		filters.amountMinMinor !== null ||
 		filters.amountMaxMinor !== null ||
-		filters.supporterId !== null;
+		filters.supporterId !== null ||
+		filters.campaignId !== null;
 	const rows = needsGifts
 		? await totalsFromGifts(db, filters, search)
 		: await totalsFromDays(db, filters);

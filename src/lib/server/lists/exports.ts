@@ -118,7 +118,12 @@ const contributionCsvHeader = [
 	'anonymous',
 	'dedication',
 	'note',
-	'void_reason'
+	'void_reason',
+	'campaign',
+	'utm_source',
+	'utm_medium',
+	'utm_campaign',
+	'source_page'
 ];
 
 /**
@@ -187,7 +192,14 @@ export async function* contributionsCsv(
 						'c.is_anonymous',
 						'c.dedication',
 						'c.note',
-						'c.void_reason'
+						'c.void_reason',
+						sql<string | null>`(select cp.slug from campaign cp where cp.id = c.campaign_id)`.as(
+							'campaign'
+						),
+						'c.utm_source',
+						'c.utm_medium',
+						'c.utm_campaign',
+						'c.source_page'
 					])
 					// Where the next page starts (PGlite); a cursor needs no such thing.
 					.$if(!canStream(db), (query) =>
@@ -228,7 +240,12 @@ export async function* contributionsCsv(
 					row.is_anonymous ? 'true' : 'false',
 					inertText(row.dedication),
 					inertText(row.note),
-					inertText(row.void_reason)
+					inertText(row.void_reason),
+					row.campaign ?? '',
+					inertText(row.utm_source),
+					inertText(row.utm_medium),
+					inertText(row.utm_campaign),
+					inertText(row.source_page)
 				],
 				dialect
 			),

@@ -70,7 +70,9 @@ export function buildReceiptEmail(
 	gift: ReceiptGift,
 	organisation: ReceiptOrganisation,
 	supporterName: string,
-	localeTag: string
+	localeTag: string,
+	/** The supporter's own page ("My giving"), where a monthly gift is changed or stopped. */
+	myPageUrl?: string
 ): RenderedEmail {
 	const locale = asLocale(localeTag);
 	const o = { locale };
@@ -85,6 +87,7 @@ export function buildReceiptEmail(
 		heading: name ? m.mail_receipt_heading_named({ name }, o) : m.mail_receipt_heading({}, o),
 		paragraphs,
 		facts: receiptFacts(gift, organisation, locale),
+		...(myPageUrl && { action: { label: m.mail_receipt_my_page({}, o), url: myPageUrl } }),
 		footer: [
 			m.mail_footer_receipt({ organisation: organisation.name }, o),
 			...(organisation.contactEmail

@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.ts';
 import { markReceiptsUnsendable, numberReceipts } from '../giving/contributions.ts';
 import { findOrganisation } from '../organisation/settings.ts';
 import { queueEmail } from './outbox.ts';
+import { updateCardUrl } from './payment-failed-email.ts';
 import { buildReceiptEmail } from './receipt-email.ts';
 
 // The receipt issuer, run by the mail worker on each tick rather than inside the webhook's or the
@@ -35,7 +36,7 @@ export interface IssuedReceipts {
  */
 export async function issueDueReceipts(
 	db: Kysely<Database>,
-	{ limit = 20 }: { limit?: number } = {}
+	{ limit = 20, origin }: { limit?: number; origin?: string } = {}
 ): Promise<IssuedReceipts> {
 	return db.transaction().execute(async (trx) => {
 		const due = await trx
@@ -93,7 +94,8 @@ export async function issueDueReceipts(
 				},
 				from,
 				gift.name,
-				gift.preferred_locale
+				gift.preferred_locale,
+				origin && gift.email ? updateCardUrl(origin, gift.email) : undefined
 			);
 			await queueEmail(trx, {
 				...email,

@@ -21,6 +21,8 @@ export interface MailWorkerOptions {
 	mailFrom?: string;
 	messagesPerTick?: number;
 	receiptsPerTick?: number;
+	/** The site's public origin: receipts link to the supporter's own page there. */
+	origin?: string;
 	/** How long a claimed message stays the claimer's; far longer than one delivery may take. */
 	claimMinutes?: number;
 }
@@ -165,7 +167,10 @@ export async function runMailTick(
 	db: Kysely<Database>,
 	options: MailWorkerOptions
 ): Promise<TickResult> {
-	const receipts = await issueDueReceipts(db, { limit: options.receiptsPerTick ?? 20 });
+	const receipts = await issueDueReceipts(db, {
+		limit: options.receiptsPerTick ?? 20,
+		origin: options.origin
+	});
 	const result: TickResult = { receipts, sent: 0, retrying: 0, failed: 0, kept: 0 };
 	const limit = options.messagesPerTick ?? 10;
 	const transport = options.transport;
@@ -249,14 +254,15 @@ export function startMailWorker(
 	};
 }
 
-type MailSettings = Partial<Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>>;
+type MailSettings = Partial<Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'ORIGIN'>>;
 
 /** The worker's settings from the environment: SMTP_URL and MAIL_FROM. */
 export function mailWorkerOptionsFromEnv(env: MailSettings = config()): MailWorkerOptions {
 	const smtpUrl = env.SMTP_URL?.trim();
 	return {
 		transport: smtpUrl ? createSmtpTransport(smtpUrl) : null,
-		mailFrom: env.MAIL_FROM?.trim() || undefined
+		mailFrom: env.MAIL_FROM?.trim() || undefined,
+		origin: env.ORIGIN
 	};
 }
 

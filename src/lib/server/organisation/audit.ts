@@ -71,6 +71,7 @@ export async function listAuditEntries(
 		.leftJoin('statement_run', (join) =>
 			join.on(sql<boolean>`statement_run.id = ${subjectId('statement_run')}`)
 		)
+		.leftJoin('campaign', (join) => join.on(sql<boolean>`campaign.id = ${subjectId('campaign')}`))
 		.select([
 			'audit_log.id',
 			'audit_log.action',
@@ -92,7 +93,8 @@ export async function listAuditEntries(
 			'giver.name as giverName',
 			'email.to_address as emailTo',
 			'import_batch.file_name as importFileName',
-			'statement_run.year as statementYear'
+			'statement_run.year as statementYear',
+			'campaign.name as campaignName'
 		])
 		.orderBy('audit_log.id', 'desc')
 		.limit(pageSize + 1);

@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import type { Donation } from '../../giving/donation-form.ts';
 import { toInputString } from '../../money.ts';
-import type { Database } from '../db/schema.ts';
+import type { AttributionColumns, Database } from '../db/schema.ts';
 import { supporterChoices } from '../giving/started-donation.ts';
 import { findSupporterByEmail } from '../supporters/supporters.ts';
 
 export interface CheckoutRequest {
 	donation: Donation;
+	/** The campaign and source the checkout came from. */
+	attribution?: AttributionColumns;
 	locale: string;
 	/** The site's own origin, for the return addresses. */
 	origin: string;
@@ -29,7 +31,7 @@ const checkoutLocales: Record<string, Stripe.Checkout.SessionCreateParams.Locale
 export async function createCheckoutSession(
 	db: Kysely<Database>,
 	stripe: Stripe,
-	{ donation, locale, origin, productName }: CheckoutRequest
+	{ donation, attribution, locale, origin, productName }: CheckoutRequest
 ): Promise<Stripe.Checkout.Session> {
 	const attempt = await db
 		.insertInto('checkout_attempt')
@@ -38,7 +40,7 @@ export async function createCheckoutSession(
 			currency: donation.currency,
 			amount_minor: donation.amountMinor,
 			fee_top_up_minor: donation.feeTopUpMinor,
-			...supporterChoices(donation, locale)
+			...supporterChoices(donation, locale, attribution)
 		})
 		.returning('id')
 		.executeTakeFirstOrThrow();

@@ -8,9 +8,10 @@ import {
 	recordGift
 } from '../giving/contributions.ts';
 import type { CheckoutAttempt, Database } from '../db/schema.ts';
+import { copyAttribution } from '../campaigns/campaigns.ts';
 import { queuePaymentFailedEmail } from '../mail/payment-failed-email.ts';
 import { findPlanByExternalId, upsertPlan } from '../giving/plans.ts';
-import { findOrCreateStripeSupporter } from '../supporters/supporters.ts';
+import { findOrCreateStripeSupporter, recordContactConsent } from '../supporters/supporters.ts';
 import {
 	idOf,
 	invoicePaymentIntent,
@@ -104,8 +105,11 @@ async function applySubscription(
 	const existing = await findPlanByExternalId(trx, 'card', subscription.id);
 	if (!status && !existing) return null;
 	let supporterId = existing?.supporter_id;
+	// A new plan keeps where its checkout came from (events may come before the session's own).
+	const attempt = existing
+		? undefined
+		: (knownAttempt ?? (await attemptOf(trx, subscription.metadata)));
 	if (!supporterId) {
-		const attempt = knownAttempt ?? (await attemptOf(trx, subscription.metadata));
 		const customer = typeof subscription.customer === 'object' ? subscription.customer : null;
 		const supporter = await findOrCreateStripeSupporter(trx, {
 			customerId: idOf(subscription.customer),
@@ -114,6 +118,7 @@ async function applySubscription(
 			locale: attempt?.locale
 		});
 		supporterId = supporter.id;
+		await recordContactConsent(trx, supporterId, attempt?.contact_consent_wording);
 	}
 	const item = subscription.items.data[0];
 	return upsertPlan(trx, {
@@ -128,7 +133,8 @@ async function applySubscription(
 		cancelAtPeriodEnd: subscription.cancel_at_period_end,
 		currentPeriodEnd: date(item?.current_period_end),
 		lastFailureReason: failureReason,
-		cancellationComment: subscription.cancellation_details?.comment || null
+		cancellationComment: subscription.cancellation_details?.comment || null,
+		attribution: copyAttribution(attempt)
 	});
 }
 
@@ -200,7 +206,8 @@ async function applyInvoice(trx: Trx, facts: InvoiceFacts, attempt?: CheckoutAtt
 		external_reference: invoice.id!,
 		payment_reference: payment.paymentIntentId,
 		is_anonymous: subscription.metadata?.is_anonymous === 'true',
-		dedication: subscription.metadata?.dedication ?? ''
+		dedication: subscription.metadata?.dedication ?? '',
+		...copyAttribution(plan)
 	});
 	return plan;
 }
@@ -238,6 +245,7 @@ const checkoutPaid: Handler = async (stripe, event) => {
 			name: attempt?.name || session.customer_details?.name || '',
 			locale: attempt?.locale
 		});
+		await recordContactConsent(trx, supporter.id, attempt?.contact_consent_wording);
 		await recordGift(trx, {
 			supporter_id: supporter.id,
 			channel: 'card',
@@ -251,7 +259,8 @@ const checkoutPaid: Handler = async (stripe, event) => {
 			external_reference: payment.paymentIntentId!,
 			payment_reference: payment.paymentIntentId,
 			is_anonymous: (attempt?.is_anonymous ?? session.metadata?.is_anonymous === 'true') === true,
-			dedication: attempt?.dedication ?? session.metadata?.dedication ?? ''
+			dedication: attempt?.dedication ?? session.metadata?.dedication ?? '',
+			...copyAttribution(attempt)
 		});
 	};
 };

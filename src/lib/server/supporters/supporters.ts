@@ -93,3 +93,29 @@ export async function findOrCreateStripeSupporter(
 		.returningAll()
 		.executeTakeFirstOrThrow();
 }
+
+/**
+ * The supporter ticked "you may contact me" on the appeal: kept with its time and the words they
+ * saw. A consent already given stays as it was first given (and a refusal staff recorded since
+ * is not overturned by an old checkout: only a supporter without consent gets it).
+ */
+export async function recordContactConsent(
+	db: Db,
+	supporterId: string,
+	wording: string | null | undefined,
+	at: Date = new Date()
+): Promise<void> {
+	if (!wording) return;
+	await db
+		.updateTable('supporter')
+		.set({
+			has_contact_consent: true,
+			contact_consent_at: at,
+			contact_consent_wording: wording,
+			updated_at: sql`now()`
+		})
+		.where('id', '=', supporterId)
+		.where('has_contact_consent', '=', false)
+		.where('erased_at', 'is', null)
+		.execute();
+}

@@ -3,12 +3,13 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Donation } from '../../giving/donation-form.ts';
 import type { ContributionStatus, PlanStatus } from '../../giving/vocabulary.ts';
 import { isLocale } from '../../locales.ts';
-import type { Database, VippsAgreement } from '../db/schema.ts';
+import type { AttributionColumns, Database, VippsAgreement } from '../db/schema.ts';
 import { markGiftRefunded, recordGift } from '../giving/contributions.ts';
 import { supporterChoices } from '../giving/started-donation.ts';
 import { findPlanByExternalId, upsertPlan } from '../giving/plans.ts';
 import { queuePaymentFailedEmail } from '../mail/payment-failed-email.ts';
-import { findOrCreateSupporterByEmail } from '../supporters/supporters.ts';
+import { copyAttribution } from '../campaigns/campaigns.ts';
+import { findOrCreateSupporterByEmail, recordContactConsent } from '../supporters/supporters.ts';
 import type { VippsClient } from './client.ts';
 import { addMonths, todayInNorway } from './dates.ts';
 import type { Agreement, Charge } from './types.ts';
@@ -41,6 +42,8 @@ export async function setVippsAgreementAmount(trx: Trx, agreementId: string, amo
 
 export interface VippsAgreementRequest {
 	donation: Donation;
+	/** The campaign and source the checkout came from. */
+	attribution?: AttributionColumns;
 	locale: string;
 	origin: string;
 	productName: string;
@@ -49,7 +52,7 @@ export interface VippsAgreementRequest {
 export async function startVippsAgreement(
 	db: Kysely<Database>,
 	vipps: VippsClient,
-	{ donation, locale, origin, productName }: VippsAgreementRequest
+	{ donation, attribution, locale, origin, productName }: VippsAgreementRequest
 ): Promise<{ reference: string; redirectUrl: string }> {
 	if (donation.kind !== 'monthly' || donation.currency !== 'NOK')
 		throw new Error('Vipps agreements are for monthly gifts in NOK');
@@ -60,7 +63,7 @@ export async function startVippsAgreement(
 			reference,
 			currency: donation.currency,
 			amount_minor: donation.totalMinor,
-			...supporterChoices(donation, locale)
+			...supporterChoices(donation, locale, attribution)
 		})
 		.execute();
 	const returnUrl = new URL('/thank-you', origin);
@@ -173,6 +176,7 @@ async function applyAgreement(
 				).id
 			: null);
 	if (!supporterId) return; // erased before the agreement was first reported
+	if (!existing) await recordContactConsent(trx, supporterId, record.contact_consent_wording);
 	const failed = charges.filter((c) => c.status === 'FAILED');
 	const status = planStatus(agreement, charges);
 	const plan = await upsertPlan(trx, {
@@ -187,7 +191,8 @@ async function applyAgreement(
 		cancelAtPeriodEnd: false,
 		currentPeriodEnd: record.next_charge_on ? new Date(`${record.next_charge_on}T00:00:00Z`) : null,
 		lastFailureReason:
-			status === 'past_due' ? (failed.at(-1)?.failureReason ?? 'charge_failed') : undefined
+			status === 'past_due' ? (failed.at(-1)?.failureReason ?? 'charge_failed') : undefined,
+		attribution: copyAttribution(record)
 	});
 	for (const charge of charges) {
 		const giftState = giftStatus(charge);
@@ -207,7 +212,8 @@ async function applyAgreement(
 			payment_reference: charge.id,
 			is_anonymous: record.is_anonymous,
 			dedication: record.dedication,
-			receipt_requested: true
+			receipt_requested: true,
+			...copyAttribution(plan)
 		});
 		const refundedMinor = charge.summary?.refunded ?? 0;
 		if (refundedMinor > 0 && (giftState === 'refunded' || giftState === 'partially_refunded'))

@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ContributionStatus } from '../../giving/vocabulary.ts';
+import { copyAttribution } from '../campaigns/campaigns.ts';
 import { markGiftRefunded, recordGift } from '../giving/contributions.ts';
 import type { Database, VippsPayment } from '../db/schema.ts';
-import { findOrCreateSupporterByEmail } from '../supporters/supporters.ts';
+import { findOrCreateSupporterByEmail, recordContactConsent } from '../supporters/supporters.ts';
 import { isLocale } from '../../locales.ts';
 import type { VippsClient } from './client.ts';
 import { idempotencyKey } from './payments.ts';
@@ -92,6 +93,7 @@ async function recordOneOffGift(
 				).id
 			: null);
 	if (!supporterId) return;
+	if (!recorded) await recordContactConsent(trx, supporterId, attempt.contact_consent_wording);
 	const { capturedAmount, refundedAmount } = payment.aggregate;
 	const status = giftStatus(payment.aggregate);
 	await recordGift(trx, {
@@ -109,7 +111,8 @@ async function recordOneOffGift(
 		payment_reference: attempt.reference,
 		is_anonymous: attempt.is_anonymous,
 		dedication: attempt.dedication,
-		receipt_requested: true
+		receipt_requested: true,
+		...copyAttribution(attempt)
 	});
 	if (refundedAmount.value > 0) {
 		await markGiftRefunded(

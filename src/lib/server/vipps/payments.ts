@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Donation } from '../../giving/donation-form.ts';
-import type { Database } from '../db/schema.ts';
+import type { AttributionColumns, Database } from '../db/schema.ts';
 import { supporterChoices } from '../giving/started-donation.ts';
 import type { VippsClient } from './client.ts';
 
 export interface VippsPaymentRequest {
 	donation: Donation;
+	/** The campaign and source the checkout came from. */
+	attribution?: AttributionColumns;
 	locale: string;
 	/** The site's own origin, for the return address. */
 	origin: string;
@@ -29,7 +31,7 @@ export const isVippsReference = (value: string) => /^komak-[0-9a-f-]{36}$/.test(
 export async function startVippsPayment(
 	db: Kysely<Database>,
 	vipps: VippsClient,
-	{ donation, locale, origin, description }: VippsPaymentRequest
+	{ donation, attribution, locale, origin, description }: VippsPaymentRequest
 ): Promise<{ reference: string; redirectUrl: string }> {
 	if (donation.kind !== 'one_off' || donation.currency !== 'NOK')
 		throw new Error('Vipps takes one-off gifts in NOK');
@@ -42,7 +44,7 @@ export async function startVippsPayment(
 			currency: donation.currency,
 			amount_minor: donation.totalMinor,
 			fee_top_up_minor: donation.feeTopUpMinor,
-			...supporterChoices(donation, locale)
+			...supporterChoices(donation, locale, attribution)
 		})
 		.execute();
 	const returnUrl = new URL('/thank-you', origin);

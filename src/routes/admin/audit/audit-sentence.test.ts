@@ -67,6 +67,15 @@ describe('the audit log in words', () => {
 		expect(text(rotated)).toBe('System sealed the stored secrets again with a new key');
 	});
 
+	it('names a campaign staff created or changed, with a link to it', () => {
+		const parts = describeAuditEntry(
+			entry({ action: 'campaign.update', entity_type: 'campaign', campaignName: 'Year-end 2026' }),
+			'en'
+		);
+		expect(text(parts)).toBe('Laila Ahmadi changed the campaign Year-end 2026');
+		expect(parts.at(-1)?.href).toBe('/admin/campaigns/0b6c1f9e-7b8a-4c1e-9a51-3f0e8d3c2a10');
+	});
+
 	it('still shows an action it has no words for, as stored', () => {
 		const parts = describeAuditEntry(entry({ action: 'staff.teleport' }), 'en');
 		expect(text(parts)).toBe('Laila Ahmadi: staff.teleport (Farid Noori)');

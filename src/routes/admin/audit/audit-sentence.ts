@@ -26,6 +26,7 @@ export interface AuditSubjectFacts {
 	emailTo: string | null;
 	importFileName: string | null;
 	statementYear: number | null;
+	campaignName?: string | null;
 }
 
 /** A piece of the sentence: plain words, or a name (with a link when it can be opened). */
@@ -71,6 +72,8 @@ const sentences: Record<string, (inputs: SentenceInputs) => string> = {
 	'contribution.refund': m.audit_contribution_refund,
 	'email.send_again': m.audit_email_send_again,
 	'settings.update': m.audit_settings_update,
+	'campaign.create': m.audit_campaign_create,
+	'campaign.update': m.audit_campaign_update,
 	'import.commit': m.audit_import_commit,
 	'statements.send': m.audit_statements_send,
 	'tax_report.export': m.audit_tax_report_export,
@@ -153,6 +156,14 @@ function subjectPart(entry: AuditSubjectFacts, locale: string): SentencePart | n
 					? m.audit_subject_statements({ year: String(entry.statementYear) })
 					: m.audit_subject_missing({ id: id ?? '' }),
 				'/admin/statements'
+			);
+		case 'campaign':
+			if (!id) return null;
+			return name(
+				entry.campaignName
+					? m.audit_subject_campaign({ name: isolateDirection(entry.campaignName) })
+					: m.audit_subject_missing({ id }),
+				`/admin/campaigns/${id}`
 			);
 		default:
 			return id ? name(`${entry.entity_type} ${id}`) : null;

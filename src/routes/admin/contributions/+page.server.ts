@@ -7,6 +7,7 @@ import {
 } from '$lib/server/lists/contributions';
 import { getDatabase } from '$lib/server/db/instance';
 import { findSupporterName, listCurrencyCodes } from '$lib/server/lists/supporters';
+import { listCampaigns } from '$lib/server/campaigns/campaigns';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -14,11 +15,12 @@ export const load: PageServerLoad = async (event) => {
 	const db = getDatabase();
 	const { filters, values, errors } = parseContributionFilters(event.url.searchParams);
 	const search = await resolveContributionSearch(db, filters.q);
-	const [list, totals, currencies, supporter] = await Promise.all([
+	const [list, totals, currencies, supporter, campaigns] = await Promise.all([
 		listContributions(db, filters, { search }),
 		contributionTotals(db, filters, { search }),
 		listCurrencyCodes(db),
-		filters.supporterId ? findSupporterName(db, filters.supporterId) : undefined
+		filters.supporterId ? findSupporterName(db, filters.supporterId) : undefined,
+		listCampaigns(db)
 	]);
 	return {
 		filters,
@@ -28,6 +30,7 @@ export const load: PageServerLoad = async (event) => {
 		list,
 		totals,
 		supporter,
+		campaigns: campaigns.map(({ id, name }) => ({ value: id, label: name })),
 		// Bulk personal data: staff and admins only.
 		canExport: hasRole(staff, 'staff'),
 		canRecord: hasRole(staff, 'staff')

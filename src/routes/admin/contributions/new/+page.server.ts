@@ -5,6 +5,7 @@ import { m } from '$lib/paraglide/messages';
 import { requireStaff } from '$lib/server/auth/guard';
 import { getDatabase } from '$lib/server/db/instance';
 import { recordManualGift } from '$lib/server/giving/manual-gifts';
+import { listCampaigns } from '$lib/server/campaigns/campaigns';
 import { findSupporterCandidates, findSupporterSummary } from '$lib/server/supporters/search';
 import { listEnabledCurrencies, findOrganisation } from '$lib/server/organisation/settings';
 import type { Actions, PageServerLoad } from './$types';
@@ -18,11 +19,12 @@ export const load: PageServerLoad = async (event) => {
 	const db = getDatabase();
 	const find = event.url.searchParams.get('find')?.trim() ?? '';
 	const chosenId = event.url.searchParams.get('supporter') ?? '';
-	const [organisation, currencies, candidates, chosen] = await Promise.all([
+	const [organisation, currencies, candidates, chosen, campaigns] = await Promise.all([
 		findOrganisation(db),
 		listEnabledCurrencies(db),
 		find.length >= 2 ? findSupporterCandidates(db, find) : [],
-		uuidPattern.test(chosenId) ? findSupporterSummary(db, chosenId) : undefined
+		uuidPattern.test(chosenId) ? findSupporterSummary(db, chosenId) : undefined,
+		listCampaigns(db)
 	]);
 	return {
 		find,
@@ -30,6 +32,7 @@ export const load: PageServerLoad = async (event) => {
 		chosen: chosen ?? null,
 		currencies: currencies.map((c) => c.currency),
 		defaultCurrency: organisation.default_currency,
+		campaigns: campaigns.map(({ id, name }) => ({ id, name })),
 		today: today()
 	};
 };
