@@ -1,5 +1,6 @@
 import { locales, type Locale } from '../locales.ts';
 import { parseAmount, supportedCurrencies, toInputString } from '../money.ts';
+import { formTextReader } from '../organisation/settings-form.ts';
 
 // The admin's campaign form (admin only). Pure: the server reads every submission with it.
 
@@ -62,17 +63,7 @@ export function campaignToValues(campaign: CampaignInput | null, today: string):
 }
 
 export function readCampaign(form: FormData | Record<string, string>): CampaignFormResult {
-	const get = (name: string) =>
-		String((form instanceof FormData ? form.get(name) : form[name]) ?? '').trim();
-	const values: CampaignValues = {};
-	const errors: Record<string, CampaignErrorCode> = {};
-	const text = (name: string, { required = false, max = 200 } = {}) => {
-		const value = get(name);
-		values[name] = value;
-		if (required && !value) errors[name] = 'required';
-		else if (value.length > max) errors[name] = 'too_long';
-		return value;
-	};
+	const { values, errors, text } = formTextReader<CampaignErrorCode>(form);
 
 	const name = text('name', { required: true });
 	const slug = text('slug', { required: true, max: 63 }).toLowerCase();

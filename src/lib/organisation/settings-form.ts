@@ -85,11 +85,16 @@ export function settingsToValues(settings: OrganisationSettings): SettingsValues
 	return values;
 }
 
-export function readSettings(form: FormData | Record<string, string>): SettingsResult {
+/**
+ * Reads a posted form's fields as trimmed text, keeping what was typed in `values` and each
+ * field's first problem in `errors`; `text` also checks a required field and a length limit. The
+ * settings and a campaign's form (which overrides some settings) read their fields this way.
+ */
+export function formTextReader<Code extends string>(form: FormData | Record<string, string>) {
 	const get = (name: string) =>
 		String((form instanceof FormData ? form.get(name) : form[name]) ?? '').trim();
-	const values: SettingsValues = {};
-	const errors: Record<string, SettingsErrorCode> = {};
+	const values: Record<string, string> = {};
+	const errors: Record<string, Code | 'required' | 'too_long'> = {};
 	const text = (name: string, { required = false, max = 200 } = {}) => {
 		const value = get(name);
 		values[name] = value;
@@ -97,6 +102,11 @@ export function readSettings(form: FormData | Record<string, string>): SettingsR
 		else if (value.length > max) errors[name] = 'too_long';
 		return value;
 	};
+	return { get, values, errors, text };
+}
+
+export function readSettings(form: FormData | Record<string, string>): SettingsResult {
+	const { get, values, errors, text } = formTextReader<SettingsErrorCode>(form);
 
 	const name = text('name', { required: true });
 	const contactEmail = text('contactEmail');
