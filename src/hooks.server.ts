@@ -35,7 +35,7 @@ export const init: ServerInit = async () => {
 	await findOrganisation(getDatabase());
 	await announceFirstRunSetup(getDatabase(), config().ORIGIN);
 	// Bulk statement sends that a restart interrupted carry on in the background.
-	await resumeStatementRuns(getDatabase());
+	await resumeStatementRuns(getDatabase(), { origin: config().ORIGIN });
 	const mailWorker = startMailWorker(getDatabase(), mailWorkerOptionsFromEnv());
 	// In the background: a slow Vipps must not hold up the start.
 	void checkVippsWebhookAtStart(getDatabase(), config().ORIGIN);

@@ -8,6 +8,7 @@ import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { createCheckoutSession } from '../../src/lib/server/stripe/checkout.ts';
 import { createStripeClient } from '../../src/lib/server/stripe/sdk.ts';
 import { receiveStripeEvent } from '../../src/lib/server/stripe/webhook.ts';
+import { useSignInLink } from '../../src/lib/server/self-service/sign-in-link.ts';
 import { startStripeFake } from '../stripe-fake/server.ts';
 import { monthly } from '../stripe-fake/test-support.ts';
 import { engines } from './databases.ts';
@@ -97,11 +98,15 @@ describe.each(engines)('a failed monthly payment on $name', ({ create, available
 				expect(email.text_body).toContain(`پرداخت این ماه به مبلغ ${amount} انجام نشد.`);
 				expect(email.text_body).toContain('پول کافی در کارت موجود نبود.');
 				expect(email.text_body).toContain('هنوز چیزی از دست نرفته است');
-				expect(email.text_body).toContain(
-					`کارت خود را تازه کنید: ${origin}/my?email=mina%40example.com`
-				);
+				// The button is this supporter's own single-use sign-in link.
+				const link = /کارت خود را تازه کنید: (\S+)/.exec(email.text_body)![1];
+				expect(link).toMatch(/\/my\/sign-in\?token=[a-z2-7]{32}$/);
+				expect(link.startsWith(`${origin}/`)).toBe(true);
 				expect(email.html_body).toContain('dir="rtl"');
-				expect(email.html_body).toContain(`href="${origin}/my?email=mina%40example.com"`);
+				expect(email.html_body).toContain(`href="${link}"`);
+				const token = new URL(link).searchParams.get('token')!;
+				expect(await useSignInLink(test.db, token)).toMatchObject({ ok: true });
+				expect(await useSignInLink(test.db, token)).toEqual({ ok: false, problem: 'used' });
 
 				// The same event again, and the card declined again on Stripe's retry: no second email.
 				const failedEvent = fake.events.find((e) => e.type === 'invoice.payment_failed')!;

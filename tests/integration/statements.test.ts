@@ -321,7 +321,9 @@ describe.each(engines)(
 				});
 
 				// The server stops after the first batch of three...
-				expect(await processStatementBatch(db, started.runId, 3)).toBe('continued');
+				expect(
+					await processStatementBatch(db, started.runId, 3, 'https://give.dawatmedia.no')
+				).toBe('continued');
 				const progress = () =>
 					db
 						.selectFrom('statement_run')
@@ -349,10 +351,16 @@ describe.each(engines)(
 
 				// After the restart, two app instances pick the run up at once.
 				await Promise.all([
-					driveStatementRun(db, started.runId, 3),
-					processStatementBatch(db, started.runId, 3)
+					driveStatementRun(db, started.runId, {
+						batchSize: 3,
+						origin: 'https://give.dawatmedia.no'
+					}),
+					processStatementBatch(db, started.runId, 3, 'https://give.dawatmedia.no')
 				]);
-				await driveStatementRun(db, started.runId, 3);
+				await driveStatementRun(db, started.runId, {
+					batchSize: 3,
+					origin: 'https://give.dawatmedia.no'
+				});
 				expect(await progress()).toEqual({ status: 'finished', total: 7, processed: 7, queued: 7 });
 
 				const messages = await db
@@ -375,6 +383,10 @@ describe.each(engines)(
 				const english = messages.find((message) => message.supporter_id === givers[1].id)!;
 				expect(english.subject).toBe('Your 2024 year-end statement from Dawat Media Center');
 				expect(english.text_body).toMatch(/^Total in NOK: NOK\s100\.01$/m);
+				// Each statement carries its supporter's own single-use way into "My giving".
+				expect(english.text_body).toMatch(
+					/^See or change your giving: https:\/\/give\.dawatmedia\.no\/my\/sign-in\?token=[a-z2-7]{32}$/m
+				);
 
 				// A second run for the same year goes through everyone and queues nothing again.
 				const again = await startStatementRun(db, year, { staffUserId });

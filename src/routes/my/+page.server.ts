@@ -20,7 +20,8 @@ type Notice = (typeof notices)[number];
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const supporter = locals.supporter;
 	if (!supporter) {
-		// A payment-failed email links here with the address filled in.
+		// Receipts and payment-failed emails from before the one-click links came here with the
+		// address filled in; those emails still do.
 		return {
 			isSignedIn: false as const,
 			prefilledEmail: (url.searchParams.get('email') ?? '').trim().slice(0, 254)

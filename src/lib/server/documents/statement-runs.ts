@@ -7,6 +7,7 @@ import { asLocale, documentMoney, documentYear } from './labels.ts';
 import { log } from '../log.ts';
 import { renderEmail } from '../mail/layout.ts';
 import { queueEmail } from '../mail/outbox.ts';
+import { createSignInLink } from '../self-service/sign-in-link.ts';
 import { findOrganisation } from '../organisation/settings.ts';
 import { yearBounds } from './statements.ts';
 
@@ -93,7 +94,9 @@ function statementEmail(
 	recipient: Recipient,
 	year: number,
 	totals: { currency: string; totalMinor: number }[],
-	organisation: { name: string; contactEmail: string }
+	organisation: { name: string; contactEmail: string },
+	/** The supporter's own single-use link into "My giving". */
+	myPageUrl?: string
 ) {
 	const locale = asLocale(recipient.preferredLocale);
 	const params = { year: documentYear(year, locale), organisation: organisation.name };
@@ -106,6 +109,7 @@ function statementEmail(
 			m.documents_statement_email_total({ currency: total.currency }, { locale }),
 			documentMoney(total.totalMinor, total.currency, locale)
 		]),
+		...(myPageUrl && { action: { label: m.mail_receipt_my_page({}, { locale }), url: myPageUrl } }),
 		footer: [
 			m.documents_statement_email_footer(params, { locale }),
 			...(organisation.contactEmail
@@ -124,7 +128,9 @@ export type BatchOutcome = 'continued' | 'finished' | 'busy';
 export async function processStatementBatch(
 	db: Kysely<Database>,
 	runId: string,
-	batchSize = STATEMENT_BATCH_SIZE
+	batchSize = STATEMENT_BATCH_SIZE,
+	/** The site's public origin: each statement then carries its supporter's sign-in link. */
+	origin?: string
 ): Promise<BatchOutcome> {
 	return db.transaction().execute(async (trx): Promise<BatchOutcome> => {
 		const run = await trx
@@ -185,7 +191,8 @@ export async function processStatementBatch(
 					totals
 						.filter((total) => total.supporter_id === row.id)
 						.map((total) => ({ currency: total.currency, totalMinor: Number(total.totalMinor) })),
-					{ name: organisation.name, contactEmail: organisation.contact_email }
+					{ name: organisation.name, contactEmail: organisation.contact_email },
+					origin ? await createSignInLink(trx, recipient.id, { origin }) : undefined
 				);
 				const id = await queueEmail(trx, {
 					...email,
@@ -223,12 +230,12 @@ const driving = new Set<string>();
 export async function driveStatementRun(
 	db: Kysely<Database>,
 	runId: string,
-	batchSize = STATEMENT_BATCH_SIZE
+	{ batchSize = STATEMENT_BATCH_SIZE, origin }: { batchSize?: number; origin?: string } = {}
 ): Promise<void> {
 	if (driving.has(runId)) return;
 	driving.add(runId);
 	try {
-		while ((await processStatementBatch(db, runId, batchSize)) === 'continued') {
+		while ((await processStatementBatch(db, runId, batchSize, origin)) === 'continued') {
 			// Let requests in between batches.
 			await new Promise((resolve) => setImmediate(resolve));
 		}
@@ -241,7 +248,10 @@ export async function driveStatementRun(
  * Carries on every unfinished run (after a restart, or one another instance dropped). Called at
  * start and whenever staff look at the runs; returns at once and works in the background.
  */
-export async function resumeStatementRuns(db: Kysely<Database>): Promise<void> {
+export async function resumeStatementRuns(
+	db: Kysely<Database>,
+	{ origin }: { origin?: string } = {}
+): Promise<void> {
 	const runs = await db
 		.selectFrom('statement_run')
 		.select('id')
@@ -249,7 +259,7 @@ export async function resumeStatementRuns(db: Kysely<Database>): Promise<void> {
 		.execute();
 	for (const run of runs) {
 		if (driving.has(run.id)) continue;
-		driveStatementRun(db, run.id).catch((error) =>
+		driveStatementRun(db, run.id, { origin }).catch((error) =>
 			log.error({ err: error, runId: run.id }, 'statement run stopped; it resumes on the next look')
 		);
 	}

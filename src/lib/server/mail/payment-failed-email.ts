@@ -13,11 +13,13 @@ import { m } from '../../paraglide/messages.js';
 import type { Database } from '../db/schema.ts';
 import { renderEmail, type RenderedEmail } from './layout.ts';
 import { queueEmail } from './outbox.ts';
+import { createSignInLink } from '../self-service/sign-in-link.ts';
 
 // The friendly note a monthly supporter gets when Stripe could not collect a payment: what
-// happened, in plain words and their own language, that nothing is lost yet, and a button to the
-// self-service page where they can put in a new card. A Vipps monthly gift has no card of ours to
-// update: the supporter checks the card behind the agreement in the Vipps app.
+// happened, in plain words and their own language, that nothing is lost yet, and a button that
+// signs them in to the self-service page (a single-use link) where they can put in a new card. A
+// Vipps monthly gift has no card of ours to update: the supporter checks the card behind the
+// agreement in the Vipps app.
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -33,6 +35,7 @@ export interface PaymentFailedEmailContent {
 	declineCode: string | null;
 	/** When Stripe tries the card again, if it will. */
 	nextAttemptAt: Date | null;
+	/** The supporter's own single-use link into "My giving", where the card is changed. */
 	updateCardUrl: string;
 	/** How the monthly gift is paid: by card through Stripe (the default) or a Vipps agreement. */
 	paidWith?: 'card' | 'vipps';
@@ -50,13 +53,6 @@ const reasonTexts: Record<DeclineReason, (options: { locale: Locale }) => string
 	card_blocked: (o) => m.failed_payment_email_reason_declined({}, o),
 	declined: (o) => m.failed_payment_email_reason_declined({}, o)
 };
-
-/** The self-service page, with the supporter's email filled in so the sign-in link is one click. */
-export function updateCardUrl(origin: string, email: string): string {
-	const url = new URL('/my', origin);
-	url.searchParams.set('email', email);
-	return url.toString();
-}
 
 export function paymentFailedEmail(content: PaymentFailedEmailContent): RenderedEmail {
 	const locale: Locale = isLocale(content.locale) ? content.locale : 'en';
@@ -150,7 +146,7 @@ export async function queuePaymentFailedEmail(
 		currency: payment.currency,
 		declineCode: payment.declineCode,
 		nextAttemptAt: payment.nextAttemptAt,
-		updateCardUrl: updateCardUrl(payment.origin, recipient.email),
+		updateCardUrl: await createSignInLink(db, payment.supporterId, { origin: payment.origin }),
 		paidWith: payment.paidWith
 	});
 	return queueEmail(db, {

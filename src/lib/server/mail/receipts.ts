@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts';
 import { markReceiptsUnsendable, numberReceipts } from '../giving/contributions.ts';
 import { findOrganisation } from '../organisation/settings.ts';
 import { queueEmail } from './outbox.ts';
-import { updateCardUrl } from './payment-failed-email.ts';
+import { createSignInLink } from '../self-service/sign-in-link.ts';
 import { buildReceiptEmail } from './receipt-email.ts';
 
 // The receipt issuer, run by the mail worker on each tick rather than inside the webhook's or the
@@ -95,7 +95,8 @@ export async function issueDueReceipts(
 				from,
 				gift.name,
 				gift.preferred_locale,
-				origin && gift.email ? updateCardUrl(origin, gift.email) : undefined
+				// Their own single-use link into "My giving", to see or change their giving.
+				origin ? await createSignInLink(trx, gift.supporterId, { origin }) : undefined
 			);
 			await queueEmail(trx, {
 				...email,

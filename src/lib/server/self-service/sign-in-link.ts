@@ -1,5 +1,5 @@
 import { encodeHexLowerCase } from '@oslojs/encoding';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { hashToken, randomBase32 } from '../auth/token.ts';
 import { queueEmail } from '../mail/outbox.ts';
@@ -14,6 +14,11 @@ import { renderSignInEmail } from './sign-in-email.ts';
 // know the address, so the form tells nobody who gives to the newsroom.
 
 export const SIGN_IN_LINK_MINUTES = 20;
+/**
+ * A link inside a receipt or a failed-payment email: the same single-use link, but it has to
+ * outlast the hours before the email is read. When it has run out, its page offers a new one.
+ */
+export const EMAILED_LINK_MINUTES = 72 * 60;
 /** Requests per fixed 15-minute window: per email (known or not) and per client address. */
 export const LINK_REQUEST_WINDOW_SECONDS = 15 * 60;
 export const EMAIL_LINK_REQUEST_LIMIT = 3;
@@ -71,29 +76,18 @@ async function sendLinkIfKnown(db: Kysely<Database>, email: string, origin: stri
 	const supporter = await findSupporterByEmail(db, email);
 	if (!supporter || !canSignIn(supporter)) return;
 	const organisation = await findOrganisation(db);
-	const token = randomBase32(TOKEN_BYTES);
-	const url = new URL('/my/sign-in', origin);
-	url.searchParams.set('token', token);
-	const message = renderSignInEmail({
-		locale: supporter.preferred_locale,
-		organisationName: organisation.name,
-		signInUrl: url.toString(),
-		validMinutes: SIGN_IN_LINK_MINUTES
-	});
 	await db.transaction().execute(async (trx) => {
-		// Links a day past their time have nothing more to say; sweep them on the way.
-		await trx
-			.deleteFrom('supporter_sign_in_token')
-			.where('expires_at', '<', new Date(now.getTime() - 24 * 60 * 60 * 1000))
-			.execute();
-		await trx
-			.insertInto('supporter_sign_in_token')
-			.values({
-				token_hash: hashToken(token),
-				supporter_id: supporter.id,
-				expires_at: new Date(now.getTime() + SIGN_IN_LINK_MINUTES * 60 * 1000)
-			})
-			.execute();
+		const signInUrl = await createSignInLink(trx, supporter.id, {
+			origin,
+			validMinutes: SIGN_IN_LINK_MINUTES,
+			now
+		});
+		const message = renderSignInEmail({
+			locale: supporter.preferred_locale,
+			organisationName: organisation.name,
+			signInUrl,
+			validMinutes: SIGN_IN_LINK_MINUTES
+		});
 		await queueEmail(trx, {
 			kind: 'sign_in_link',
 			to: supporter.email!,
@@ -102,6 +96,39 @@ async function sendLinkIfKnown(db: Kysely<Database>, email: string, origin: stri
 			...message
 		});
 	});
+}
+
+/**
+ * Stores a new single-use sign-in link for a supporter, in the caller's transaction, and returns
+ * its whole URL. The sign-in form's email and the one-click links in receipts and failed-payment
+ * emails are all made here, so they follow the same rules and open the same page.
+ */
+export async function createSignInLink(
+	db: Kysely<Database> | Transaction<Database>,
+	supporterId: string,
+	{
+		origin,
+		validMinutes = EMAILED_LINK_MINUTES,
+		now = new Date()
+	}: { origin: string; validMinutes?: number; now?: Date }
+): Promise<string> {
+	// Links a day past their time have nothing more to say; sweep them on the way.
+	await db
+		.deleteFrom('supporter_sign_in_token')
+		.where('expires_at', '<', new Date(now.getTime() - 24 * 60 * 60 * 1000))
+		.execute();
+	const token = randomBase32(TOKEN_BYTES);
+	await db
+		.insertInto('supporter_sign_in_token')
+		.values({
+			token_hash: hashToken(token),
+			supporter_id: supporterId,
+			expires_at: new Date(now.getTime() + validMinutes * 60 * 1000)
+		})
+		.execute();
+	const url = new URL('/my/sign-in', origin);
+	url.searchParams.set('token', token);
+	return url.toString();
 }
 
 export type LinkState = 'valid' | 'used' | 'expired' | 'unknown';

@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { hasRole, requireStaff } from '$lib/server/auth/guard';
+import { config } from '$lib/server/config';
 import { getDatabase } from '$lib/server/db/instance';
 import {
 	countStatementRecipients,
@@ -18,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
 	const staff = requireStaff(event, 'staff');
 	const db = getDatabase();
 	// A run left unfinished by a restart carries on as soon as someone looks.
-	await resumeStatementRuns(db);
+	await resumeStatementRuns(db, { origin: config().ORIGIN });
 	const { years, year } = await pickGivingYear(db, event.url.searchParams.get('year'));
 	return {
 		years,
@@ -49,7 +50,7 @@ export const actions = {
 						? m.statements_error_running({ year })
 						: m.statements_error_nobody({ year })
 			});
-		driveStatementRun(db, result.runId).catch((error) =>
+		driveStatementRun(db, result.runId, { origin: config().ORIGIN }).catch((error) =>
 			event.locals.log.error({ err: error, runId: result.runId }, 'statement run stopped')
 		);
 		redirect(303, `/admin/statements?year=${year}&started`);
