@@ -24,6 +24,7 @@ const everyContribution: ContributionFilters = {
 	amountMaxMinor: null,
 	supporterId: null,
 	campaignId: null,
+	mayBeContacted: null,
 	sort: 'received',
 	direction: 'desc',
 	cursor: null
@@ -38,6 +39,7 @@ const everySupporter: SupporterFilters = {
 	totalMaxMinor: null,
 	currency: 'NOK',
 	tag: null,
+	mayBeContacted: null,
 	sort: 'name',
 	direction: 'asc',
 	cursor: null

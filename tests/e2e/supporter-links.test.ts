@@ -2,10 +2,17 @@ import { expect, test } from '@playwright/test';
 import { startCardGivingApp, submitGift, type CardGivingApp } from './card-app.ts';
 import { canReachPostgres } from './database.ts';
 import { query } from './processes.ts';
+import { createTestStaff, signInWithForm } from './staff.ts';
 
 const isPostgresReachable = await canReachPostgres();
 // The app of these tests listens on a port of its own (E2E_LINKS_PORT), or any free one.
 const appPort = Number(process.env.E2E_LINKS_PORT ?? 0) || undefined;
+
+/** The link of the first receipt to an address, once the app's mail worker has queued it. */
+async function receiptLink(card: CardGivingApp, to: string) {
+	const receipt = await waitForEmail(card, 'receipt', to);
+	return /(http:\/\/\S+\/my\/sign-in\?token=[a-z2-7]{32})$/m.exec(receipt)![1];
+}
 
 /** The first email of a kind to an address, once the app's mail worker has queued it. */
 async function waitForEmail(card: CardGivingApp, kind: string, to: string) {
@@ -87,5 +94,92 @@ test.describe('links that bring a giver to their own page', () => {
 		await page.goto(card.app.url);
 		await page.getByRole('link', { name: 'Already giving monthly? Manage your gift' }).click();
 		await expect(page).toHaveURL(`${card.app.url}/my`);
+	});
+
+	test('consent given on the appeal is kept with its words and time; withdrawn on My giving, staff see it and the "may be contacted" list leaves the giver out', async ({
+		browser
+	}) => {
+		const email = 'ingrid.samtykke@example.no';
+		// A bokmål reader gives and ticks the box (the form as a browser without scripts sends it).
+		const before = Date.now();
+		const response = await fetch(`${card.app.url}/?/give`, {
+			method: 'POST',
+			headers: {
+				origin: card.app.url,
+				'x-sveltekit-action': 'true',
+				cookie: 'PARAGLIDE_LOCALE=nb'
+			},
+			body: new URLSearchParams({
+				frequency: 'one_off',
+				currency: 'NOK',
+				amount_NOK: '150',
+				name: 'Ingrid Samtykke',
+				email,
+				contact_consent: 'on'
+			})
+		});
+		const { location } = (await response.json()) as { location: string };
+		await card.fake.completeCheckout(new URL(location).pathname.split('/').at(-1)!);
+		let consent: Record<string, unknown> | undefined;
+		await expect
+			.poll(async () => {
+				[consent] = await query(
+					card.databaseUrl,
+					`select has_contact_consent, contact_consent_wording, contact_consent_source,
+					extract(epoch from contact_consent_at) * 1000 as at_ms from supporter where email = $1`,
+					[email]
+				);
+				return consent?.has_contact_consent;
+			})
+			.toBe(true);
+		expect(consent).toMatchObject({
+			contact_consent_wording: 'Fortell meg om journalistikken og innsamlingene deres på e-post',
+			contact_consent_source: 'appeal'
+		});
+		expect(Number(consent!.at_ms)).toBeGreaterThanOrEqual(before - 1000);
+		expect(Number(consent!.at_ms)).toBeLessThanOrEqual(Date.now() + 1000);
+
+		// Staff list those who may be contacted (the export takes the same filter): the giver is there.
+		const staff = await createTestStaff('admin', { databaseUrl: card.databaseUrl });
+		const staffContext = await browser.newContext();
+		const staffPage = await staffContext.newPage();
+		await signInWithForm(staffPage, staff, '/admin', card.app.url);
+		await staffPage.goto(`${card.app.url}/admin/supporters`);
+		await staffPage.getByLabel('May be contacted').selectOption({ label: 'Yes' });
+		await staffPage.getByRole('button', { name: 'Apply filters' }).click();
+		await expect(staffPage).toHaveURL(/contact=yes/);
+		const contactable = staffPage.getByRole('link', { name: 'Ingrid Samtykke' });
+		await expect(contactable).toBeVisible();
+
+		// The giver withdraws on My giving, in a browser with scripts off; once signed in, the pages
+		// speak bokmål, the giver's language, and ask with the words the appeal showed.
+		const giverContext = await browser.newContext({ javaScriptEnabled: false });
+		const giver = await giverContext.newPage();
+		await giver.goto(await receiptLink(card, email));
+		await giver.getByRole('button', { name: 'Continue' }).click();
+		const box = giver.getByLabel('Fortell meg om journalistikken og innsamlingene deres på e-post');
+		await expect(box).toBeChecked();
+		await box.uncheck();
+		await giver.getByRole('button', { name: 'Lagre valget mitt' }).click();
+		await expect(giver.getByRole('status').filter({ hasText: 'Lagret.' })).toHaveText(
+			'Lagret. Vi sender deg ikke e-post om journalistikken og innsamlingene våre.'
+		);
+		await expect(box).not.toBeChecked();
+		await giverContext.close();
+
+		// Staff see it on the supporter's page, and the "may be contacted" exports leave them out.
+		const [{ id }] = await query<{ id: string }>(
+			card.databaseUrl,
+			'select id from supporter where email = $1',
+			[email]
+		);
+		await staffPage.goto(`${card.app.url}/admin/supporters/${id}`);
+		await expect(staffPage.getByText('Has not agreed to be contacted.')).toBeVisible();
+		await expect(staffPage.getByText(/^Withdrew consent on My giving on /)).toBeVisible();
+		await staffPage.goBack();
+		await staffPage.reload();
+		await expect(staffPage).toHaveURL(/contact=yes/);
+		await expect(contactable).toHaveCount(0);
+		await staffContext.close();
 	});
 });

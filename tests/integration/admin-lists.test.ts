@@ -17,6 +17,7 @@ import {
 } from '../../src/lib/server/lists/exports.ts';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { listSupporters } from '../../src/lib/server/lists/supporters.ts';
+import { setOwnContactConsent } from '../../src/lib/server/supporters/supporters.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
 // The admin's supporter and contribution lists, dashboard and CSV exports, on a small data set
@@ -631,6 +632,46 @@ describe.each(engines)(
 			expect(rows.map((row) => row.name)).not.toContain('Old Laila');
 			expect(rows.find((row) => row.id === ids.erased)).toMatchObject({ erased: 'true', name: '' });
 		});
+
+		it.skipIf(!available)(
+			'exports only those who may be contacted, and no longer a supporter who withdrew on My giving',
+			async () => {
+				const names = async (query: string) =>
+					(
+						parse(await csvText(supportersCsv(db, supporterFilters(query), 'standard')), {
+							columns: true
+						}) as Record<string, string>[]
+					).map((row) => row.name);
+				const giftEmails = async (query: string) =>
+					(
+						parse(await csvText(contributionsCsv(db, contributionFilters(query), 'standard')), {
+							columns: true
+						}) as Record<string, string>[]
+					).map((row) => row.supporter_email);
+				const wording = 'Tell me about our reporting and appeals by email';
+				await setOwnContactConsent(db, ids.laila, { isGiven: true, wording });
+				expect(await names('contact=yes')).toEqual(['Laila Ahmadi']);
+				expect(await names('contact=no')).not.toContain('Laila Ahmadi');
+				const contactable = await giftEmails('contact=yes');
+				expect(contactable.length).toBeGreaterThan(0);
+				expect(new Set(contactable)).toEqual(new Set(['laila@example.com']));
+
+				await setOwnContactConsent(db, ids.laila, { isGiven: false });
+				expect(await names('contact=yes')).toEqual([]);
+				expect(await giftEmails('contact=yes')).toEqual([]);
+				expect(await names('contact=no')).toContain('Laila Ahmadi');
+				const laila = await db
+					.selectFrom('supporter')
+					.select(['has_contact_consent', 'contact_consent_source', 'contact_consent_withdrawn_at'])
+					.where('id', '=', ids.laila)
+					.executeTakeFirstOrThrow();
+				expect(laila).toMatchObject({
+					has_contact_consent: false,
+					contact_consent_source: 'my_giving'
+				});
+				expect(laila.contact_consent_withdrawn_at).toBeInstanceOf(Date);
+			}
+		);
 
 		it.skipIf(!available)('records who exported which list in the audit log', async () => {
 			const staff = await db

@@ -16,7 +16,7 @@ describe('supporter filters', () => {
 		const { filters, errors } = parseSupporterFilters(
 			params(
 				'q=+Laila%20%20Ahmadi+&channel=vipps&monthly=yes&last_gift_from=2026-01-01&last_gift_to=2026-03-31' +
-					'&total_min=1+000&total_max=5000,50&currency=eur&tag=newsletter&sort=total&dir=asc'
+					'&total_min=1+000&total_max=5000,50&currency=eur&tag=newsletter&contact=no&sort=total&dir=asc'
 			)
 		);
 		expect(errors).toEqual({});
@@ -30,6 +30,7 @@ describe('supporter filters', () => {
 			totalMaxMinor: 500050,
 			currency: 'EUR',
 			tag: 'newsletter',
+			mayBeContacted: false,
 			sort: 'total',
 			direction: 'asc',
 			cursor: null
@@ -112,7 +113,7 @@ describe('contribution filters', () => {
 		const { filters, errors } = parseContributionFilters(
 			params(
 				'q=KID+123&channel=bank_transfer&kind=monthly&status=succeeded&currency=nok&from=2026-01-01' +
-					'&to=2026-01-31&amount_min=100&amount_max=250,50&supporter=6F9619FF-8B86-4011-B42D-00C04FC964FF&campaign=0B1D3F5A-1C2E-4A6B-8D9E-0F1A2B3C4D5E&sort=amount&dir=asc'
+					'&to=2026-01-31&amount_min=100&amount_max=250,50&supporter=6F9619FF-8B86-4011-B42D-00C04FC964FF&campaign=0B1D3F5A-1C2E-4A6B-8D9E-0F1A2B3C4D5E&contact=yes&sort=amount&dir=asc'
 			)
 		);
 		expect(errors).toEqual({});
@@ -128,6 +129,7 @@ describe('contribution filters', () => {
 			amountMaxMinor: 25050,
 			supporterId: '6f9619ff-8b86-4011-b42d-00c04fc964ff',
 			campaignId: '0b1d3f5a-1c2e-4a6b-8d9e-0f1a2b3c4d5e',
+			mayBeContacted: true,
 			sort: 'amount',
 			direction: 'asc',
 			cursor: null
@@ -161,6 +163,18 @@ describe('contribution filters', () => {
 			amount_min: 'invalid_amount',
 			supporter: 'invalid_id'
 		});
+	});
+});
+
+describe('the "may be contacted" filter', () => {
+	it('lists those who agreed, those who did not, or everyone, on both lists', () => {
+		expect(parseSupporterFilters(params('contact=yes')).filters.mayBeContacted).toBe(true);
+		expect(parseSupporterFilters(params('contact=no')).filters.mayBeContacted).toBe(false);
+		expect(parseSupporterFilters(params('')).filters.mayBeContacted).toBeNull();
+		expect(parseContributionFilters(params('contact=yes')).filters.mayBeContacted).toBe(true);
+		const { filters, errors } = parseContributionFilters(params('contact=perhaps'));
+		expect(filters.mayBeContacted).toBeNull();
+		expect(errors).toEqual({ contact: 'invalid_choice' });
 	});
 });
 

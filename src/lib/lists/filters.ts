@@ -57,6 +57,8 @@ export interface SupporterFilters {
 	/** The currency of the total range and of the "total" sort. */
 	currency: string;
 	tag: string | null;
+	/** Only those who agreed to hear from the newsroom (true), or only those who did not. */
+	mayBeContacted: boolean | null;
 	sort: SupporterSort;
 	direction: SortDirection;
 	cursor: PageCursor | null;
@@ -76,6 +78,8 @@ export interface ContributionFilters {
 	supporterId: string | null;
 	/** A campaign's id: its gifts only. */
 	campaignId: string | null;
+	/** Only gifts of supporters who agreed to hear from the newsroom (true), or who did not. */
+	mayBeContacted: boolean | null;
 	sort: ContributionSort;
 	direction: SortDirection;
 	cursor: PageCursor | null;
@@ -91,6 +95,7 @@ export type SupporterFilterField =
 	| 'total_max'
 	| 'currency'
 	| 'tag'
+	| 'contact'
 	| 'sort'
 	| 'cursor';
 
@@ -106,6 +111,7 @@ export type ContributionFilterField =
 	| 'amount_max'
 	| 'supporter'
 	| 'campaign'
+	| 'contact'
 	| 'sort'
 	| 'cursor';
 
@@ -170,6 +176,12 @@ class FilterReader<Field extends string> {
 		const value = this.text(field);
 		if (!value) return null;
 		return pick(options, value) ?? this.fail(field, 'invalid_choice');
+	}
+
+	/** A yes/no select: true, false, or null when left open. */
+	yesOrNo(field: Field): boolean | null {
+		const answer = this.choice(field, ['yes', 'no'] as const);
+		return answer === null ? null : answer === 'yes';
 	}
 
 	date(field: Field): string | null {
@@ -250,26 +262,28 @@ export function parseSupporterFilters(
 	const read = new FilterReader<SupporterFilterField>(params);
 	const q = read.search('q');
 	const channel = read.choice('channel', channels);
-	const monthly = read.choice('monthly', ['yes', 'no'] as const);
+	const hasActiveMonthly = read.yesOrNo('monthly');
 	const [lastGiftFrom, lastGiftTo] = read.dateRange('last_gift_from', 'last_gift_to');
 	const currency = read.currency('currency') ?? defaultCurrency;
 	const range = read.amountRange('total_min', 'total_max', currency);
 	// A range in a currency that cannot be read is left out rather than read as another currency.
 	const [totalMinMinor, totalMaxMinor] = read.errors.currency ? [null, null] : range;
 	const tag = read.text('tag').slice(0, 100) || null;
+	const mayBeContacted = read.yesOrNo('contact');
 	const { sort, direction } = read.sort('sort', supporterSorts, 'name');
 	const cursor = read.cursor('cursor', sort, direction);
 	return {
 		filters: {
 			q,
 			channel,
-			hasActiveMonthly: monthly === null ? null : monthly === 'yes',
+			hasActiveMonthly,
 			lastGiftFrom,
 			lastGiftTo,
 			totalMinMinor,
 			totalMaxMinor,
 			currency,
 			tag,
+			mayBeContacted,
 			sort,
 			direction,
 			cursor
@@ -307,6 +321,7 @@ export function parseContributionFilters(
 		: uuid.safeParse(campaignText).success
 			? campaignText.toLowerCase()
 			: read.fail('campaign', 'invalid_id');
+	const mayBeContacted = read.yesOrNo('contact');
 	const { sort, direction } = read.sort('sort', contributionSorts, 'received');
 	const cursor = read.cursor('cursor', sort, direction);
 	return {
@@ -322,6 +337,7 @@ export function parseContributionFilters(
 			amountMaxMinor,
 			supporterId,
 			campaignId,
+			mayBeContacted,
 			sort,
 			direction,
 			cursor

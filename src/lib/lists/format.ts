@@ -78,13 +78,22 @@ const filterLabels = {
 	total_min: m.lists_filter_total_min,
 	total_max: m.lists_filter_total_max,
 	tag: m.lists_filter_tag,
-	campaign: m.campaigns_gift_campaign
+	campaign: m.campaigns_gift_campaign,
+	contact: m.lists_filter_contact
 } satisfies Partial<Record<ContributionFilterField | SupporterFilterField, () => string>>;
 
 export type FilterName = keyof typeof filterLabels;
 
 export function filterLabel(name: FilterName): string {
 	return filterLabels[name]();
+}
+
+/** The options of a yes/no filter ("Active monthly gift", "May be contacted"). */
+export function yesNoOptions(): { value: 'yes' | 'no'; label: string }[] {
+	return [
+		{ value: 'yes', label: m.lists_yes() },
+		{ value: 'no', label: m.lists_no() }
+	];
 }
 
 /** A select's options from a list of values, each shown by its label. */

@@ -6,6 +6,7 @@ import { findOrganisation } from '$lib/server/organisation/settings';
 import { linkRequestAction } from '$lib/server/self-service/forms';
 import { listGivingYears, listOwnGifts, listOwnPlans } from '$lib/server/self-service/giving';
 import { requireSupporter } from '$lib/server/self-service/handle';
+import { findContactConsent, setOwnContactConsent } from '$lib/server/supporters/supporters';
 import {
 	findTaxIdentity,
 	removeTaxIdentity,
@@ -14,7 +15,7 @@ import {
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form';
 
-const notices = ['tax_saved', 'tax_removed'] as const;
+const notices = ['tax_saved', 'tax_removed', 'contact_yes', 'contact_no'] as const;
 type Notice = (typeof notices)[number];
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -28,12 +29,13 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		};
 	}
 	const db = getDatabase();
-	const [organisation, gifts, plans, years, taxIdentity] = await Promise.all([
+	const [organisation, gifts, plans, years, taxIdentity, contactConsent] = await Promise.all([
 		findOrganisation(db),
 		listOwnGifts(db, supporter.id),
 		listOwnPlans(db, supporter.id),
 		listGivingYears(db, supporter.id),
-		findTaxIdentity(db, supporter.id)
+		findTaxIdentity(db, supporter.id),
+		findContactConsent(db, supporter.id)
 	]);
 	const notice = notices.find((n) => n === url.searchParams.get('done')) ?? null;
 	return {
@@ -50,6 +52,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			organisation.tax_report_enabled || taxIdentity
 				? { identity: taxIdentity, thresholdMinor: organisation.tax_report_threshold_minor }
 				: null,
+		contactConsent,
 		notice: notice as Notice | null
 	};
 };
@@ -88,6 +91,20 @@ export const actions = {
 		await saveTaxIdentity(getDatabase(), supporter.id, parsed);
 		event.locals.log.info({ supporterId: supporter.id }, 'tax identity given on /my');
 		redirect(303, '/my?done=tax_saved#tax');
+	},
+
+	// The same words as the appeal's box, in the reader's language, kept with the consent.
+	contact: async (event) => {
+		const supporter = requireSupporter(event);
+		const formData = await readForm(event.request);
+		const isGiven = formData.get('contact') === 'on';
+		await setOwnContactConsent(
+			getDatabase(),
+			supporter.id,
+			isGiven ? { isGiven, wording: m.appeal_contact_consent() } : { isGiven }
+		);
+		event.locals.log.info({ supporterId: supporter.id, isGiven }, 'contact consent set on /my');
+		redirect(303, `/my?done=${isGiven ? 'contact_yes' : 'contact_no'}#contact`);
 	},
 
 	taxRemove: async (event) => {

@@ -11,6 +11,8 @@ import type { Locale } from '../../locales';
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, never, never>;
 
+export type ContactConsentSource = 'appeal' | 'my_giving' | 'staff';
+
 export interface AppealText {
 	title?: string;
 	body?: string;
@@ -58,8 +60,12 @@ export interface SupporterTable {
 	preferred_locale: Generated<Locale>;
 	has_contact_consent: Generated<boolean>;
 	contact_consent_at: Date | null;
-	/** The words the supporter agreed to, as the appeal showed them. */
+	/** The words the supporter agreed to, as the appeal or "My giving" showed them. */
 	contact_consent_wording: string | null;
+	/** Where the current answer was given; null before anyone answered. */
+	contact_consent_source: ContactConsentSource | null;
+	/** When consent was last withdrawn (on "My giving" or by staff). */
+	contact_consent_withdrawn_at: Date | null;
 	is_anonymous_by_default: Generated<boolean>;
 	notes: Generated<string>;
 	tags: Generated<string[]>;

@@ -95,6 +95,10 @@ export function contributionConditions(
 		conditions.push(sql<SqlBool>`c.supporter_id = ${filters.supporterId}::uuid`);
 	if (filters.campaignId)
 		conditions.push(sql<SqlBool>`c.campaign_id = ${filters.campaignId}::uuid`);
+	if (filters.mayBeContacted !== null)
+		conditions.push(
+			sql<SqlBool>`c.supporter_id in (select p.id from supporter p where p.has_contact_consent = ${filters.mayBeContacted})`
+		);
 	return conditions;
 }
 
@@ -201,7 +205,8 @@ export async function contributionTotals(
 		filters.amountMinMinor !== null ||
 		filters.amountMaxMinor !== null ||
 		filters.supporterId !== null ||
-		filters.campaignId !== null;
+		filters.campaignId !== null ||
+		filters.mayBeContacted !== null;
 	const rows = needsGifts
 		? await totalsFromGifts(db, filters, search)
 		: await totalsFromDays(db, filters);

@@ -93,6 +93,8 @@ function supporterConditions(
 			filters.hasActiveMonthly ? sql<SqlBool>`${hasPlan}` : sql<SqlBool>`not ${hasPlan}`
 		);
 	}
+	if (filters.mayBeContacted !== null)
+		conditions.push(sql<SqlBool>`s.has_contact_consent = ${filters.mayBeContacted}`);
 	if (filters.lastGiftFrom)
 		conditions.push(sql<SqlBool>`${lastGift} >= ${startOfDay(filters.lastGiftFrom)}`);
 	if (filters.lastGiftTo)

@@ -175,7 +175,8 @@ function editableSnapshot(supporter: Supporter) {
 		tags: supporter.tags,
 		notes: supporter.notes,
 		has_contact_consent: supporter.has_contact_consent,
-		contact_consent_at: supporter.contact_consent_at
+		contact_consent_at: supporter.contact_consent_at,
+		contact_consent_withdrawn_at: supporter.contact_consent_withdrawn_at
 	};
 }
 
@@ -232,7 +233,8 @@ async function holderOf(db: Db, field: 'email' | 'reference', value: string, exc
 
 /**
  * Saves staff's edit of a supporter with its audit entry. Contact consent keeps its date while it
- * stays given, gets today's when newly given, and loses it when withdrawn. An email (any case) or
+ * stays given, gets today's when newly given (with no wording: staff heard it, the supporter saw
+ * no words of ours), and loses it when withdrawn, which is then dated. An email (any case) or
  * reference another supporter has is refused with a field error naming that supporter.
  */
 export async function editSupporter(
@@ -265,6 +267,13 @@ export async function editSupporter(
 				: before.has_contact_consent && before.contact_consent_at
 					? before.contact_consent_at
 					: new Date();
+			// Only a changed answer is staff's: one left as it was keeps where and how it was given.
+			const isConsentChanged = edit.hasContactConsent !== before.has_contact_consent;
+			const consentChange = !isConsentChanged
+				? {}
+				: edit.hasContactConsent
+					? { contact_consent_source: 'staff' as const, contact_consent_wording: null }
+					: { contact_consent_source: 'staff' as const, contact_consent_withdrawn_at: new Date() };
 			const after = await trx
 				.updateTable('supporter')
 				.set({
@@ -278,6 +287,7 @@ export async function editSupporter(
 					notes: edit.notes,
 					has_contact_consent: edit.hasContactConsent,
 					contact_consent_at: consentAt,
+					...consentChange,
 					updated_at: sql`now()`
 				})
 				.where('id', '=', id)

@@ -112,10 +112,61 @@ export async function recordContactConsent(
 			has_contact_consent: true,
 			contact_consent_at: at,
 			contact_consent_wording: wording,
+			contact_consent_source: 'appeal',
 			updated_at: sql`now()`
 		})
 		.where('id', '=', supporterId)
 		.where('has_contact_consent', '=', false)
 		.where('erased_at', 'is', null)
 		.execute();
+}
+
+/**
+ * The supporter's own answer on "My giving": consent given there is kept with its time and the
+ * words the page showed them; withdrawing it keeps when. Saving the same answer again changes
+ * nothing, so the first time given stays. Returns whether anything changed.
+ */
+export async function setOwnContactConsent(
+	db: Db,
+	supporterId: string,
+	answer: { isGiven: true; wording: string } | { isGiven: false },
+	at: Date = new Date()
+): Promise<boolean> {
+	const changed = await db
+		.updateTable('supporter')
+		.set(
+			answer.isGiven
+				? {
+						has_contact_consent: true,
+						contact_consent_at: at,
+						contact_consent_wording: answer.wording,
+						contact_consent_source: 'my_giving',
+						updated_at: sql`now()`
+					}
+				: {
+						has_contact_consent: false,
+						contact_consent_at: null,
+						contact_consent_withdrawn_at: at,
+						contact_consent_source: 'my_giving',
+						updated_at: sql`now()`
+					}
+		)
+		.where('id', '=', supporterId)
+		.where('has_contact_consent', '=', !answer.isGiven)
+		.where('erased_at', 'is', null)
+		.executeTakeFirst();
+	return changed.numUpdatedRows > 0n;
+}
+
+/** Whether the supporter agreed to hear from the newsroom, and since when: for "My giving". */
+export async function findContactConsent(
+	db: Db,
+	supporterId: string
+): Promise<{ isGiven: boolean; givenAt: Date | null }> {
+	const row = await db
+		.selectFrom('supporter')
+		.select(['has_contact_consent', 'contact_consent_at'])
+		.where('id', '=', supporterId)
+		.executeTakeFirstOrThrow();
+	return { isGiven: row.has_contact_consent, givenAt: row.contact_consent_at };
 }
