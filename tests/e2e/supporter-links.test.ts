@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import QRCode from 'qrcode';
 import { startCardGivingApp, submitGift, type CardGivingApp } from './card-app.ts';
 import { canReachPostgres } from './database.ts';
 import { query } from './processes.ts';
@@ -34,7 +35,7 @@ async function waitForEmail(card: CardGivingApp, kind: string, to: string) {
 	return body!;
 }
 
-test.describe('links that bring a giver to their own page', () => {
+test.describe('links: to the appeal with choices made, and to a giver’s own page', () => {
 	test.skip(!isPostgresReachable, 'needs PostgreSQL');
 	test.describe.configure({ mode: 'serial', timeout: 60_000 });
 
@@ -181,5 +182,56 @@ test.describe('links that bring a giver to their own page', () => {
 		await expect(staffPage).toHaveURL(/contact=yes/);
 		await expect(contactable).toHaveCount(0);
 		await staffContext.close();
+	});
+
+	test('staff build a campaign link with amount, currency and frequency; it opens the appeal so, and its QR code is of that link', async ({
+		page
+	}) => {
+		const [{ id }] = await query<{ id: string }>(
+			card.databaseUrl,
+			`insert into campaign (slug, name, starts_on) values ('spring-drive', 'Spring drive', current_date)
+			returning id`
+		);
+		const staff = await createTestStaff('staff', { databaseUrl: card.databaseUrl });
+		await signInWithForm(page, staff, `/admin/campaigns/${id}`, card.app.url);
+		await page.getByLabel('Amount', { exact: true }).fill('seventy');
+		await page.getByRole('button', { name: 'Make the link' }).click();
+		await expect(page.locator('#amount-error')).toHaveText('Write an amount, e.g. 300.');
+
+		await page.getByLabel('Amount', { exact: true }).fill('70');
+		await page.getByLabel('Currency').selectOption('EUR');
+		await page.getByLabel('Frequency').selectOption({ label: 'Monthly' });
+		await page.getByLabel('Source (utm_source)').fill('newsletter');
+		await page.getByRole('button', { name: 'Make the link' }).click();
+		const link = `${card.app.url}/c/spring-drive?amount=70&currency=EUR&frequency=monthly&utm_source=newsletter`;
+		await expect(page.getByLabel('The link')).toHaveValue(link);
+		await expect(page.getByRole('img', { name: `QR code for ${link}` })).toBeVisible();
+
+		// The QR code (for print and for video) is of exactly that link.
+		const choices = new URL(link).search;
+		const svg = await page.request.get(`${card.app.url}/admin/campaigns/${id}/qr.svg${choices}`);
+		expect(svg.headers()['content-type']).toContain('image/svg+xml');
+		expect(await svg.text()).toBe(
+			await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 })
+		);
+		const png = await page.request.get(`${card.app.url}/admin/campaigns/${id}/qr.png${choices}`);
+		expect(png.headers()['content-disposition']).toBe('attachment; filename="spring-drive-qr.png"');
+		expect(
+			Buffer.from(await png.body()).equals(
+				await QRCode.toBuffer(link, {
+					type: 'png',
+					errorCorrectionLevel: 'M',
+					margin: 4,
+					width: 1080
+				})
+			)
+		).toBe(true);
+
+		// The link opens the campaign's appeal with those choices made.
+		await page.goto(link);
+		await expect(page).toHaveURL(/campaign=spring-drive/);
+		await expect(page.getByRole('radio', { name: 'Monthly' })).toBeChecked();
+		await expect(page.locator('input[name=currency][value=EUR]')).toBeChecked();
+		await expect(page.getByLabel('Other amount')).toHaveValue('70');
 	});
 });

@@ -17,3 +17,13 @@ export async function qrCodeSvg(text: string): Promise<string> {
 	}
 	return svg;
 }
+
+/** A QR code for print: SVG (it scales to any size) with the standard four-module quiet zone. */
+export function qrCodeSvgForPrint(text: string): Promise<string> {
+	return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
+}
+
+/** A QR code for video: a square PNG, 1080 pixels wide (a full-HD frame's height). */
+export function qrCodePng(text: string): Promise<Buffer> {
+	return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 4, width: 1080 });
+}
