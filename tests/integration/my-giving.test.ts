@@ -23,6 +23,7 @@ import {
 } from '../../src/lib/server/self-service/session.ts';
 import {
 	checkSignInLink,
+	createSignInLink,
 	requestSignInLink,
 	useSignInLink
 } from '../../src/lib/server/self-service/sign-in-link.ts';
@@ -269,6 +270,26 @@ describe.each(engines)('My giving on $name', ({ create, available }) => {
 			expect(await validateSupporterSession(db, third.sessionToken)).toBeNull();
 			const [id] = third.sessionToken.split('.');
 			expect(await validateSupporterSession(db, `${id}.wrongsecret`)).toBeNull();
+		}
+	);
+
+	it.skipIf(!available)(
+		'a link inside a receipt works for three days, once, and then asks for a new one',
+		async () => {
+			const { supporter } = await giveMonthly(uniqueEmail('sahar'));
+			const sent = new Date('2026-12-07T08:00:00Z');
+			const hours = (h: number) => new Date(sent.getTime() + h * 60 * 60 * 1000);
+			const link = await createSignInLink(db, supporter.id, {
+				origin: 'https://give.example.org',
+				now: sent
+			});
+			const token = new URL(link).searchParams.get('token')!;
+			expect(link.startsWith('https://give.example.org/my/sign-in?token=')).toBe(true);
+			expect(await checkSignInLink(db, token, hours(71))).toBe('valid');
+			expect(await checkSignInLink(db, token, hours(73))).toBe('expired');
+			expect(await useSignInLink(db, token, hours(73))).toEqual({ ok: false, problem: 'expired' });
+			expect(await useSignInLink(db, token, hours(2))).toMatchObject({ ok: true });
+			expect(await useSignInLink(db, token, hours(3))).toEqual({ ok: false, problem: 'used' });
 		}
 	);
 
