@@ -40,7 +40,7 @@ const namesAndCodes = new Set(
 		'Brønnøysundregistrene fødselsnummer D-nummer organisasjonsnummer KID IBAN BIC SWIFT',
 		'NOK NOK. EUR USD NO NO. AF. CSV PDF HTML XML JSON QR ISO MB DOCTYPE camt.053 BkToCstmrStmt',
 		'DDMMYY YYYY-MM-DD ERASE KOMAK_SECRET_KEY SMTP_URL npm run staff:create stripe:sync',
-		'bank_transfer utm utm_source utm_medium utm_campaign id payout a z year-end-2026.',
+		'utm utm_source utm_medium utm_campaign id payout a z year-end-2026.',
 		'name example.org example.org. example.com'
 	]
 		.join(' ')
