@@ -296,6 +296,68 @@ test.describe('giving with Vipps', () => {
 		await context.close();
 	});
 
+	test('with JavaScript off, a Vipps monthly giver changes the amount on /my, then stops the agreement', async ({
+		browser
+	}) => {
+		// The monthly giver from above (JavaScript off): NOK 150 a month, approved up to NOK 300.
+		const email = 'monthly.vipps.off@example.no';
+		const [{ agreement_id: agreementId }] = await query<{ agreement_id: string }>(
+			databaseUrl,
+			'select agreement_id from vipps_agreement where email = $1',
+			[email]
+		);
+		const context = await browser.newContext({ javaScriptEnabled: false });
+		const page = await context.newPage();
+		await page.goto(`${app.url}/language/en?to=/my`);
+		await page.getByLabel('Your email address').fill(email);
+		await page.getByRole('button', { name: 'Send me a sign-in link' }).click();
+		await expect(page.getByText('Please check your email.')).toBeVisible();
+		const [message] = await query<{ text_body: string }>(
+			databaseUrl,
+			"select text_body from email_message where kind = 'sign_in_link' and to_address = $1",
+			[email]
+		);
+		await page.goto(/http:\/\/\S+\/my\/sign-in\?token=[a-z2-7]+/.exec(message.text_body)![0]);
+		await page.getByRole('button', { name: 'Continue' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('My giving');
+
+		await page.getByRole('link', { name: /Change or stop/ }).click();
+		await expect(page.getByRole('button', { name: 'Pause my gift' })).toHaveCount(0);
+
+		// More than approved in Vipps: said beside the field after a full page load.
+		const amount = page.getByLabel('New amount each month');
+		await amount.fill('400');
+		await page.getByRole('button', { name: 'Change the amount' }).click();
+		await expect(page.locator('#amount-error')).toContainText(
+			/In Vipps you approved at most .*300.* a month/
+		);
+		await expect(amount).toHaveAttribute('aria-invalid', 'true');
+		await expect(amount).toHaveValue('400');
+		expect(fake.agreements.get(agreementId)!.pricing.suggestedMaxAmount).toBe(30000);
+
+		await amount.fill('250');
+		await page.getByRole('button', { name: 'Change the amount' }).click();
+		await expect(page.getByText(/^Done: your gift is now NOK.250 a month/)).toBeVisible();
+		expect(fake.agreements.get(agreementId)!.pricing.suggestedMaxAmount).toBe(50000);
+
+		await page.getByRole('link', { name: 'Stop my monthly gift…' }).click();
+		await page.getByRole('button', { name: 'Yes, stop my monthly gift' }).click();
+		await expect(page.getByText('Your monthly gift has ended.', { exact: false })).toBeVisible();
+		expect(fake.agreements.get(agreementId)!.status).toBe('STOPPED');
+
+		const records = await query(
+			databaseUrl,
+			`select p.status, p.amount_minor, a.status agreement_status
+			 from recurring_plan p join vipps_agreement a on a.agreement_id = p.external_id
+			 where a.agreement_id = $1`,
+			[agreementId]
+		);
+		expect(records).toEqual([
+			{ status: 'canceled', amount_minor: '25000', agreement_status: 'STOPPED' }
+		]);
+		await context.close();
+	});
+
 	test('the webhook refuses forged and stale deliveries over HTTP and stores nothing', async () => {
 		const [payment] = [...fake.payments.values()];
 		const body = JSON.stringify({
