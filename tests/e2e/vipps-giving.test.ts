@@ -151,6 +151,28 @@ test.describe('giving with Vipps', () => {
 		});
 	}
 
+	test('a payment left to expire in Vipps records nothing, and coming back says it was not completed', async ({
+		page
+	}) => {
+		const email = 'expired.vipps@example.no';
+		await startVippsGift(page, email);
+		const payment = [...fake.payments.values()].find((p) => page.url().includes(p.token))!;
+		// The supporter never answers in the app; Vipps lets the payment expire and says so.
+		await fake.expire(payment.reference);
+		await expect
+			.poll(async () =>
+				query(databaseUrl, 'select status from vipps_event where reference = $1 and name = $2', [
+					payment.reference,
+					'EXPIRED'
+				])
+			)
+			.toEqual([{ status: 'processed' }]);
+		await page.goto(payment.returnUrl);
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your gift was not completed');
+		await expect(page.getByRole('link', { name: 'Try again' })).toBeVisible();
+		expect(await giftsOf(email)).toEqual([]);
+	});
+
 	test('coming back before approving shows Vipps has not confirmed yet, then the gift once it has', async ({
 		page
 	}) => {
