@@ -111,7 +111,8 @@ async function run(engine: string, db: Kysely<Database>) {
 
 if (engines.includes('postgres')) {
 	if (await canReachPostgres()) {
-		const url = await freshDatabase('komak_bench_bank_import');
+		// BENCH_DATABASE keeps two runs side by side (this code and the previous) apart.
+		const url = await freshDatabase(process.env.BENCH_DATABASE ?? 'komak_bench_bank_import');
 		const db = createDatabase({ databaseUrl: url, poolSize: 4, statementTimeoutMs: 0 });
 		try {
 			await run('PostgreSQL', db);

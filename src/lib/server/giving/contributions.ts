@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Channel } from '../../giving/vocabulary.ts';
 import type { Contribution, Database, NewContribution } from '../db/schema.ts';
+import { withSummariesByStatement } from '../db/summaries.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -78,20 +79,26 @@ export async function recordGift(
 /**
  * Gifts no report has recorded before (an import's new rows), a thousand to a statement. The
  * unique (channel, external_reference) still decides: a gift recorded meanwhile (another import
- * of the same file) is left as it is. Returns the references of the gifts inserted.
+ * of the same file) is left as it is. The summaries count the inserted gifts once per statement,
+ * not once per row. Returns the references of the gifts inserted.
  */
 export async function recordNewGifts(
-	db: Db,
+	trx: Transaction<Database>,
 	contributions: NewContribution[]
 ): Promise<Set<string>> {
 	const inserted = new Set<string>();
 	for (let start = 0; start < contributions.length; start += 1000) {
-		const rows = await db
-			.insertInto('contribution')
-			.values(contributions.slice(start, start + 1000))
-			.onConflict((oc) => oc.columns(['channel', 'external_reference']).doNothing())
-			.returning('external_reference')
-			.execute();
+		const rows = await withSummariesByStatement(trx, () =>
+			trx
+				.insertInto('contribution')
+				.values(contributions.slice(start, start + 1000))
+				.onConflict((oc) => oc.columns(['channel', 'external_reference']).doNothing())
+				.returning(['id', 'external_reference'])
+				.execute()
+		);
+		if (rows.length > 0) {
+			await sql`select komak_count_new_gifts(${rows.map((row) => row.id)}::uuid[])`.execute(trx);
+		}
 		for (const row of rows) if (row.external_reference) inserted.add(row.external_reference);
 	}
 	return inserted;

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { sha256Hex, type ImportRow, type MalformedRow } from '../../imports/import-row.ts';
 import { foldName, normalisePhone } from '../../imports/matching.ts';
 import type { ParsedImportFile } from '../../imports/parse-import.ts';
 import { recordAudit } from '../organisation/audit.ts';
 import { recordGift, recordNewGifts } from '../giving/contributions.ts';
 import type { Database, NewContribution, Supporter } from '../db/schema.ts';
-import { findOrCreateSupporterByEmail, findSupporterByEmail } from '../supporters/supporters.ts';
+import {
+	createImportedSupporters,
+	findOrCreateSupporterByEmail,
+	findSupporterByEmail
+} from '../supporters/supporters.ts';
 import { naturalCaseName } from '../../supporters/names.ts';
 import { rememberMapping } from './batches.ts';
 import {
@@ -71,23 +75,18 @@ function newSupporterKey(row: ImportRow): string {
 	return name ? `name:${name}` : `line:${row.line}`;
 }
 
-async function createSupporter(
-	trx: Kysely<Database>,
-	row: ImportRow
+/** A payer with an email address may be known by it: an email belongs to one supporter only. */
+async function findOrCreatePayerByEmail(
+	trx: Transaction<Database>,
+	row: ImportRow & { email: string }
 ): Promise<{ supporter: Supporter; isNew: boolean }> {
-	const details = { name: naturalCaseName(row.payerName), phone: row.phone };
-	if (row.email) {
-		// An email belongs to one supporter only: a payer staff took for new may be known by it.
-		const known = await findSupporterByEmail(trx, row.email);
-		if (known) return { supporter: known, isNew: false };
-		const supporter = await findOrCreateSupporterByEmail(trx, { ...details, email: row.email });
-		return { supporter, isNew: true };
-	}
-	const supporter = await trx
-		.insertInto('supporter')
-		.values(details)
-		.returningAll()
-		.executeTakeFirstOrThrow();
+	const known = await findSupporterByEmail(trx, row.email);
+	if (known) return { supporter: known, isNew: false };
+	const supporter = await findOrCreateSupporterByEmail(trx, {
+		name: naturalCaseName(row.payerName),
+		phone: row.phone,
+		email: row.email
+	});
 	return { supporter, isNew: true };
 }
 
@@ -98,37 +97,26 @@ interface NewPayer {
 
 /**
  * A supporter for each new payer (by newSupporterKey). Those with an email address may be known
- * by it and are looked up one by one; the others are inserted a thousand at a time.
+ * by it and are looked up one by one; the others are inserted together.
  */
 async function createNewSupporters(
-	trx: Kysely<Database>,
+	trx: Transaction<Database>,
 	rows: ImportRow[]
 ): Promise<Map<string, NewPayer>> {
 	const payers = new Map<string, NewPayer>();
-	const withoutEmail: {
-		key: string;
-		values: { id: string; name: string; phone: string | null };
-	}[] = [];
+	const withoutEmail: { id: string; name: string; phone: string | null }[] = [];
 	for (const row of rows) {
 		const key = newSupporterKey(row);
 		if (payers.has(key)) continue;
 		if (row.email) {
-			payers.set(key, await createSupporter(trx, row));
+			payers.set(key, await findOrCreatePayerByEmail(trx, { ...row, email: row.email }));
 			continue;
 		}
 		const id = randomUUID();
-		withoutEmail.push({
-			key,
-			values: { id, name: naturalCaseName(row.payerName), phone: row.phone }
-		});
+		withoutEmail.push({ id, name: naturalCaseName(row.payerName), phone: row.phone });
 		payers.set(key, { supporter: { id, email: null }, isNew: true });
 	}
-	for (let start = 0; start < withoutEmail.length; start += 1000) {
-		await trx
-			.insertInto('supporter')
-			.values(withoutEmail.slice(start, start + 1000).map((payer) => payer.values))
-			.execute();
-	}
+	await createImportedSupporters(trx, withoutEmail);
 	return payers;
 }
 
