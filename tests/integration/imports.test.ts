@@ -6,7 +6,8 @@ import type { Database } from '../../src/lib/server/db/schema.ts';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { findImportBatch, listImportBatches } from '../../src/lib/server/imports/batches.ts';
 import { commitImport } from '../../src/lib/server/imports/commit.ts';
-import { previewImport } from '../../src/lib/server/imports/preview.ts';
+import { previewImport, shownPreview } from '../../src/lib/server/imports/preview.ts';
+import { decodeImportFile } from '../../src/lib/server/imports/import-file.ts';
 import type { ImportFormat } from '../../src/lib/imports/import-row.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
@@ -520,6 +521,55 @@ describe.each(engines)('imports on $name', ({ create, available }) => {
 					.executeTakeFirstOrThrow();
 				expect(audit.after).toMatchObject({ sendReceipts: true });
 			}
+		}
+	);
+
+	it.skipIf(!available)(
+		'saves what the preview suggested for the rows its page left out, for that file only',
+		async () => {
+			const content = [
+				'Date,Amount,Transaction ID,Name,Message',
+				'2025-07-01,150.00,HS-1,Laila Ahmadi,Gave',
+				'2025-07-02,150.00,HS-2,Farid Noori,Gave'
+			].join('\n');
+			const input = { format: 'bank_csv' as const, fileName: 'hidden.csv', content };
+			const mapping = { date: 0, amount: 1, reference: 2, name: 3, message: 4 };
+			// A page that shows one row carries the other's suggestion: Farid Noori is new.
+			const shown = shownPreview(await previewImport(db, { ...input, mapping }), 1);
+			expect(shown.rows.map((row) => row.line)).toEqual([2]);
+			const carried = JSON.parse(decodeImportFile(shown.hiddenSuggestions)!);
+			expect(carried.choices).toEqual({ 3: 'new' });
+
+			// Made for another file (or other columns), the carried suggestions are worked out again.
+			const elsewhere = await commitImport(db, {
+				...input,
+				mapping,
+				staffUserId,
+				choices: { 2: ids.laila },
+				hiddenSuggestions: { ...carried, fileSha256: '0'.repeat(64), choices: { 3: ids.ingrid } }
+			});
+			expect(elsewhere).toMatchObject({ ok: true, createdCount: 2, newSupporterCount: 1 });
+
+			// Made for this file, they are saved as they are, without working anything out again.
+			const again = {
+				...input,
+				content: content.replaceAll('HS-', 'HT-').replaceAll('2025-07', '2025-08'),
+				mapping,
+				staffUserId,
+				choices: { 2: ids.laila }
+			};
+			const fileSha256 = (await previewImport(db, again)).fileSha256;
+			const result = await commitImport(db, {
+				...again,
+				hiddenSuggestions: { fileSha256, mapping, choices: { 3: ids.ingrid } }
+			});
+			expect(result).toMatchObject({ ok: true, createdCount: 2, newSupporterCount: 0 });
+			const owner = await db
+				.selectFrom('contribution')
+				.select('supporter_id')
+				.where('external_reference', '=', 'HT-2')
+				.executeTakeFirstOrThrow();
+			expect(owner.supporter_id).toBe(ids.ingrid);
 		}
 	);
 

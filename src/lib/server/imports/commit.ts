@@ -4,8 +4,8 @@ import { sha256Hex, type ImportRow, type MalformedRow } from '../../imports/impo
 import { foldName, normalisePhone } from '../../imports/matching.ts';
 import type { ParsedImportFile } from '../../imports/parse-import.ts';
 import { recordAudit } from '../organisation/audit.ts';
-import { recordGift, recordNewGifts } from '../giving/contributions.ts';
-import type { Database, NewContribution, Supporter } from '../db/schema.ts';
+import { recordGift, recordNewGifts, type ImportedGift } from '../giving/contributions.ts';
+import type { Database, Supporter } from '../db/schema.ts';
 import {
 	createImportedSupporters,
 	findOrCreateSupporterByEmail,
@@ -21,6 +21,7 @@ import {
 	importChannel,
 	readImportFile,
 	suggestForRows,
+	type HiddenSuggestions,
 	type ImportChoice,
 	type ImportFileInput
 } from './preview.ts';
@@ -30,6 +31,11 @@ export interface CommitImportInput extends ImportFileInput {
 	requestId?: string | null;
 	/** Per line: a supporter's id, 'new' or 'skip'. A line without a choice takes the suggestion. */
 	choices: Record<number, ImportChoice>;
+	/**
+	 * The preview's suggestions for the rows its page left out: taken as they are when they were
+	 * made for this file and these columns, else worked out again.
+	 */
+	hiddenSuggestions?: HiddenSuggestions;
 	/** Staff ticked "send receipts": each new gift whose supporter has an email gets one. */
 	sendReceipts?: boolean;
 }
@@ -136,9 +142,19 @@ export async function commitImport(
 		return { ok: false, reason: 'malformed_rows', malformed: parsed.malformed };
 	if (parsed.rows.length === 0) return { ok: false, reason: 'no_rows' };
 
+	const fileSha256 = sha256Hex(input.content);
+	const carried = input.hiddenSuggestions;
+	const isCarriedForThisFile =
+		carried?.fileSha256 === fileSha256 &&
+		JSON.stringify(carried.mapping) === JSON.stringify(parsed.csv?.mapping ?? null);
+	// What staff chose wins over what the preview suggested for the rows it did not show.
+	const choices: Record<number, ImportChoice> = {
+		...(isCarriedForThisFile ? carried.choices : {}),
+		...input.choices
+	};
 	const badChoices = parsed.rows
 		.filter((row) => {
-			const choice = input.choices[row.line];
+			const choice = choices[row.line];
 			return (
 				choice !== undefined &&
 				choice !== WAITING &&
@@ -151,12 +167,10 @@ export async function commitImport(
 	if (badChoices.length > 0) return { ok: false, reason: 'unknown_supporters', lines: badChoices };
 
 	const channel = importChannel(format);
-	const fileSha256 = sha256Hex(input.content);
-	// Rows staff made no choice for (a script, or a row recorded already) take the suggestion.
+	// Rows with neither a choice nor a carried suggestion (a script, or a row recorded already)
+	// take the suggestion worked out now.
 	const recordedBefore = await findRecordedGifts(db, channel, rows);
-	const unchosen = rows.filter(
-		(row) => input.choices[row.line] === undefined && !recordedBefore(row)
-	);
+	const unchosen = rows.filter((row) => choices[row.line] === undefined && !recordedBefore(row));
 	const suggestions = new Map<number, ImportChoice>(
 		(unchosen.length > 0 ? await suggestForRows(db, format, unchosen) : []).map((row) => [
 			row.line,
@@ -164,7 +178,7 @@ export async function commitImport(
 		])
 	);
 	const choiceFor = (row: ImportRow) =>
-		input.choices[row.line] ?? suggestions.get(row.line) ?? NEW_SUPPORTER;
+		choices[row.line] ?? suggestions.get(row.line) ?? NEW_SUPPORTER;
 	const waiting = rows.filter((row) => choiceFor(row) === WAITING && !recordedBefore(row));
 	if (waiting.length > 0) {
 		return { ok: false, reason: 'choices_missing', lines: waiting.map((row) => row.line) };
@@ -227,7 +241,7 @@ export async function commitImport(
 				rows.filter((row) => !recordedOf(row) && choiceFor(row) === NEW_SUPPORTER)
 			);
 			for (const { supporter } of newSupporters.values()) emails.set(supporter.id, supporter.email);
-			const fresh: NewContribution[] = [];
+			const fresh: ImportedGift[] = [];
 			for (const row of rows) {
 				const choice = choiceFor(row);
 				const recorded = recordedOf(row);
@@ -246,7 +260,7 @@ export async function commitImport(
 					(choice === NEW_SUPPORTER
 						? newSupporters.get(newSupporterKey(row))!.supporter.id
 						: choice);
-				const gift: NewContribution = {
+				const gift: ImportedGift = {
 					supporter_id: supporterId,
 					channel,
 					kind: 'one_off',

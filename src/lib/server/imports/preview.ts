@@ -17,6 +17,7 @@ import type { Database } from '../db/schema.ts';
 import { findOrganisation } from '../organisation/settings.ts';
 import { findImportsOfFile, findRememberedMapping } from './batches.ts';
 import { findLastGifts, loadMatchCandidates } from './candidates.ts';
+import { encodeImportFile } from './import-file.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -100,11 +101,23 @@ export interface ImportPreview {
  * whole file, so the button still counts exactly what will be saved.
  */
 export interface ShownImportPreview extends ImportPreview {
+	/**
+	 * The suggestions for the rows left out (HiddenSuggestions, compressed like the file): the
+	 * commit saves what the preview suggested instead of working it all out again.
+	 */
+	hiddenSuggestions: string;
 	rowCount: number;
 	duplicateCount: number;
 	/** Rows of the file the page leaves out, and how many of them will become gifts. */
 	hiddenRowCount: number;
 	hiddenGiftCount: number;
+}
+
+/** What the preview suggested for the rows the page leaves out, and for which file and columns. */
+export interface HiddenSuggestions {
+	fileSha256: string;
+	mapping: CsvMapping | null;
+	choices: Record<number, ImportChoice>;
 }
 
 /** Enough to check a file by eye; a 10,000-row statement would otherwise be a 4 MB page. */
@@ -123,9 +136,15 @@ export function shownPreview(
 	}
 	const shown = preview.rows.filter((row) => shownLines.has(row.line));
 	const hidden = preview.rows.filter((row) => !shownLines.has(row.line));
+	const hiddenSuggestions: HiddenSuggestions = {
+		fileSha256: preview.fileSha256,
+		mapping: preview.csv?.mapping ?? null,
+		choices: Object.fromEntries(hidden.map((row) => [row.line, row.defaultChoice]))
+	};
 	return {
 		...preview,
 		rows: shown,
+		hiddenSuggestions: encodeImportFile(JSON.stringify(hiddenSuggestions)),
 		rowCount: preview.rows.length,
 		duplicateCount: preview.rows.filter((row) => row.isDuplicate).length,
 		hiddenRowCount: hidden.length,
