@@ -574,6 +574,53 @@ describe.each(engines)('imports on $name', ({ create, available }) => {
 	);
 
 	it.skipIf(!available)(
+		'shows a row staff chose not to import as skipped by them next time, not as new',
+		async () => {
+			const transfers = [
+				'Date,Amount,Transaction ID,Name,Message',
+				'2025-09-01,900.00,SK-1,Egen konto,Overføring mellom egne kontoer',
+				'2025-09-02,120.00,SK-2,Laila Ahmadi,Gave'
+			];
+			const mapping = { date: 0, amount: 1, reference: 2, name: 3, message: 4 };
+			const first = await commitImport(db, {
+				format: 'bank_csv',
+				fileName: 'september.csv',
+				content: transfers.join('\n'),
+				mapping,
+				staffUserId,
+				choices: { 2: 'skip', 3: ids.laila }
+			});
+			expect(first).toMatchObject({ ok: true, createdCount: 1, skippedCount: 1 });
+
+			// The next statement overlaps the first: the skipped row is offered as skipped, by Kari.
+			const next = {
+				format: 'bank_csv' as const,
+				fileName: 'september-oktober.csv',
+				content: [...transfers, '2025-10-01,120.00,SK-3,Laila Ahmadi,Gave'].join('\n'),
+				mapping
+			};
+			const preview = await previewImport(db, next);
+			const skipped = preview.rows.find((row) => row.transactionReference === 'SK-1')!;
+			expect(skipped).toMatchObject({
+				isDuplicate: false,
+				defaultChoice: 'skip',
+				skippedBefore: { staffName: 'Kari' }
+			});
+			expect(preview.rows.find((row) => row.transactionReference === 'SK-3')?.skippedBefore).toBe(
+				null
+			);
+			const second = await commitImport(db, { ...next, staffUserId, choices: {} });
+			expect(second).toMatchObject({ ok: true, createdCount: 1, skippedCount: 1 });
+			const moved = await db
+				.selectFrom('contribution')
+				.select('external_reference')
+				.where('external_reference', '=', 'SK-1')
+				.execute();
+			expect(moved).toEqual([]);
+		}
+	);
+
+	it.skipIf(!available)(
 		'leaves every supporter’s totals and the day totals as counting all the gifts again gives',
 		async () => {
 			// Imports count their new supporters and gifts once per statement, not per row: the

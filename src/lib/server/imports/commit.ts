@@ -12,7 +12,7 @@ import {
 	findSupporterByEmail
 } from '../supporters/supporters.ts';
 import { naturalCaseName } from '../../supporters/names.ts';
-import { rememberMapping } from './batches.ts';
+import { rememberMapping, rememberSkippedRows } from './batches.ts';
 import {
 	NEW_SUPPORTER,
 	SKIP_ROW,
@@ -23,6 +23,7 @@ import {
 	suggestForRows,
 	type HiddenSuggestions,
 	type ImportChoice,
+	type KeyedImportRow,
 	type ImportFileInput
 } from './preview.ts';
 
@@ -242,6 +243,7 @@ export async function commitImport(
 			);
 			for (const { supporter } of newSupporters.values()) emails.set(supporter.id, supporter.email);
 			const fresh: ImportedGift[] = [];
+			const skipped: KeyedImportRow[] = [];
 			for (const row of rows) {
 				const choice = choiceFor(row);
 				const recorded = recordedOf(row);
@@ -253,6 +255,7 @@ export async function commitImport(
 				}
 				if (choice === SKIP_ROW) {
 					skippedCount++;
+					if (!recorded) skipped.push(row);
 					continue;
 				}
 				const supporterId =
@@ -294,6 +297,8 @@ export async function commitImport(
 				} else duplicateCount++;
 			}
 			const inserted = await recordNewGifts(trx, fresh);
+			// The next import of the same transfers shows these as skipped, not as new.
+			await rememberSkippedRows(trx, batch.id, channel, skipped);
 			const counted = new Set<string>();
 			for (const gift of fresh) {
 				const reference = gift.external_reference!;

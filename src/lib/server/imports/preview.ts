@@ -15,7 +15,12 @@ import { detectImportFormat } from '../../imports/detect-format.ts';
 import type { Channel } from '../../giving/vocabulary.ts';
 import type { Database } from '../db/schema.ts';
 import { findOrganisation } from '../organisation/settings.ts';
-import { findImportsOfFile, findRememberedMapping } from './batches.ts';
+import {
+	findImportsOfFile,
+	findRememberedMapping,
+	findSkippedRows,
+	type SkippedRow
+} from './batches.ts';
 import { findLastGifts, loadMatchCandidates } from './candidates.ts';
 import { encodeImportFile } from './import-file.ts';
 
@@ -69,6 +74,8 @@ export interface PreviewRow extends KeyedImportRow {
 	 * (the transfer recorded before its statement came): the row waits for staff to say.
 	 */
 	handRecordedTwin: { id: string; receivedAt: Date } | null;
+	/** Left out of an earlier import by staff: suggested to be left out again. */
+	skippedBefore: SkippedRow | null;
 	/** A payout from Vipps or Stripe seen on the bank statement: those gifts come in their own reports. */
 	isLikelyPayout: boolean;
 	/** Several supporters fit and none is certain: staff must choose (defaultChoice is WAITING). */
@@ -337,9 +344,10 @@ export async function suggestForRows(
 ): Promise<PreviewRow[]> {
 	if (rows.length === 0) return [];
 	const channel = importChannel(format);
-	const [{ candidates, likenessNames }, recordedOf] = await Promise.all([
+	const [{ candidates, likenessNames }, recordedOf, skippedOf] = await Promise.all([
 		loadMatchCandidates(db, rows),
-		findRecordedGifts(db, channel, rows)
+		findRecordedGifts(db, channel, rows),
+		findSkippedRows(db, channel, rows)
 	]);
 	const index = indexCandidates(candidates, likenessNames);
 	const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
@@ -371,6 +379,7 @@ export async function suggestForRows(
 			.filter((candidate, i, all) => all.findIndex((c) => c.id === candidate.id) === i)
 			.map((candidate) => toOption(candidate, lastGifts));
 		const recorded = recordedOf(row) ?? null;
+		const skippedBefore = (recorded === null && skippedOf(row)) || null;
 		const isDuplicate =
 			recorded !== null ||
 			seen.has(row.transactionReference) ||
@@ -392,15 +401,18 @@ export async function suggestForRows(
 			recorded,
 			isLikelyPayout,
 			handRecordedTwin,
-			isWaiting: handRecordedTwin !== null || (isWaiting && !isLikelyPayout),
+			skippedBefore,
+			isWaiting: !skippedBefore && (handRecordedTwin !== null || (isWaiting && !isLikelyPayout)),
 			sameNameCount: sameName.length,
-			defaultChoice: handRecordedTwin
-				? WAITING
-				: isLikelyPayout
-					? SKIP_ROW
-					: isWaiting
-						? WAITING
-						: (match.supporterId ?? NEW_SUPPORTER)
+			defaultChoice: skippedBefore
+				? SKIP_ROW
+				: handRecordedTwin
+					? WAITING
+					: isLikelyPayout
+						? SKIP_ROW
+						: isWaiting
+							? WAITING
+							: (match.supporterId ?? NEW_SUPPORTER)
 		};
 	});
 }
