@@ -621,6 +621,30 @@ describe.each(engines)('imports on $name', ({ create, available }) => {
 	);
 
 	it.skipIf(!available)(
+		'finds every supporter a long statement names by KID, past the first two thousand',
+		async () => {
+			const known = (
+				await sql<{ kid: string }>`
+					insert into supporter (name)
+					select 'Fast Giver ' || n from generate_series(1, 2500) as n
+					returning kid`.execute(db)
+			).rows;
+			const content = [
+				'Date,Amount,Transaction ID,KID,Message',
+				...known.map((row, i) => `2025-11-03,100.00,KL-${i},${row.kid},Gave`)
+			].join('\n');
+			const preview = await previewImport(db, {
+				format: 'bank_csv',
+				fileName: 'november.csv',
+				content,
+				mapping: { date: 0, amount: 1, reference: 2, kid: 3, message: 4 }
+			});
+			expect(preview.rows).toHaveLength(2500);
+			expect(preview.rows.filter((row) => row.match.reason !== 'reference')).toEqual([]);
+		}
+	);
+
+	it.skipIf(!available)(
 		'leaves every supporter’s totals and the day totals as counting all the gifts again gives',
 		async () => {
 			// Imports count their new supporters and gifts once per statement, not per row: the
