@@ -53,6 +53,9 @@ export interface ImportBatchSummary {
 	staffName: string | null;
 }
 
+/** The name of the staff member who made an import, or their email when they gave no name. */
+const staffName = sql<string | null>`coalesce(nullif(staff_user.name, ''), staff_user.email)`;
+
 const summaryColumns = [
 	'import_batch.id',
 	'import_batch.format',
@@ -61,7 +64,7 @@ const summaryColumns = [
 	'import_batch.created_count as createdCount',
 	'import_batch.duplicate_count as duplicateCount',
 	'import_batch.created_at as createdAt',
-	sql<string | null>`coalesce(nullif(staff_user.name, ''), staff_user.email)`.as('staffName')
+	staffName.as('staffName')
 ] as const;
 
 export async function listImportBatches(db: Db, limit = 20): Promise<ImportBatchSummary[]> {
@@ -196,9 +199,7 @@ export async function findSkippedRows(
 						's.external_reference',
 						's.bank_transaction_key',
 						'b.created_at as skippedAt',
-						sql<string | null>`coalesce(nullif(staff_user.name, ''), staff_user.email)`.as(
-							'staffName'
-						)
+						staffName.as('staffName')
 					])
 					.where((eb) =>
 						eb.or([
