@@ -188,31 +188,35 @@ export async function findSkippedRows(
 > {
 	const references = [...new Set(rows.map((row) => row.transactionReference))];
 	const keys = [...new Set(rows.flatMap((row) => row.bankTransactionKey ?? []))];
-	const found =
-		rows.length === 0
-			? []
-			: await db
-					.selectFrom('import_skipped_row as s')
-					.innerJoin('import_batch as b', 'b.id', 's.import_batch_id')
-					.leftJoin('staff_user', 'staff_user.id', 'b.staff_user_id')
-					.select([
-						's.external_reference',
-						's.bank_transaction_key',
-						'b.created_at as skippedAt',
-						staffName.as('staffName')
+	// Most imports have never skipped a row: then the file's references need not travel.
+	const isAnySkipped =
+		rows.length > 0 &&
+		(await db.selectFrom('import_skipped_row').select('channel').limit(1).executeTakeFirst()) !==
+			undefined;
+	const found = !isAnySkipped
+		? []
+		: await db
+				.selectFrom('import_skipped_row as s')
+				.innerJoin('import_batch as b', 'b.id', 's.import_batch_id')
+				.leftJoin('staff_user', 'staff_user.id', 'b.staff_user_id')
+				.select([
+					's.external_reference',
+					's.bank_transaction_key',
+					'b.created_at as skippedAt',
+					staffName.as('staffName')
+				])
+				.where((eb) =>
+					eb.or([
+						eb.and([
+							eb('s.channel', '=', channel),
+							eb('s.external_reference', '=', eb.fn.any(sql<string[]>`${references}::text[]`))
+						]),
+						...(keys.length > 0
+							? [eb('s.bank_transaction_key', '=', eb.fn.any(sql<string[]>`${keys}::text[]`))]
+							: [])
 					])
-					.where((eb) =>
-						eb.or([
-							eb.and([
-								eb('s.channel', '=', channel),
-								eb('s.external_reference', '=', eb.fn.any(sql<string[]>`${references}::text[]`))
-							]),
-							...(keys.length > 0
-								? [eb('s.bank_transaction_key', '=', eb.fn.any(sql<string[]>`${keys}::text[]`))]
-								: [])
-						])
-					)
-					.execute();
+				)
+				.execute();
 	const byReference = new Map(found.map((row) => [row.external_reference, row]));
 	const byKey = new Map(
 		found.flatMap((row) => (row.bank_transaction_key ? [[row.bank_transaction_key, row]] : []))
