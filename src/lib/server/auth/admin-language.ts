@@ -32,6 +32,21 @@ export async function claimAdminLanguage(event: RequestEvent): Promise<void> {
 	if (locale) languageOfRequest.set(event.request, locale);
 }
 
+/** Whether a path is the appeal inside an article's frame (/embed, /embed/<campaign>). */
+export const isEmbedPath = (pathname: string) => /^\/embed(\/|$)/.test(pathname);
+
+/**
+ * The appeal opened from an article (inside its frame, or in a new tab on a phone) speaks the
+ * article's language, which embed.js passes as `?lang=` (a frame on another site has no language
+ * cookie of ours to read).
+ */
+export function claimEmbedLanguage(event: RequestEvent): void {
+	const { pathname, searchParams } = event.url;
+	const lang = searchParams.get('lang');
+	if ((pathname === '/' || isEmbedPath(pathname)) && isLocale(lang))
+		languageOfRequest.set(event.request, lang);
+}
+
 /**
  * After it is decided: an account without a language yet keeps the one its first signed-in page
  * was shown in (the browser's, from Accept-Language or the cookie).
