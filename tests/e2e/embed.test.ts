@@ -17,32 +17,64 @@ const allowedPort = base + 1;
 const strangerPort = base + 2;
 const appPort = base + 3;
 const allowedSite = `http://localhost:${allowedPort}`;
-const locales = ['en', 'nb', 'ps', 'fa-AF'] as const;
 // KOMAK_SCREENSHOTS=1 also writes the article's pictures for docs/embed.md.
-const screenshot = async (page: Page, name: string) => {
-	if (process.env.KOMAK_SCREENSHOTS)
-		await page.screenshot({ path: `docs/${name}.png`, fullPage: true });
+const screenshot = async (page: Page, name: string, fullPage = true) => {
+	if (process.env.KOMAK_SCREENSHOTS) await page.screenshot({ path: `docs/${name}.png`, fullPage });
 };
+
+/** The newsroom's own words, in each language its articles are written in. */
+const articleWords = {
+	en: {
+		title: 'A report from Herat',
+		lead: 'Reporting from Kabul, Herat and Oslo, written for readers who cannot read it anywhere else.',
+		button: 'Support our reporting',
+		more: 'More of the story, and then the appeal in the text.',
+		end: 'The end of the story.'
+	},
+	nb: {
+		title: 'Reportasje fra Herat',
+		lead: 'Reportasjer fra Kabul, Herat og Oslo, skrevet for lesere som ikke kan lese dem noe annet sted.',
+		button: 'Støtt journalistikken vår',
+		more: 'Mer av saken, og så innsamlingen i teksten.',
+		end: 'Slutten på saken.'
+	},
+	ps: {
+		title: 'له هرات څخه راپور',
+		lead: 'له کابل، هرات او اوسلو څخه راپورونه، د هغو لوستونکو لپاره چې بل ځای یې نشي لوستلای.',
+		button: 'زموږ د خبریالۍ ملاتړ وکړئ',
+		more: 'د کیسې نوره برخه، او بیا په متن کې د مرستې غوښتنه.',
+		end: 'د کیسې پای.'
+	},
+	'fa-AF': {
+		title: 'گزارشی از هرات',
+		lead: 'گزارش‌هایی از کابل، هرات و اسلو، برای خوانندگانی که آن را جای دیگری نمی‌توانند بخوانند.',
+		button: 'از گزارشگری ما حمایت کنید',
+		more: 'ادامهٔ داستان، و سپس درخواست کمک در متن.',
+		end: 'پایان داستان.'
+	}
+} as const;
+type Locale = keyof typeof articleWords;
 
 /**
  * An article as a newsroom publishes it: its language on <html>, the two embeds in its text (or
  * only the button: `inline` false).
  */
-function article(appUrl: string, lang: string, inline = true) {
+function article(appUrl: string, lang: Locale, inline = true) {
 	const dir = lang === 'ps' || lang === 'fa-AF' ? 'rtl' : 'ltr';
+	const words = articleWords[lang];
 	return `<!doctype html>
 <html lang="${lang}" dir="${dir}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Newsroom article</title>
+<title>${words.title}</title>
 <style>body{font:18px/1.6 Georgia,serif;margin:0;color:#222}main{max-width:40rem;margin:auto;padding:1rem}
 .komak{display:inline-block;padding:.6rem 1.2rem;background:#0f4c5c;color:#fff;border-radius:6px;text-decoration:none}</style>
 <script src="${appUrl}/embed.js" async></script></head>
-<body><main><h1>Newsroom article</h1>
-<p>Reporting from Kabul, Herat and Oslo, written for readers who cannot read it anywhere else.</p>
-<p><a class="komak" href="${appUrl}/?campaign=year-end&amp;utm_source=article" data-komak>Support our reporting</a></p>
-<p>More of the story, and then the appeal in the text.</p>
+<body><main><h1>${words.title}</h1>
+<p>${words.lead}</p>
+<p><a class="komak" href="${appUrl}/?campaign=year-end&amp;utm_source=article" data-komak>${words.button}</a></p>
+<p>${words.more}</p>
 ${inline ? '<div data-komak-campaign="year-end"></div>' : ''}
-<p>The end of the story.</p></main></body></html>`;
+<p>${words.end}</p></main></body></html>`;
 }
 
 /** Who may frame a page, as its Content-Security-Policy says. */
@@ -53,7 +85,8 @@ async function startArticleSite(port: number, appUrl: string) {
 	const server = http.createServer((request, response) => {
 		const params = new URL(request.url ?? '/', 'http://x').searchParams;
 		response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-		response.end(article(appUrl, params.get('lang') ?? 'en', !params.has('button-only')));
+		const lang = (params.get('lang') ?? 'en') as Locale;
+		response.end(article(appUrl, lang, !params.has('button-only')));
 	});
 	server.listen(port, 'localhost');
 	await once(server, 'listening');
@@ -219,7 +252,7 @@ test.describe('the appeal inside a newsroom article', () => {
 		await page.goto(`${allowedSite}/2026/story?lang=fa-AF`);
 		const [tab] = await Promise.all([
 			page.context().waitForEvent('page'),
-			page.getByRole('button', { name: 'Support our reporting' }).click()
+			page.getByRole('button', { name: articleWords['fa-AF'].button }).click()
 		]);
 		await tab.waitForLoadState();
 		const url = new URL(tab.url());
@@ -231,7 +264,7 @@ test.describe('the appeal inside a newsroom article', () => {
 		await tab.close();
 	});
 
-	for (const locale of locales) {
+	for (const locale of Object.keys(articleWords) as Locale[]) {
 		test(`the inline appeal and the dialog speak ${locale} and pass axe`, async ({ page }) => {
 			const words = wordsIn(locale);
 			await page.setViewportSize({ width: 1280, height: 900 });
@@ -254,14 +287,42 @@ test.describe('the appeal inside a newsroom article', () => {
 			// The dialog, on an article with only the button (two copies of the appeal on one page
 			// would name their landmarks alike).
 			await page.goto(`${allowedSite}/2026/story?lang=${locale}&button-only`);
-			await page.getByRole('button', { name: 'Support our reporting' }).click();
-			const dialog = page.getByRole('dialog');
+			await page.getByRole('button', { name: articleWords[locale].button }).click();
+			const dialog = page.getByRole('dialog', { name: articleWords[locale].button });
+			await expect(dialog).toHaveAttribute(
+				'dir',
+				locale === 'ps' || locale === 'fa-AF' ? 'rtl' : 'ltr'
+			);
 			await expect(dialog.getByRole('button', { name: words.embed_close() })).toBeVisible();
+			await expect(dialog.locator('iframe')).toHaveAttribute(
+				'title',
+				words.embed_frame_title({ organisation: 'Dawat Media Center' })
+			);
 			await expect(dialog.frameLocator('iframe').locator('html')).toHaveAttribute('lang', locale);
 			await expect(dialog.frameLocator('iframe').locator('form.donate')).toBeVisible();
 			expect(await axeViolations(page), 'axe on the open dialog').toEqual([]);
+			if (locale === 'fa-AF') await screenshot(page, 'embed-dialog-fa-AF-desktop', false);
 		});
 	}
+
+	test('without JavaScript, a mistake shows the appeal with its messages in the whole window, in the article language, still crediting it', async ({
+		browser
+	}) => {
+		const context = await browser.newContext({ javaScriptEnabled: false });
+		const page = await context.newPage();
+		const source = `${allowedSite}/2026/story`;
+		await page.goto(
+			`${card.app.url}/embed/year-end?lang=fa-AF&source=${encodeURIComponent(source)}`
+		);
+		const form = page.locator('form.donate');
+		await expect(form).toHaveAttribute('target', '_top');
+		await form.locator('button[type=submit]').first().click();
+		await expect(page.locator('#name-error')).toHaveText(wordsIn('fa-AF').error_name_required());
+		await expect(page.locator('html')).toHaveAttribute('lang', 'fa-AF');
+		await expect(page.locator('input[name=source_page]')).toHaveValue(source);
+		await expect(page.locator('input[name=campaign]')).toHaveValue('year-end');
+		await context.close();
+	});
 
 	test('a site that is not in the list cannot frame the appeal', async ({ page }) => {
 		const embedResponse = page.waitForResponse((response) =>

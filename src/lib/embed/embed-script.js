@@ -92,7 +92,8 @@
 				dialog.close();
 			});
 			frameBox = document.createElement('div');
-			frameBox.style.cssText = 'height:100%';
+			// A bar for the close button above the appeal, so that it never covers the appeal's title.
+			frameBox.style.cssText = 'height:calc(100% - 3.2rem);margin-top:3.2rem';
 			// After the frame, so that Shift+Tab from it goes into the appeal's last field, and Tab
 			// from it comes round to the appeal again: the reader stays inside the dialog.
 			dialog.append(frameBox, closeButton);
