@@ -121,9 +121,12 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	headers.set('x-content-type-options', 'nosniff');
 	headers.set('referrer-policy', 'strict-origin-when-cross-origin');
 	// The appeal inside an article may be framed by the sites staff listed in settings, and only
-	// by them (the list is in memory: no query per page).
+	// by them (the list is in memory: no query per page; unreadable, by none).
 	const framingOrigins = isEmbedPath(event.url.pathname)
-		? (await getAppealSettings(getDatabase())).organisation.embed_origins
+		? await getAppealSettings(getDatabase()).then(
+				({ organisation }) => organisation.embed_origins,
+				() => []
+			)
 		: [];
 	// A page that is meant to be framed by the admin (an email preview) says so itself.
 	if (!headers.has('x-frame-options') && !framingOrigins.length)

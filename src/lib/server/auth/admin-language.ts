@@ -9,7 +9,8 @@ import { invitationLocale } from './staff-invite.ts';
 // The admin speaks each staff member's own language, kept on the account, so it follows them to
 // any browser and does not change when they read the public appeal in another language (the
 // appeal's choice is the language cookie). Paraglide asks its custom strategies before the
-// cookie: this one names the language an /admin page must have for whoever is signed in.
+// cookie: this one names the language an /admin page must have for whoever is signed in, and the
+// language of the article an embedded appeal sits in (claimEmbedLanguage).
 
 const languageOfRequest = new WeakMap<Request, Locale>();
 
