@@ -5,7 +5,9 @@
 // 1. Start: `npm start`'s two steps (the build check, the server) on a fresh PGlite directory,
 //    timed to the first 200 from /healthz.
 // 2. Cold first load in each language: a fresh Chromium profile at phone width, before anyone has
-//    asked for the page (nothing warm on the server either); then the warm one.
+//    asked for the page (nothing warm on the server either); then the warm one. The same for the
+//    appeal inside an article's frame (/embed/<campaign>, in the language the article names), and
+//    the size of embed.js as an article's reader's browser fetches it.
 // 3. Memory: resident set size of the app, sampled from its start through 1,000 page views.
 // 4. Render speed: `/` with a fresh query string on every request (as every Facebook click
 //    carries its own fbclid) against a static file, /robots.txt, on the same server in the same
@@ -21,6 +23,11 @@ import { fileURLToPath } from 'node:url';
 import { launchBrowser, measureFirstLoad, totals, type LoadedFile } from './first-load.ts';
 
 const WEIGHT_TARGET = 20 * 1024; // body bytes of HTML + CSS + JS, as sent, on a first visit
+const EMBED_SCRIPT_TARGET = 5 * 1024; // embed.js as sent, compressed
+// The inline appeal as embed.js frames it in an article (a campaign that does not run shows the
+// organisation's own appeal: the bench's fresh database has no campaign).
+const embedPath = (language: string) =>
+	`/embed/bench?lang=${language}&source=${encodeURIComponent('https://news.example.org/2026/story')}`;
 const RATIO_TARGET = 0.5; // fresh-query `/` req/s divided by /robots.txt's
 const P99_TARGET_MS = 50;
 const STEADY_RSS_TARGET_MB = 250;
@@ -142,6 +149,23 @@ function summarise(files: LoadedFile[]) {
 	};
 }
 
+/** embed.js's body as sent with each encoding a browser may ask for. */
+async function embedScriptSizes(url: string) {
+	const size = async (encoding: string) => {
+		const res = await get(`${url}/embed.js`, { 'accept-encoding': encoding });
+		if (res.status !== 200) throw new Error(`embed.js answered ${res.status}`);
+		return res.body.length;
+	};
+	const br = await size('br');
+	return {
+		br,
+		gzip: await size('gzip'),
+		identity: await size('identity'),
+		targetBytes: EMBED_SCRIPT_TARGET,
+		pass: br <= EMBED_SCRIPT_TARGET
+	};
+}
+
 /** A warm-up, then the measured run; `fresh` gives every request its own query string. */
 async function throughput(url: string, fresh: boolean) {
 	let n = 0;
@@ -231,6 +255,12 @@ async function run() {
 			cold[language] = summarise(await measureFirstLoad(browser, `${app.url}/`, header));
 			warm[language] = summarise(await measureFirstLoad(browser, `${app.url}/`, header));
 		}
+		const embedCold: Record<string, ReturnType<typeof summarise>> = {};
+		for (const [language, header] of Object.entries(LANGUAGES))
+			embedCold[language] = summarise(
+				await measureFirstLoad(browser, `${app.url}${embedPath(language)}`, header)
+			);
+		const embedScript = await embedScriptSizes(app.url);
 
 		await pageViews(app.url);
 		// Let the page views' garbage settle before reading the steady figure.
@@ -260,7 +290,8 @@ async function run() {
 			machine,
 			database: process.env.DATABASE_URL ? 'postgresql' : 'pglite',
 			start: { ...start, pass: start.readyMs <= START_TARGET_MS, restart },
-			firstLoad: { targetBytes: WEIGHT_TARGET, cold, warm },
+			firstLoad: { targetBytes: WEIGHT_TARGET, cold, warm, embedCold },
+			embedScript,
 			memory: { ...memory, uncachedRunPeakMb: uncachedPeakMb },
 			render: { settings: LOAD, targetRatio: RATIO_TARGET, withCache, withoutCache }
 		};
@@ -273,7 +304,7 @@ const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISSED');
 const bytes = (n: number) => n.toLocaleString('en').padStart(7);
 
 function report(results: Awaited<ReturnType<typeof run>>) {
-	const { start, firstLoad, memory, render } = results;
+	const { start, firstLoad, memory, render, embedScript } = results;
 	console.log(`\nLoad average at the start: ${results.machine.loadAverage.toFixed(2)}`);
 	console.log(
 		`\nStart (npm start, built, fresh database; target ≤ ${START_TARGET_MS / 1000} s): ` +
@@ -287,7 +318,8 @@ function report(results: Awaited<ReturnType<typeof run>>) {
 	console.log('            html     css      js   total  +headers   font  verdict');
 	for (const [label, set] of [
 		['cold', firstLoad.cold],
-		['warm', firstLoad.warm]
+		['warm', firstLoad.warm],
+		['embed', firstLoad.embedCold]
 	] as const) {
 		for (const [language, w] of Object.entries(set)) {
 			console.log(
@@ -297,6 +329,10 @@ function report(results: Awaited<ReturnType<typeof run>>) {
 			if (w.uncompressed.length) console.log(`    sent uncompressed: ${w.uncompressed.join(', ')}`);
 		}
 	}
+	console.log(`  (embed: cold first load of ${embedPath('<lang>')})`);
+	console.log(
+		`\nembed.js as sent (target ≤ ${bytes(EMBED_SCRIPT_TARGET).trim()} compressed): br ${embedScript.br} B, gzip ${embedScript.gzip} B, uncompressed ${embedScript.identity} B  ${verdict(embedScript.pass)}`
+	);
 	console.log(
 		`\nMemory (RSS from a fresh start through ${PAGE_VIEWS} page views; targets steady ≤ ${STEADY_RSS_TARGET_MB} MB, peak ≤ ${PEAK_RSS_TARGET_MB} MB):` +
 			` steady ${memory.steadyMb} MB, peak ${memory.peakMb} MB  ${verdict(memory.pass)}`

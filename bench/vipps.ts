@@ -22,6 +22,8 @@ import { signedHeaders } from '../tests/vipps-fake/signing.ts';
 const GIFTS = Number(process.env.BENCH_VIPPS_GIFTS ?? 600);
 const AGREEMENTS = Number(process.env.BENCH_VIPPS_AGREEMENTS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+/** Deliveries between two rounds of the reference's requests. */
+const CHUNK = 200;
 const TIME_SCALE = Number(process.env.BENCH_VIPPS_TIME_SCALE ?? 10);
 const TARGET_EVENTS_PER_SECOND = 500;
 const TARGET_P99_MS = 50;
@@ -121,9 +123,40 @@ async function benchWebhooks() {
 				request.on('error', reject);
 				request.end(payload);
 			});
+		// The reference: GET /healthz (the same hooks and one database round trip) at the same
+		// concurrency. The machine is shared and its load moves by the second, so the deliveries go
+		// in chunks, each right after as many health checks: both see the same machine, and the
+		// webhook's rate is also given as a ratio to the reference's.
+		const healthz = () =>
+			new Promise<number>((resolve, reject) => {
+				http
+					.get(`${app.url}/healthz`, { agent }, (response) => {
+						response.resume();
+						response.on('end', () => resolve(response.statusCode ?? 0));
+					})
+					.on('error', reject);
+			});
 		const latencies: number[] = [];
+		const referenceLatencies: number[] = [];
 		const statuses = new Map<number, number>();
-		let next = 0;
+		let deliverySeconds = 0;
+		let referenceSeconds = 0;
+		/** `count` requests, CONCURRENCY at a time; how long they took, in seconds. */
+		const timed = async (count: number, request: () => Promise<number>, into: number[]) => {
+			let sent = 0;
+			const chunkStarted = performance.now();
+			await Promise.all(
+				Array.from({ length: CONCURRENCY }, async () => {
+					while (sent++ < count) {
+						const at = performance.now();
+						const status = await request();
+						into.push(performance.now() - at);
+						if (into === latencies) statuses.set(status, (statuses.get(status) ?? 0) + 1);
+					}
+				})
+			);
+			return (performance.now() - chunkStarted) / 1000;
+		};
 		const loadBefore = loadavg()[0];
 		const cpuBefore = {
 			app: cpuMsOf(app.app.pid!),
@@ -132,18 +165,18 @@ async function benchWebhooks() {
 			bench: process.cpuUsage()
 		};
 		const started = performance.now();
-		await Promise.all(
-			Array.from({ length: CONCURRENCY }, async () => {
-				while (next < signed.length) {
-					const delivery = signed[next++];
-					const sent = performance.now();
-					const status = await post(delivery);
-					latencies.push(performance.now() - sent);
-					statuses.set(status, (statuses.get(status) ?? 0) + 1);
-				}
-			})
-		);
-		const seconds = (performance.now() - started) / 1000;
+		// The CPU the health checks cost, left out of the per-delivery figures below.
+		const referenceCpu = { app: 0, postgres: 0 };
+		for (let from = 0; from < signed.length; from += CHUNK) {
+			const chunk = signed.slice(from, from + CHUNK);
+			const cpuAt = { app: cpuMsOf(app.app.pid!), postgres: await postgresCpuMs() };
+			referenceSeconds += await timed(chunk.length, healthz, referenceLatencies);
+			referenceCpu.app += cpuMsOf(app.app.pid!) - cpuAt.app;
+			referenceCpu.postgres += (await postgresCpuMs()) - cpuAt.postgres;
+			let inChunk = 0;
+			deliverySeconds += await timed(chunk.length, () => post(chunk[inChunk++]), latencies);
+		}
+		const seconds = deliverySeconds;
 		// The app's CPU while deliveries came (the worker applying meanwhile included), and after.
 		const appCpuAtLastDelivery = cpuMsOf(app.app.pid!);
 		const unappliedAtLastDelivery = Number(
@@ -175,16 +208,21 @@ async function benchWebhooks() {
 		const benchCpu = process.cpuUsage(cpuBefore.bench);
 		const appCpuAfter = cpuMsOf(app.app.pid!);
 		const cpuMsPerDelivery = {
-			app: perDelivery(appCpuAfter - cpuBefore.app),
-			appWhileDelivering: perDelivery(appCpuAtLastDelivery - cpuBefore.app),
+			app: perDelivery(appCpuAfter - cpuBefore.app - referenceCpu.app),
+			appWhileDelivering: perDelivery(appCpuAtLastDelivery - cpuBefore.app - referenceCpu.app),
 			appAfterwards: perDelivery(appCpuAfter - appCpuAtLastDelivery),
 			vippsFake: perDelivery(cpuMsOf(vippsSide.pid!) - cpuBefore.vipps),
 			// Backends that lived through the run; one that closed meanwhile is not counted.
-			postgres: perDelivery((await postgresCpuMs()) - cpuBefore.postgres),
-			loadGenerator: perDelivery((benchCpu.user + benchCpu.system) / 1000)
+			postgres: perDelivery((await postgresCpuMs()) - cpuBefore.postgres - referenceCpu.postgres),
+			loadGenerator: perDelivery((benchCpu.user + benchCpu.system) / 1000),
+			// What one health check cost the app and PostgreSQL, for comparison.
+			referenceApp: perDelivery(referenceCpu.app),
+			referencePostgres: perDelivery(referenceCpu.postgres)
 		};
 		agent.destroy();
 		latencies.sort((a, b) => a - b);
+		referenceLatencies.sort((a, b) => a - b);
+		const referencePerSecond = signed.length / referenceSeconds;
 		const isExactlyOnce =
 			Number(counts.gifts) === GIFTS &&
 			Number(counts.references) === GIFTS &&
@@ -208,6 +246,12 @@ async function benchWebhooks() {
 				max: latencies.at(-1)
 			},
 			statuses: Object.fromEntries(statuses),
+			reference: {
+				perSecond: referencePerSecond,
+				p50: percentile(referenceLatencies, 50),
+				p99: percentile(referenceLatencies, 99)
+			},
+			ratioToReference: eventsPerSecond / referencePerSecond,
 			cpuMsPerDelivery,
 			database: counts,
 			isExactlyOnce,
@@ -305,12 +349,15 @@ try {
 Vipps webhook ingestion on PostgreSQL (${webhooks.events} events from ${GIFTS} gifts, each delivered twice, ${CONCURRENCY} at a time; load ${webhooks.loadAverageBefore.toFixed(1)} on ${cpus().length} cores)
   ${webhooks.eventsPerSecond.toFixed(0)} events/s (target ≥ ${TARGET_EVENTS_PER_SECOND}): ${verdict(webhooks.eventsPerSecond >= TARGET_EVENTS_PER_SECOND)}
   latency p50 ${webhooks.latencyMs.p50.toFixed(1)} ms, p90 ${webhooks.latencyMs.p90.toFixed(1)} ms, p99 ${webhooks.latencyMs.p99.toFixed(1)} ms (target < ${TARGET_P99_MS}): ${verdict(webhooks.latencyMs.p99 < TARGET_P99_MS)}
+  reference, GET /healthz interleaved in chunks of ${CHUNK}: ${webhooks.reference.perSecond.toFixed(0)} req/s, p50 ${webhooks.reference.p50.toFixed(1)} ms, p99 ${webhooks.reference.p99.toFixed(1)} ms; webhook/reference ratio ${webhooks.ratioToReference.toFixed(2)}
   HTTP statuses ${JSON.stringify(webhooks.statuses)}
   CPU ms per delivery ${JSON.stringify(webhooks.cpuMsPerDelivery)}
   all ${webhooks.events} events applied (asked of Vipps, captured, recorded) ${webhooks.appliedSeconds.toFixed(1)} s after the first delivery (the last answered at ${webhooks.seconds.toFixed(1)} s, ${webhooks.unappliedAtLastDelivery} then still to apply)
   exactly once: ${webhooks.database.gifts} gifts for ${GIFTS} payments, ${webhooks.database.unprocessed} events not processed: ${verdict(webhooks.isExactlyOnce)}`);
-	const scheduler = await benchScheduler();
-	console.log(`
+	// BENCH_VIPPS_ONLY=webhooks leaves the scheduler out (a shorter run while profiling).
+	const scheduler = process.env.BENCH_VIPPS_ONLY === 'webhooks' ? null : await benchScheduler();
+	if (scheduler)
+		console.log(`
 Vipps monthly charges (${AGREEMENTS} agreements, clock ×${TIME_SCALE}; load ${scheduler.loadAverageBefore.toFixed(1)})
   ${scheduler.chargesInKomak} charges in ${scheduler.seconds.toFixed(1)} s (${scheduler.chargesPerMinute.toFixed(0)}/min with the pace ×${TIME_SCALE}; at the real ${SCHEDULER_CHARGES_PER_MINUTE}/min, ${scheduler.realMinutes.toFixed(1)} minutes of a ${WINDOW_MINUTES}-minute window): ${verdict(scheduler.realMinutes < WINDOW_MINUTES)}
   rate limit (${VIPPS_REQUESTS_PER_MINUTE}/min ×${TIME_SCALE}): ${scheduler.rateLimited} requests refused with 429: ${verdict(scheduler.rateLimited === 0)}

@@ -41,7 +41,9 @@ const { handler } = await import(path.resolve('build/handler.js'));
 
 const pageCache = createPageCache({
 	ttlMs: settings.PAGE_CACHE_SECONDS * 1000,
-	paths: ['/'],
+	paths: ['/', '/embed'],
+	// The appeal inside articles: one entry per campaign, language and article.
+	pathPrefixes: ['/embed/'],
 	localeCookie: 'PARAGLIDE_LOCALE',
 	onHit: ({ requestId, path, status }) =>
 		log.info({ requestId, method: 'GET', path, status, ms: 0, cache: 'hit' }, 'request')

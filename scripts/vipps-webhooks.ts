@@ -22,7 +22,7 @@ try {
 	const check = await ensureVippsWebhook(db, vipps, new URL(webhookPath, origin).toString());
 	console.log(
 		check.isRegistered
-			? `Registered ${check.url} with Vipps for payment events.`
+			? `Registered ${check.url} with Vipps for payment and agreement events.`
 			: `${check.url} is already registered with Vipps.`
 	);
 	if (check.removed > 0) console.log(`Removed ${check.removed} older registration(s) of ours.`);

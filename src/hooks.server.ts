@@ -4,14 +4,19 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { baseLocale } from '$lib/paraglide/runtime';
 import { textDirection } from '$lib/locales';
 import { authenticateStaff } from '$lib/server/auth/handle';
-import { adoptBrowserLanguage, claimAdminLanguage } from '$lib/server/auth/admin-language';
+import {
+	adoptBrowserLanguage,
+	claimAdminLanguage,
+	claimEmbedLanguage,
+	isEmbedPath
+} from '$lib/server/auth/admin-language';
 import { appSecretKeys } from '$lib/server/auth/secret-box';
 import { config } from '$lib/server/config';
 import { announceFirstRunSetup } from '$lib/server/auth/setup';
 import { closeDatabase, getDatabase, prepareDatabase } from '$lib/server/db/instance';
 import { databaseOptionsFromEnv } from '$lib/server/db/connection';
 import { log } from '$lib/server/log';
-import { findOrganisation } from '$lib/server/organisation/settings';
+import { findOrganisation, getAppealSettings } from '$lib/server/organisation/settings';
 import { mailWorkerOptionsFromEnv, startMailWorker } from '$lib/server/mail/worker';
 import { holdPgliteDirectory } from '$lib/server/db/pglite-lock';
 import { resumeStatementRuns } from '$lib/server/documents/statement-runs';
@@ -115,8 +120,17 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	const headers = response.headers;
 	headers.set('x-content-type-options', 'nosniff');
 	headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+	// The appeal inside an article may be framed by the sites staff listed in settings, and only
+	// by them (the list is in memory: no query per page; unreadable, by none).
+	const framingOrigins = isEmbedPath(event.url.pathname)
+		? await getAppealSettings(getDatabase()).then(
+				({ organisation }) => organisation.embed_origins,
+				() => []
+			)
+		: [];
 	// A page that is meant to be framed by the admin (an email preview) says so itself.
-	if (!headers.has('x-frame-options')) headers.set('x-frame-options', 'DENY');
+	if (!headers.has('x-frame-options') && !framingOrigins.length)
+		headers.set('x-frame-options', 'DENY');
 	headers.set('cross-origin-opener-policy', 'same-origin');
 	headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(self)');
 	if (event.url.protocol === 'https:')
@@ -124,13 +138,15 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	// The appeal's form ends at Stripe Checkout or Vipps; with a local Stripe or Vipps
 	// (STRIPE_API_URL, VIPPS_API_URL) that is another origin, which the policy must name for the
 	// redirect after the form post.
-	const policy = headers.get('content-security-policy');
-	if (policy && localCheckoutOrigin()) {
-		headers.set(
-			'content-security-policy',
-			policy.replace('form-action ', `form-action ${localCheckoutOrigin()} `)
+	let policy = headers.get('content-security-policy');
+	if (policy && localCheckoutOrigin())
+		policy = policy.replace('form-action ', `form-action ${localCheckoutOrigin()} `);
+	if (policy && framingOrigins.length)
+		policy = policy.replace(
+			"frame-ancestors 'none'",
+			`frame-ancestors ${framingOrigins.join(' ')}`
 		);
-	}
+	if (policy) headers.set('content-security-policy', policy);
 	return response;
 };
 
@@ -141,7 +157,7 @@ const fontLinks = (locale: string) =>
 		: '';
 
 // Machine endpoints speak no language; skipping the middleware spares a copy of each request.
-const unlocalisedPaths = /^\/(webhooks\/|healthz$)/;
+const unlocalisedPaths = /^\/(webhooks\/|healthz$|embed\.js$)/;
 
 const localisation: Handle = async ({ event, resolve }) => {
 	if (unlocalisedPaths.test(event.url.pathname)) {
@@ -149,6 +165,7 @@ const localisation: Handle = async ({ event, resolve }) => {
 		return resolve(event);
 	}
 	await claimAdminLanguage(event);
+	claimEmbedLanguage(event);
 	return paraglideMiddleware(event.request, async ({ request, locale }) => {
 		event.request = request;
 		event.locals.locale = locale;

@@ -174,6 +174,31 @@ const solarHijriMonths: Record<'fa-AF' | 'ps', string[]> = {
 	]
 };
 
+// Built once per zone and language, as the Gregorian formatters are: a list draws many dates.
+const solarHijriFormats = new Map<string, Intl.DateTimeFormat>();
+const solarHijriParts = (zone: string) => {
+	let format = solarHijriFormats.get(zone);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', {
+			day: 'numeric',
+			month: 'numeric',
+			year: 'numeric',
+			timeZone: zone
+		});
+		solarHijriFormats.set(zone, format);
+	}
+	return format;
+};
+const digitFormats = new Map<Locale, Intl.NumberFormat>();
+const localDigits = (locale: Locale) => {
+	let format = digitFormats.get(locale);
+	if (!format) {
+		format = new Intl.NumberFormat(intlLocale(locale), { useGrouping: false });
+		digitFormats.set(locale, format);
+	}
+	return format;
+};
+
 /**
  * The Solar Hijri date Afghan readers also count by ("۲۴ حوت ۱۴۰۳"), to stand beside the
  * Gregorian one in Dari and Pashto; null in other languages. A day key ("2025-03-14") is that day.
@@ -184,14 +209,11 @@ export function formatSolarHijriDate(
 ): string | null {
 	if (locale !== 'fa-AF' && locale !== 'ps') return null;
 	const isDay = typeof when === 'string' && when.length === 10;
-	const parts = new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', {
-		day: 'numeric',
-		month: 'numeric',
-		year: 'numeric',
-		timeZone: isDay ? 'UTC' : timeZone
-	}).formatToParts(asDate(isDay ? `${when}T00:00:00Z` : when));
+	const parts = solarHijriParts(isDay ? 'UTC' : timeZone).formatToParts(
+		asDate(isDay ? `${when}T00:00:00Z` : when)
+	);
 	const part = (type: string) => Number.parseInt(parts.find((p) => p.type === type)?.value ?? '');
-	const digits = new Intl.NumberFormat(intlLocale(locale), { useGrouping: false });
+	const digits = localDigits(locale);
 	const month = solarHijriMonths[locale][part('month') - 1];
 	return `${digits.format(part('day'))} ${month} ${digits.format(part('year'))}`;
 }

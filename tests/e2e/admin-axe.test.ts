@@ -1,27 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { canReachPostgres } from './database.ts';
-import { chooseAdminLanguage, signInAs } from './staff.ts';
+import { chooseAdminLanguage, fixedAdminPages, signInAs } from './staff.ts';
 import { axeViolations } from './words.ts';
 
 // axe on every admin page, in each of the four languages, on a phone and on a desk: one signed-in
 // admin per language, one load of each page per width.
 
 const hasPostgres = await canReachPostgres();
-
-const fixedPages = [
-	'/admin',
-	'/admin/account',
-	'/admin/audit',
-	'/admin/contributions',
-	'/admin/contributions/new',
-	'/admin/imports',
-	'/admin/outbox',
-	'/admin/settings',
-	'/admin/staff',
-	'/admin/statements',
-	'/admin/supporters',
-	'/admin/tax-report'
-];
 
 for (const locale of ['en', 'nb', 'ps', 'fa-AF']) {
 	test(`axe finds nothing on any admin page in ${locale} at 390 and 1280 px`, async ({ page }) => {
@@ -43,7 +28,7 @@ for (const locale of ['en', 'nb', 'ps', 'fa-AF']) {
 			.getByRole('link', { name: new RegExp(`Mariam Sadat ${suffix}`) })
 			.first()
 			.getAttribute('href');
-		const pages = [...fixedPages, gift, supporter!, `${supporter}/edit`, `${supporter}/merge`];
+		const pages = [...fixedAdminPages, gift, supporter!, `${supporter}/edit`, `${supporter}/merge`];
 		// An invitation, so the outbox has a message to open.
 		await page.goto('/admin/staff');
 		await page.waitForLoadState('networkidle');

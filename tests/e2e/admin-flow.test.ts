@@ -20,6 +20,8 @@ async function usdGiftsThisMonth(page: Page): Promise<number> {
 
 test('staff record a bank transfer and find it everywhere staff look', async ({ page }) => {
 	test.skip(!hasPostgres, 'staff accounts are written into the PostgreSQL the test server uses');
+	// Eight pages and a download: more than the default 30 s on a busy two-core machine.
+	test.setTimeout(90_000);
 	const suffix = Date.now().toString(36);
 	const name = `Gulalai Stanekzai ${suffix}`;
 	const reference = `DNB-E2E-${suffix}`;

@@ -1,26 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { canReachPostgres } from './database.ts';
-import { chooseAdminLanguage, signInAs } from './staff.ts';
+import { chooseAdminLanguage, fixedAdminPages, signInAs } from './staff.ts';
 
 // The admin on a phone: no page is wider than the narrowest screen (320 px), in a left-to-right
 // and a right-to-left language, whatever the data (long names, provider ids, Naskh-wide labels).
 
 const hasPostgres = await canReachPostgres();
-
-const fixedPages = [
-	'/admin',
-	'/admin/account',
-	'/admin/audit',
-	'/admin/contributions',
-	'/admin/contributions/new',
-	'/admin/imports',
-	'/admin/outbox',
-	'/admin/settings',
-	'/admin/staff',
-	'/admin/statements',
-	'/admin/supporters',
-	'/admin/tax-report'
-];
 
 async function pageWidth(page: Page) {
 	return page.evaluate(() => document.documentElement.scrollWidth);
@@ -57,7 +42,7 @@ test('no admin page is wider than 320 px, in English or in Dari', async ({ page 
 	test.skip(!hasPostgres, 'staff accounts are written into the PostgreSQL the test server uses');
 	test.setTimeout(180_000);
 	await signInAs(page, 'admin', { next: '/admin' });
-	const pages = [...fixedPages, ...(await recordLongGift(page))];
+	const pages = [...fixedAdminPages, ...(await recordLongGift(page))];
 
 	await page.setViewportSize({ width: 320, height: 800 });
 	const tooWide: string[] = [];

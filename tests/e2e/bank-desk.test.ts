@@ -166,3 +166,59 @@ test('a payer whose name two supporters share waits for staff to choose, on a de
 	expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
 	await chooseAdminLanguage(page, 'en', '/admin');
 });
+
+test('a row staff left out of an import shows, the next time, who left it out and when', async ({
+	page
+}) => {
+	test.skip(!hasPostgres, 'staff accounts are written into the PostgreSQL the test server uses');
+	test.setTimeout(120_000);
+	const suffix = Date.now().toString(36);
+	const letters = suffix.replace(/\d/g, (digit) => 'abcdefghij'[Number(digit)]);
+	const day = new Date().toISOString().slice(0, 10);
+	// A Vipps payout (its gifts come in Vipps's own report) beside a gift from a new payer.
+	const file = dnbCsv([
+		{
+			bookedOn: day,
+			amount: `${1000 + (Date.now() % 5000)}.50`,
+			payerName: '',
+			message: '',
+			dnbText: `Vipps utbetaling ${suffix} Oppgjør`,
+			archiveReference: `${suffix}11`
+		},
+		{
+			bookedOn: day,
+			amount: '350.00',
+			payerName: `Sahar Rahimi${letters}`,
+			message: '',
+			dnbText: `Nettgiro Fra: SAHAR RAHIMI${letters.toUpperCase()} Betalt: 05.03.26`,
+			archiveReference: `${suffix}12`
+		}
+	]);
+	await signInAs(page, 'staff', { next: '/admin' });
+	const nav = page.getByRole('navigation', { name: 'Admin sections' });
+	const preview = async () => {
+		await page.waitForLoadState('networkidle');
+		await page.locator('input[name="format"][value="bank_csv"]').check();
+		await page.locator('input[type="file"]').setInputFiles({
+			name: `dnb-skip-${suffix}.csv`,
+			mimeType: 'text/csv',
+			buffer: Buffer.from(file, 'utf8')
+		});
+		await page.locator('form[action="?/preview"] button[type="submit"]').click();
+		await expect(page.locator('#preview-heading')).toBeVisible();
+	};
+
+	await nav.getByRole('link', { name: 'Imports' }).click();
+	await preview();
+	await expect(page.getByLabel('Supporter for line 2')).toHaveValue('skip');
+	await expect(page.getByText(`Sahar Rahimi${letters}`, { exact: false }).first()).toBeVisible();
+	await page.getByRole('button', { name: 'Import the gifts (1)' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toContainText(`dnb-skip-${suffix}.csv`);
+
+	// The same statement again: the payer's gift is there already, the payout was left out.
+	await nav.getByRole('link', { name: 'Imports' }).click();
+	await preview();
+	await expect(page.getByLabel('Supporter for line 2')).toHaveValue('skip');
+	await expect(page.getByText(/^Not imported on .+ by .+: left out again/)).toBeVisible();
+	await expect(page.getByText(/Every gift in this file is recorded already/)).toBeVisible();
+});

@@ -13,6 +13,25 @@ import { e2eDatabaseUrl } from './database.ts';
 //   const staff = await signInAs(page, 'staff');            // through the sign-in form
 //   const { cookie } = await staffSessionCookie('viewer');   // for fetch(): { headers: { cookie } }
 
+/** Every admin page reached without an id, for the tests that look at each one. */
+export const fixedAdminPages = [
+	'/admin',
+	'/admin/account',
+	'/admin/audit',
+	'/admin/campaigns',
+	'/admin/campaigns/new',
+	'/admin/campaigns/report',
+	'/admin/contributions',
+	'/admin/contributions/new',
+	'/admin/imports',
+	'/admin/outbox',
+	'/admin/settings',
+	'/admin/staff',
+	'/admin/statements',
+	'/admin/supporters',
+	'/admin/tax-report'
+];
+
 export const TEST_STAFF_PASSWORD = 'correct horse battery staple';
 
 export interface TestStaff {

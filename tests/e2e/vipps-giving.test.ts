@@ -85,6 +85,11 @@ test.describe('giving with Vipps', () => {
 			[email]
 		);
 
+	/** The payment whose landing page the reader is on at the fake. */
+	const paymentAtVipps = (page: import('@playwright/test').Page) =>
+		[...fake.payments.values()].find((p) => page.url().includes(p.token))!;
+
+	/** Starts a NOK 200 one-off gift on the appeal and returns the payment now waiting at Vipps. */
 	async function startVippsGift(page: import('@playwright/test').Page, email: string) {
 		await page.goto(`${app.url}/language/en?to=/`);
 		await page.getByRole('radio', { name: 'One-off' }).check();
@@ -96,6 +101,7 @@ test.describe('giving with Vipps', () => {
 		await page.getByRole('button', { name: 'Give with Vipps' }).click();
 		await expect(page.getByRole('heading', { name: 'Vipps (fake)' })).toBeVisible();
 		await expect(page.getByText('200,00 kr')).toBeVisible();
+		return paymentAtVipps(page);
 	}
 
 	for (const javaScriptEnabled of [true, false]) {
@@ -151,12 +157,32 @@ test.describe('giving with Vipps', () => {
 		});
 	}
 
+	test('a payment left to expire in Vipps records nothing, and coming back says it was not completed', async ({
+		page
+	}) => {
+		const email = 'expired.vipps@example.no';
+		const payment = await startVippsGift(page, email);
+		// The supporter never answers in the app; Vipps lets the payment expire and says so.
+		await fake.expire(payment.reference);
+		await expect
+			.poll(async () =>
+				query(databaseUrl, 'select status from vipps_event where reference = $1 and name = $2', [
+					payment.reference,
+					'EXPIRED'
+				])
+			)
+			.toEqual([{ status: 'processed' }]);
+		await page.goto(payment.returnUrl);
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your gift was not completed');
+		await expect(page.getByRole('link', { name: 'Try again' })).toBeVisible();
+		expect(await giftsOf(email)).toEqual([]);
+	});
+
 	test('coming back before approving shows Vipps has not confirmed yet, then the gift once it has', async ({
 		page
 	}) => {
 		const email = 'early.vipps@example.no';
-		await startVippsGift(page, email);
-		const payment = [...fake.payments.values()].find((p) => page.url().includes(p.token))!;
+		const payment = await startVippsGift(page, email);
 		await page.goto(payment.returnUrl); // the supporter leaves the landing page for the site
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Waiting for Vipps');
 		expect(await giftsOf(email)).toEqual([]);
@@ -228,31 +254,52 @@ test.describe('giving with Vipps', () => {
 		});
 	}
 
-	test('a Vipps monthly giver in Dari changes the amount on /my, then stops the agreement', async ({
-		browser
-	}) => {
-		// The monthly giver from above (JavaScript on): NOK 150 a month, approved up to NOK 300.
-		const email = 'monthly.vipps.on@example.no';
-		const [{ agreement_id: agreementId }] = await query<{ agreement_id: string }>(
-			databaseUrl,
-			'select agreement_id from vipps_agreement where email = $1',
-			[email]
-		);
-		const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-		const page = await context.newPage();
-		await page.goto(`${app.url}/language/fa-AF?to=/my`);
+	const agreementIdOf = async (email: string) =>
+		(
+			await query<{ agreement_id: string }>(
+				databaseUrl,
+				'select agreement_id from vipps_agreement where email = $1',
+				[email]
+			)
+		)[0].agreement_id;
+
+	/** Signs in on /my through the emailed link, reading the page's words in `locale`. */
+	async function signInOnMy(
+		page: import('@playwright/test').Page,
+		email: string,
+		locale: string,
+		words: { emailLabel: string; send: string; sent: string; continue: string; heading: string }
+	) {
+		await page.goto(`${app.url}/language/${locale}?to=/my`);
 		await page.waitForLoadState('networkidle');
-		await page.getByLabel('آدرس ایمیل شما').fill(email);
-		await page.getByRole('button', { name: 'لینک ورود را برایم بفرستید' }).click();
-		await expect(page.getByRole('status')).toContainText('لطفاً ایمیل خود را ببینید.');
+		await page.getByLabel(words.emailLabel).fill(email);
+		await page.getByRole('button', { name: words.send }).click();
+		await expect(page.getByText(words.sent)).toBeVisible();
 		const [message] = await query<{ text_body: string }>(
 			databaseUrl,
 			"select text_body from email_message where kind = 'sign_in_link' and to_address = $1",
 			[email]
 		);
 		await page.goto(/http:\/\/\S+\/my\/sign-in\?token=[a-z2-7]+/.exec(message.text_body)![0]);
-		await page.getByRole('button', { name: 'ادامه' }).click();
-		await expect(page.getByRole('heading', { level: 1 })).toHaveText('کمک‌های من');
+		await page.getByRole('button', { name: words.continue }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(words.heading);
+	}
+
+	test('a Vipps monthly giver in Dari changes the amount on /my, then stops the agreement', async ({
+		browser
+	}) => {
+		// The monthly giver from above (JavaScript on): NOK 150 a month, approved up to NOK 300.
+		const email = 'monthly.vipps.on@example.no';
+		const agreementId = await agreementIdOf(email);
+		const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+		const page = await context.newPage();
+		await signInOnMy(page, email, 'fa-AF', {
+			emailLabel: 'آدرس ایمیل شما',
+			send: 'لینک ورود را برایم بفرستید',
+			sent: 'لطفاً ایمیل خود را ببینید.',
+			continue: 'ادامه',
+			heading: 'کمک‌های من'
+		});
 
 		await page.getByRole('link', { name: /تغییر یا پایان دادن/ }).click();
 		await page.waitForLoadState('networkidle');
@@ -292,6 +339,59 @@ test.describe('giving with Vipps', () => {
 				agreement_status: 'STOPPED',
 				agreement_amount: '20000'
 			}
+		]);
+		await context.close();
+	});
+
+	test('with JavaScript off, a Vipps monthly giver changes the amount on /my, then stops the agreement', async ({
+		browser
+	}) => {
+		// The monthly giver from above (JavaScript off): NOK 150 a month, approved up to NOK 300.
+		const email = 'monthly.vipps.off@example.no';
+		const agreementId = await agreementIdOf(email);
+		const context = await browser.newContext({ javaScriptEnabled: false });
+		const page = await context.newPage();
+		await signInOnMy(page, email, 'en', {
+			emailLabel: 'Your email address',
+			send: 'Send me a sign-in link',
+			sent: 'Please check your email.',
+			continue: 'Continue',
+			heading: 'My giving'
+		});
+
+		await page.getByRole('link', { name: /Change or stop/ }).click();
+		await expect(page.getByRole('button', { name: 'Pause my gift' })).toHaveCount(0);
+
+		// More than approved in Vipps: said beside the field after a full page load.
+		const amount = page.getByLabel('New amount each month');
+		await amount.fill('400');
+		await page.getByRole('button', { name: 'Change the amount' }).click();
+		await expect(page.locator('#amount-error')).toContainText(
+			/In Vipps you approved at most .*300.* a month/
+		);
+		await expect(amount).toHaveAttribute('aria-invalid', 'true');
+		await expect(amount).toHaveValue('400');
+		expect(fake.agreements.get(agreementId)!.pricing.suggestedMaxAmount).toBe(30000);
+
+		await amount.fill('250');
+		await page.getByRole('button', { name: 'Change the amount' }).click();
+		await expect(page.getByText(/^Done: your gift is now NOK.250 a month/)).toBeVisible();
+		expect(fake.agreements.get(agreementId)!.pricing.suggestedMaxAmount).toBe(50000);
+
+		await page.getByRole('link', { name: 'Stop my monthly gift…' }).click();
+		await page.getByRole('button', { name: 'Yes, stop my monthly gift' }).click();
+		await expect(page.getByText('Your monthly gift has ended.', { exact: false })).toBeVisible();
+		expect(fake.agreements.get(agreementId)!.status).toBe('STOPPED');
+
+		const records = await query(
+			databaseUrl,
+			`select p.status, p.amount_minor, a.status agreement_status
+			 from recurring_plan p join vipps_agreement a on a.agreement_id = p.external_id
+			 where a.agreement_id = $1`,
+			[agreementId]
+		);
+		expect(records).toEqual([
+			{ status: 'canceled', amount_minor: '25000', agreement_status: 'STOPPED' }
 		]);
 		await context.close();
 	});

@@ -16,6 +16,12 @@ import {
 	supportersCsv
 } from '../../src/lib/server/lists/exports.ts';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
+import {
+	contributionCsvColumns,
+	supporterCsvColumns,
+	supporterTotalColumn,
+	type CsvColumn
+} from '../../src/lib/lists/csv-columns.ts';
 import { listSupporters } from '../../src/lib/server/lists/supporters.ts';
 import { setOwnContactConsent } from '../../src/lib/server/supporters/supporters.ts';
 import { engines, type TestDatabase } from './databases.ts';
@@ -28,6 +34,13 @@ const FILLERS = 23;
 const supporterFilters = (query = '') => parseSupporterFilters(new URLSearchParams(query)).filters;
 const contributionFilters = (query = '') =>
 	parseContributionFilters(new URLSearchParams(query)).filters;
+
+/** An Excel export's rows by each column's fixed key, after checking the header names them all. */
+function excelRows(text: string, columns: readonly CsvColumn[]): Record<string, string>[] {
+	const [header, ...rows] = parse(text, { bom: true, delimiter: ';' }) as string[][];
+	expect(header).toHaveLength(columns.length);
+	return rows.map((row) => Object.fromEntries(columns.map((column, i) => [column.key, row[i]])));
+}
 
 async function csvText(chunks: AsyncIterable<Uint8Array>): Promise<string> {
 	const parts: Buffer[] = [];
@@ -538,19 +551,17 @@ describe.each(engines)(
 		});
 
 		it.skipIf(!available)(
-			'exports contributions as CSV that Excel in Norway reads as numbers and dates',
+			'exports contributions as CSV that Excel in Norway reads as numbers and dates, in words',
 			async () => {
 				const text = await csvText(
 					contributionsCsv(db, contributionFilters('sort=received&dir=asc'))
 				);
-				expect(text.startsWith('\uFEFFid;received_at;status;kind;channel;currency;amount;')).toBe(
-					true
-				);
-				const rows: Record<string, string>[] = parse(text, {
-					bom: true,
-					columns: true,
-					delimiter: ';'
-				});
+				expect(
+					text.startsWith(
+						'\uFEFFGift ID;Received (Central European Time);Status;One-off or monthly;Channel;Currency;Amount;'
+					)
+				).toBe(true);
+				const rows = excelRows(text, contributionCsvColumns);
 				expect(rows).toHaveLength(12 + FILLERS);
 				// What Norwegian Excel takes for a number and for a date (or date and time) in a cell.
 				for (const row of rows) {
@@ -562,27 +573,30 @@ describe.each(engines)(
 					supporter_name: 'Ahmad; "Quote" <script>alert(1)</script>',
 					amount: '123,45',
 					currency: 'NOK',
-					channel: 'vipps',
+					channel: 'Vipps',
+					status: 'Received',
+					kind: 'One-off',
+					anonymous: 'No',
 					// 09:00 UTC is 10:00 in Oslo in March.
 					received_at: '2026-03-03 10:00'
 				});
 				expect(text).toContain('"Ahmad; ""Quote"" <script>alert(1)</script>"');
-				expect(rows.find((row) => row.status === 'partially_refunded')).toMatchObject({
+				expect(rows.find((row) => row.status === 'Partly refunded')).toMatchObject({
 					amount: '300,00',
 					refunded: '100,00',
 					received_at: '2026-05-20 11:00'
 				});
-				expect(rows.find((row) => row.status === 'voided')?.void_reason).toBe('Entered twice');
+				expect(rows.find((row) => row.status === 'Voided')?.void_reason).toBe('Entered twice');
 				expect(rows.find((row) => row.supporter_id === ids.erased)).toMatchObject({
-					supporter_erased: 'true'
+					supporter_erased: 'Yes'
 				});
 				const filtered = await csvText(contributionsCsv(db, contributionFilters('currency=EUR')));
 				// A gift known by its day alone has no made-up hour.
-				expect(parse(filtered, { bom: true, columns: true, delimiter: ';' })).toEqual([
+				expect(excelRows(filtered, contributionCsvColumns)).toEqual([
 					expect.objectContaining({
 						currency: 'EUR',
 						amount: '15,00',
-						channel: 'bank_transfer',
+						channel: 'Bank transfer',
 						received_at: '2026-06-05'
 					})
 				]);
@@ -590,10 +604,47 @@ describe.each(engines)(
 		);
 
 		it.skipIf(!available)(
-			'exports contributions as standard CSV for tools: commas, decimal points, ISO 8601 in UTC',
+			'exports contributions for Excel in the words of a staff member who reads Dari',
 			async () => {
 				const text = await csvText(
-					contributionsCsv(db, contributionFilters('sort=received&dir=asc'), 'standard')
+					contributionsCsv(db, contributionFilters('currency=EUR'), { locale: 'fa-AF' })
+				);
+				const [header, ...rows] = parse(text, { bom: true, delimiter: ';' }) as string[][];
+				expect(header.slice(0, 7)).toEqual([
+					'شناسهٔ کمک',
+					'زمان دریافت (وقت مرکز اروپا)',
+					'وضعیت',
+					'یک‌باره یا ماهوار',
+					'روش پرداخت',
+					'واحد پول',
+					'مبلغ'
+				]);
+				expect(header).toContain('نام حامی');
+				// No English, but the link's own utm_* names in brackets.
+				expect(header.join(' ').replace(/\(utm_[a-z]+\)/g, '')).not.toMatch(/[A-Za-z]/);
+				expect(rows).toHaveLength(1);
+				expect(Object.fromEntries(header.map((name, i) => [name, rows[0][i]]))).toMatchObject({
+					وضعیت: 'دریافت شده',
+					'یک‌باره یا ماهوار': 'یک‌باره',
+					'روش پرداخت': 'انتقال بانکی',
+					'واحد پول': 'EUR',
+					// Digits and the decimal comma stay as Excel reads a number.
+					مبلغ: '15,00',
+					ناشناس: 'نخیر',
+					'زمان دریافت (وقت مرکز اروپا)': '2026-06-05'
+				});
+			}
+		);
+
+		it.skipIf(!available)(
+			'exports contributions as standard CSV for tools: fixed keys and codes, decimal points, ISO 8601 in UTC',
+			async () => {
+				// The staff member's language changes nothing a tool reads.
+				const text = await csvText(
+					contributionsCsv(db, contributionFilters('sort=received&dir=asc'), {
+						dialect: 'standard',
+						locale: 'fa-AF'
+					})
 				);
 				expect(text.startsWith('id,received_at,status,kind,channel,currency,amount,')).toBe(true);
 				const rows: Record<string, string>[] = parse(text, { columns: true, delimiter: ',' });
@@ -601,22 +652,28 @@ describe.each(engines)(
 				expect(rows.find((row) => row.supporter_id === ids.script)).toMatchObject({
 					supporter_name: 'Ahmad; "Quote" <script>alert(1)</script>',
 					amount: '123.45',
+					channel: 'vipps',
+					status: 'succeeded',
+					kind: 'one_off',
+					anonymous: 'false',
 					received_at: '2026-03-03T09:00:00.000000Z'
 				});
 				expect(rows.find((row) => row.currency === 'EUR')).toMatchObject({
 					amount: '15.00',
+					channel: 'bank_transfer',
 					received_at: '2026-06-05'
 				});
+				expect(rows.find((row) => row.supporter_id === ids.erased)?.supporter_erased).toBe('true');
 			}
 		);
 
 		it.skipIf(!available)('exports supporters with their totals per currency', async () => {
 			const text = await csvText(supportersCsv(db, supporterFilters('sort=name')));
-			const rows: Record<string, string>[] = parse(text, {
-				bom: true,
-				columns: true,
-				delimiter: ';'
-			});
+			expect(text).toContain(';Total given, EUR;Total given, NOK;Total given, USD\r\n');
+			const rows = excelRows(text, [
+				...supporterCsvColumns,
+				...['EUR', 'NOK', 'USD'].map(supporterTotalColumn)
+			]);
 			expect(rows).toHaveLength(4 + FILLERS + 1);
 			expect(rows.find((row) => row.name === 'Laila Ahmadi')).toMatchObject({
 				email: 'laila@example.com',
@@ -626,11 +683,37 @@ describe.each(engines)(
 				total_NOK: '590,00',
 				total_EUR: '15,00',
 				total_USD: '',
-				channels: 'bank_transfer, card, cash, vipps',
-				active_monthly: 'false'
+				channels: 'Bank transfer, Card, Cash, Vipps',
+				active_monthly: 'No'
 			});
 			expect(rows.map((row) => row.name)).not.toContain('Old Laila');
-			expect(rows.find((row) => row.id === ids.erased)).toMatchObject({ erased: 'true', name: '' });
+			expect(rows.find((row) => row.id === ids.erased)).toMatchObject({ erased: 'Yes', name: '' });
+
+			const inPashto = await csvText(
+				supportersCsv(db, supporterFilters('sort=name'), { locale: 'ps' })
+			);
+			const [header, ...lines] = parse(inPashto, { bom: true, delimiter: ';' }) as string[][];
+			expect(header.slice(0, 3)).toEqual(['د ملاتړي پېژند', 'نوم', 'برېښنالیک']);
+			expect(header.slice(-3)).toEqual([
+				'ټوله ورکړل شوې، EUR',
+				'ټوله ورکړل شوې، NOK',
+				'ټوله ورکړل شوې، USD'
+			]);
+			const laila = lines.find((line) => line[1] === 'Laila Ahmadi')!;
+			expect(laila[header.indexOf('د تادیې لارې')]).toBe('بانکي لېږد، کارت، نغدې پیسې، Vipps');
+			expect(laila[header.indexOf('فعاله میاشتنۍ مرسته')]).toBe('نه');
+
+			const standard = await csvText(
+				supportersCsv(db, supporterFilters('sort=name'), { dialect: 'standard', locale: 'ps' })
+			);
+			expect(standard.split('\r\n')[0]).toBe(
+				'id,name,email,phone,reference,country,preferred_locale,contact_consent,contact_consent_at,tags,erased,created_at,last_gift_at,gift_count,channels,active_monthly,total_EUR,total_NOK,total_USD'
+			);
+			expect(
+				(parse(standard, { columns: true }) as Record<string, string>[]).find(
+					(row) => row.name === 'Laila Ahmadi'
+				)
+			).toMatchObject({ channels: 'bank_transfer, card, cash, vipps', active_monthly: 'false' });
 		});
 
 		it.skipIf(!available)(
@@ -638,15 +721,23 @@ describe.each(engines)(
 			async () => {
 				const names = async (query: string) =>
 					(
-						parse(await csvText(supportersCsv(db, supporterFilters(query), 'standard')), {
-							columns: true
-						}) as Record<string, string>[]
+						parse(
+							await csvText(supportersCsv(db, supporterFilters(query), { dialect: 'standard' })),
+							{
+								columns: true
+							}
+						) as Record<string, string>[]
 					).map((row) => row.name);
 				const giftEmails = async (query: string) =>
 					(
-						parse(await csvText(contributionsCsv(db, contributionFilters(query), 'standard')), {
-							columns: true
-						}) as Record<string, string>[]
+						parse(
+							await csvText(
+								contributionsCsv(db, contributionFilters(query), { dialect: 'standard' })
+							),
+							{
+								columns: true
+							}
+						) as Record<string, string>[]
 					).map((row) => row.supporter_email);
 				const wording = 'Tell me about our reporting and appeals by email';
 				await setOwnContactConsent(db, ids.laila, { isGiven: true, wording });

@@ -262,7 +262,9 @@ describe.each(engines)('campaigns and where gifts came from ($name)', ({ create,
 			for await (const chunk of contributionsCsv(test.db, filters))
 				csv += new TextDecoder().decode(chunk);
 			const [header, ...lines] = csv.trim().split(/\r?\n/);
-			expect(header).toContain('campaign;utm_source;utm_medium;utm_campaign;source_page');
+			expect(header).toContain(
+				'Campaign;Link source (utm_source);Link medium (utm_medium);Link campaign (utm_campaign);Page the reader came from'
+			);
 			expect(lines).toHaveLength(6);
 			expect(lines.join('\n')).toContain(
 				'year-end;newsletter;email;dec;https://news.example.org/2026/12/story'

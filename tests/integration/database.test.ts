@@ -43,6 +43,7 @@ describe.each(engines)('the database on $name', ({ create, available }) => {
 				'email_message',
 				'import_batch',
 				'import_mapping',
+				'import_skipped_row',
 				'organisation',
 				'rate_limit',
 				'recurring_plan',

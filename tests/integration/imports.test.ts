@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/schema.ts';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { findImportBatch, listImportBatches } from '../../src/lib/server/imports/batches.ts';
 import { commitImport } from '../../src/lib/server/imports/commit.ts';
-import { previewImport } from '../../src/lib/server/imports/preview.ts';
+import { previewImport, shownPreview } from '../../src/lib/server/imports/preview.ts';
+import { decodeImportFile } from '../../src/lib/server/imports/import-file.ts';
 import type { ImportFormat } from '../../src/lib/imports/import-row.ts';
 import { engines, type TestDatabase } from './databases.ts';
 
@@ -520,6 +521,154 @@ describe.each(engines)('imports on $name', ({ create, available }) => {
 					.executeTakeFirstOrThrow();
 				expect(audit.after).toMatchObject({ sendReceipts: true });
 			}
+		}
+	);
+
+	it.skipIf(!available)(
+		'saves what the preview suggested for the rows its page left out, for that file only',
+		async () => {
+			const content = [
+				'Date,Amount,Transaction ID,Name,Message',
+				'2025-07-01,150.00,HS-1,Laila Ahmadi,Gave',
+				'2025-07-02,150.00,HS-2,Farid Noori,Gave'
+			].join('\n');
+			const input = { format: 'bank_csv' as const, fileName: 'hidden.csv', content };
+			const mapping = { date: 0, amount: 1, reference: 2, name: 3, message: 4 };
+			// A page that shows one row carries the other's suggestion: Farid Noori is new.
+			const shown = shownPreview(await previewImport(db, { ...input, mapping }), 1);
+			expect(shown.rows.map((row) => row.line)).toEqual([2]);
+			const carried = JSON.parse(decodeImportFile(shown.hiddenSuggestions)!);
+			expect(carried.choices).toEqual({ 3: 'new' });
+
+			// Made for another file (or other columns), the carried suggestions are worked out again.
+			const elsewhere = await commitImport(db, {
+				...input,
+				mapping,
+				staffUserId,
+				choices: { 2: ids.laila },
+				hiddenSuggestions: { ...carried, fileSha256: '0'.repeat(64), choices: { 3: ids.ingrid } }
+			});
+			expect(elsewhere).toMatchObject({ ok: true, createdCount: 2, newSupporterCount: 1 });
+
+			// Made for this file, they are saved as they are, without working anything out again.
+			const again = {
+				...input,
+				content: content.replaceAll('HS-', 'HT-').replaceAll('2025-07', '2025-08'),
+				mapping,
+				staffUserId,
+				choices: { 2: ids.laila }
+			};
+			const fileSha256 = (await previewImport(db, again)).fileSha256;
+			const result = await commitImport(db, {
+				...again,
+				hiddenSuggestions: { fileSha256, mapping, choices: { 3: ids.ingrid } }
+			});
+			expect(result).toMatchObject({ ok: true, createdCount: 2, newSupporterCount: 0 });
+			const owner = await db
+				.selectFrom('contribution')
+				.select('supporter_id')
+				.where('external_reference', '=', 'HT-2')
+				.executeTakeFirstOrThrow();
+			expect(owner.supporter_id).toBe(ids.ingrid);
+		}
+	);
+
+	it.skipIf(!available)(
+		'shows a row staff chose not to import as skipped by them next time, not as new',
+		async () => {
+			const transfers = [
+				'Date,Amount,Transaction ID,Name,Message',
+				'2025-09-01,900.00,SK-1,Egen konto,Overføring mellom egne kontoer',
+				'2025-09-02,120.00,SK-2,Laila Ahmadi,Gave'
+			];
+			const mapping = { date: 0, amount: 1, reference: 2, name: 3, message: 4 };
+			const first = await commitImport(db, {
+				format: 'bank_csv',
+				fileName: 'september.csv',
+				content: transfers.join('\n'),
+				mapping,
+				staffUserId,
+				choices: { 2: 'skip', 3: ids.laila }
+			});
+			expect(first).toMatchObject({ ok: true, createdCount: 1, skippedCount: 1 });
+
+			// The next statement overlaps the first: the skipped row is offered as skipped, by Kari.
+			const next = {
+				format: 'bank_csv' as const,
+				fileName: 'september-oktober.csv',
+				content: [...transfers, '2025-10-01,120.00,SK-3,Laila Ahmadi,Gave'].join('\n'),
+				mapping
+			};
+			const preview = await previewImport(db, next);
+			const skipped = preview.rows.find((row) => row.transactionReference === 'SK-1')!;
+			expect(skipped).toMatchObject({
+				isDuplicate: false,
+				defaultChoice: 'skip',
+				skippedBefore: { staffName: 'Kari' }
+			});
+			expect(preview.rows.find((row) => row.transactionReference === 'SK-3')?.skippedBefore).toBe(
+				null
+			);
+			const second = await commitImport(db, { ...next, staffUserId, choices: {} });
+			expect(second).toMatchObject({ ok: true, createdCount: 1, skippedCount: 1 });
+			const moved = await db
+				.selectFrom('contribution')
+				.select('external_reference')
+				.where('external_reference', '=', 'SK-1')
+				.execute();
+			expect(moved).toEqual([]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'finds every supporter a long statement names by KID, past the first two thousand',
+		async () => {
+			const known = (
+				await sql<{ kid: string }>`
+					insert into supporter (name)
+					select 'Fast Giver ' || n from generate_series(1, 2500) as n
+					returning kid`.execute(db)
+			).rows;
+			const content = [
+				'Date,Amount,Transaction ID,KID,Message',
+				...known.map((row, i) => `2025-11-03,100.00,KL-${i},${row.kid},Gave`)
+			].join('\n');
+			const preview = await previewImport(db, {
+				format: 'bank_csv',
+				fileName: 'november.csv',
+				content,
+				mapping: { date: 0, amount: 1, reference: 2, kid: 3, message: 4 }
+			});
+			expect(preview.rows).toHaveLength(2500);
+			expect(preview.rows.filter((row) => row.match.reason !== 'reference')).toEqual([]);
+		}
+	);
+
+	it.skipIf(!available)(
+		'leaves every supporter’s totals and the day totals as counting all the gifts again gives',
+		async () => {
+			// Imports count their new supporters and gifts once per statement, not per row: the
+			// summaries must come out as if every gift had been counted one by one.
+			const summaries = async () => ({
+				giving: (
+					await sql<object>`select supporter_id, last_gift_at, gift_count, channels
+						from supporter_giving order by supporter_id`.execute(db)
+				).rows,
+				totals: (
+					await sql<object>`select supporter_id, currency, total_minor, gift_count
+						from supporter_total order by supporter_id, currency`.execute(db)
+				).rows,
+				days: (
+					await sql<object>`select day, currency, channel, kind, status,
+							sum(gift_count)::int as gifts, sum(amount_minor)::bigint as amount
+						from contribution_daily_total group by 1, 2, 3, 4, 5
+						having sum(gift_count) <> 0 order by 1, 2, 3, 4, 5`.execute(db)
+				).rows
+			});
+			const kept = await summaries();
+			expect(kept.giving.length).toBeGreaterThan(5);
+			await sql`select komak_rebuild_giving_summaries()`.execute(db);
+			expect(await summaries()).toEqual(kept);
 		}
 	);
 });

@@ -7,7 +7,10 @@ import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { createVippsClient, type VippsClient } from '../../src/lib/server/vipps/client.ts';
 import { startVippsAgreement } from '../../src/lib/server/vipps/agreements.ts';
 import { addDays } from '../../src/lib/server/vipps/dates.ts';
-import { createDueVippsCharges } from '../../src/lib/server/vipps/scheduler.ts';
+import {
+	createDueVippsCharges,
+	RETRY_DAYS as VIPPS_RETRY_DAYS
+} from '../../src/lib/server/vipps/scheduler.ts';
 import {
 	changeVippsMonthlyAmount,
 	stopVippsMonthlyGift
@@ -15,6 +18,7 @@ import {
 import { refundVippsGift } from '../../src/lib/server/vipps/refunds.ts';
 import { syncVippsPayments } from '../../src/lib/server/vipps/sync.ts';
 import { receiveVippsEvent } from '../../src/lib/server/vipps/webhook.ts';
+import { loadDashboard } from '../../src/lib/server/lists/dashboard.ts';
 import { engines } from './databases.ts';
 
 // The webhook's secret is sealed with the app's key.
@@ -132,6 +136,8 @@ describe.each(engines)('Vipps monthly gifts on $name', ({ create, available }) =
 						{ amount_minor: 15000, status: 'succeeded', kind: 'monthly', channel: 'vipps' }
 					]);
 
+				/** The days the declined gift shows as past due on the dashboard. */
+				const pastDueDays: string[] = [];
 				for (; day <= '2027-04-12'; day = addDays(day, 1)) {
 					fake.setToday(day);
 					if (day === '2027-02-20') {
@@ -147,6 +153,13 @@ describe.each(engines)('Vipps monthly gifts on $name', ({ create, available }) =
 						charge.agreementId === declined && charge.due === '2027-03-10' ? 'declined' : 'charged'
 					);
 					await deliverNewEvents();
+					if (day >= '2027-03-10') {
+						const { attention } = await loadDashboard(db);
+						if (attention.pastDuePlans.length) pastDueDays.push(day);
+						expect(attention.pastDuePlans).toMatchObject(
+							attention.pastDuePlans.length ? [{ channel: 'vipps', amountMinor: 15000 }] : []
+						);
+					}
 				}
 
 				const periods = await db
@@ -208,7 +221,12 @@ describe.each(engines)('Vipps monthly gifts on $name', ({ create, available }) =
 					amount_minor: 15000,
 					channel: 'vipps'
 				});
+				// Past due once Vipps gave up retrying March's charge, until April's went through:
+				// then active again by itself, and no longer on the dashboard.
+				expect(pastDueDays[0]).toBe(addDays('2027-03-10', VIPPS_RETRY_DAYS));
+				expect(pastDueDays.at(-1)).toBe(addDays('2027-04-10', -1));
 				expect(plans.find((p) => p.external_id === declined)?.status).toBe('active');
+				expect((await loadDashboard(db)).attention.pastDuePlans).toEqual([]);
 				expect(plans.find((p) => p.external_id === stopped)?.status).toBe('canceled');
 
 				// May's charges are taken while no webhook arrives: vipps:sync records them, once.

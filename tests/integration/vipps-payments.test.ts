@@ -23,6 +23,7 @@ import { commitImport } from '../../src/lib/server/imports/commit.ts';
 import { refundVippsGift } from '../../src/lib/server/vipps/refunds.ts';
 import { issueDueReceipts } from '../../src/lib/server/mail/receipts.ts';
 import { listOwnGifts } from '../../src/lib/server/self-service/giving.ts';
+import { loadDashboard } from '../../src/lib/server/lists/dashboard.ts';
 import { engines } from './databases.ts';
 
 // Vipps one-off gifts from the appeal's start to the recorded gift, on both database engines:
@@ -246,8 +247,14 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 		expect((await giftsOf(db)).some((g) => g.external_reference === reference)).toBe(false);
 	});
 
+	/** The Vipps events staff see on the dashboard as not yet recorded, for one payment. */
+	const unrecordedOnDashboard = async (reference: string) =>
+		(await loadDashboard(db)).attention.failedEvents
+			.filter((event) => event.provider === 'vipps' && event.id.startsWith(`${reference}:`))
+			.map((event) => event.type);
+
 	it.skipIf(!available)(
-		'keeps an event while Vipps does not answer, waits, and records the gift when tried again',
+		'keeps an event while Vipps does not answer, shows it to staff, waits, and records the gift when tried again',
 		async () => {
 			const { reference } = await start(db, 25000, 'outage@example.no');
 			await fake.approve(reference);
@@ -270,6 +277,7 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 				.executeTakeFirstOrThrow();
 			expect(noted).toEqual({ status: 'failed', attempts: 1, waits: true });
 			expect((await giftsOf(db)).some((g) => g.external_reference === reference)).toBe(false);
+			expect(await unrecordedOnDashboard(reference)).toEqual(['AUTHORIZED']);
 
 			// Vipps delivers it again meanwhile: still stored once, and still waiting its turn.
 			const again = await receiveVippsDelivery(db, body, await signedDelivery(db, body));
@@ -281,11 +289,12 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 			expect(synced).toMatchObject({ events: 1, failed: [] });
 			const gift = (await giftsOf(db)).filter((g) => g.external_reference === reference);
 			expect(gift).toMatchObject([{ amount_minor: 25000, status: 'succeeded' }]);
+			expect(await unrecordedOnDashboard(reference)).toEqual([]);
 		}
 	);
 
 	it.skipIf(!available)(
-		'an event an instance took and never finished is applied by another once its lease runs out',
+		'an event an instance took and never finished shows as stuck to staff and is applied by another once its lease runs out',
 		async () => {
 			const { reference } = await start(db, 12000, 'lease@example.no');
 			await fake.approve(reference);
@@ -297,16 +306,24 @@ describe.each(engines)('Vipps one-off gifts on $name', ({ create, available }) =
 			expect(await claimProviderEvents(db, 'vipps_event', 50)).toHaveLength(2);
 			expect(await applyStoredVippsEvents(db, vipps)).toEqual({ applied: 0, failed: [] });
 			expect((await giftsOf(db)).some((g) => g.external_reference === reference)).toBe(false);
+			// Just taken, it is not yet stuck: staff are not told of every event in flight.
+			expect(await unrecordedOnDashboard(reference)).toEqual([]);
 
-			// A minute later the lease has run out (the clock moved forward here).
+			// Minutes later the lease has run out (the clock moved forward here), and staff see
+			// the events still unrecorded.
 			await db
 				.updateTable('vipps_event')
-				.set({ apply_after: sql`now() - interval '1 s'` })
+				.set({
+					apply_after: sql`now() - interval '1 s'`,
+					received_at: sql`now() - interval '6 minutes'`
+				})
 				.where('reference', '=', reference)
 				.execute();
+			expect((await unrecordedOnDashboard(reference)).sort()).toEqual(['AUTHORIZED', 'CREATED']);
 			expect(await applyStoredVippsEvents(db, vipps)).toEqual({ applied: 2, failed: [] });
 			const gift = (await giftsOf(db)).filter((g) => g.external_reference === reference);
 			expect(gift).toMatchObject([{ amount_minor: 12000, status: 'succeeded' }]);
+			expect(await unrecordedOnDashboard(reference)).toEqual([]);
 		}
 	);
 

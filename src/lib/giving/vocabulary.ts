@@ -61,7 +61,9 @@ export function kindLabel(
 /** Who reads the label: staff, or the giver on their own pages. */
 export type Audience = 'staff' | 'giver';
 
-const staffStatusLabels: Record<ContributionStatus, () => string> = {
+type Label = (inputs?: object, options?: InLocale) => string;
+
+const staffStatusLabels: Record<ContributionStatus, Label> = {
 	pending: m.gift_status_pending,
 	succeeded: m.gift_status_succeeded,
 	failed: m.gift_status_failed,
@@ -71,7 +73,7 @@ const staffStatusLabels: Record<ContributionStatus, () => string> = {
 	voided: m.gift_status_voided
 };
 
-const giverStatusLabels: Record<ContributionStatus, () => string> = {
+const giverStatusLabels: Record<ContributionStatus, Label> = {
 	pending: m.gift_status_for_giver_pending,
 	succeeded: m.gift_status_for_giver_succeeded,
 	failed: m.gift_status_for_giver_failed,
@@ -82,8 +84,15 @@ const giverStatusLabels: Record<ContributionStatus, () => string> = {
 	voided: m.gift_status_for_giver_failed
 };
 
-export function statusLabel(status: ContributionStatus, audience: Audience = 'staff'): string {
-	return (audience === 'giver' ? giverStatusLabels : staffStatusLabels)[status]();
+export function statusLabel(
+	status: ContributionStatus,
+	audience: Audience = 'staff',
+	locale?: Locale
+): string {
+	return (audience === 'giver' ? giverStatusLabels : staffStatusLabels)[status](
+		{},
+		inLocale(locale)
+	);
 }
 
 export function planStatusLabel(status: PlanStatus, audience: Audience = 'staff'): string {

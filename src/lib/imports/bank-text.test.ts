@@ -36,4 +36,30 @@ describe('readBankText', () => {
 		expect(readBankText('Husleie mars').payerName).toBe('');
 		expect(readBankText('').payerName).toBe('');
 	});
+
+	it('reads the payer past an account number, a date or "Betalt:", and stops at the next number', () => {
+		expect(readBankText('Nettgiro Fra: LAILA AHMADI Betalt: 05.03.26')).toEqual({
+			payerName: 'LAILA AHMADI',
+			kid: null
+		});
+		expect(readBankText('Overføring Innland 1234.56.78901 Laila Ahmadi Gave')).toEqual({
+			payerName: 'Laila Ahmadi',
+			kid: null
+		});
+		expect(readBankText('Giro Betalt: 05.03.26 1004217 Laila Ahmadi').payerName).toBe(
+			'Laila Ahmadi'
+		);
+		expect(readBankText('Giro Betalt: 05.03.26 1004217 Laila Ahmadi').kid).toBe('1004217');
+		expect(
+			readBankText('Overføring 1234.56.78901 Betalt: 04.03.26 Fra: HOMA WARDAK').payerName
+		).toBe('HOMA WARDAK');
+		expect(readBankText('Straksbetaling Ingrid Nilsen 41234567 Til Dawat').payerName).toBe(
+			'Ingrid Nilsen'
+		);
+	});
+
+	it('keeps the small words inside a name', () => {
+		expect(readBankText('Giro Anne van der Berg Gave').payerName).toBe('Anne van der Berg');
+		expect(readBankText('Nettgiro Fra: Abdul al Rahman').payerName).toBe('Abdul al Rahman');
+	});
 });

@@ -42,7 +42,8 @@ const dawat: OrganisationSettings = {
 	],
 	organisationNumber: '974760673',
 	taxReportEnabled: true,
-	taxReportThresholdMinor: 50_000
+	taxReportThresholdMinor: 50_000,
+	embedOrigins: ['https://dawatmedia.no', 'http://localhost:8080']
 };
 
 describe('the settings form', () => {

@@ -1,6 +1,7 @@
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../dates.ts';
 import { locales, type Locale } from '../locales.ts';
 import { parseAmount, supportedCurrencies, toInputString } from '../money.ts';
+import { readEmbedOrigins } from '../embed/embed-origins.ts';
 import { formatOrganisationNumber, normaliseOrganisationNumber } from './organisation-number.ts';
 
 // The organisation settings form (admin only). Pure: the server reads every submission with it.
@@ -15,7 +16,8 @@ export type SettingsErrorCode =
 	| 'presets_invalid'
 	| 'no_currency'
 	| 'organisation_number_invalid'
-	| 'time_zone_invalid';
+	| 'time_zone_invalid'
+	| 'embed_origin_invalid';
 
 export interface CurrencySettings {
 	currency: string;
@@ -45,6 +47,8 @@ export interface OrganisationSettings {
 	taxReportEnabled: boolean;
 	/** The least a supporter must give in NOK in a year to be in the tax report, in øre. */
 	taxReportThresholdMinor: number;
+	/** The sites that may show the appeal inside their pages, as origins (https://site.example). */
+	embedOrigins: string[];
 }
 
 export type SettingsValues = Record<string, string>;
@@ -68,7 +72,8 @@ export function settingsToValues(settings: OrganisationSettings): SettingsValues
 		vippsNumber: settings.vippsNumber,
 		organisationNumber: formatOrganisationNumber(settings.organisationNumber),
 		taxReportEnabled: settings.taxReportEnabled ? 'on' : '',
-		taxReportThreshold: toInputString(settings.taxReportThresholdMinor, 'NOK')
+		taxReportThreshold: toInputString(settings.taxReportThresholdMinor, 'NOK'),
+		embedOrigins: settings.embedOrigins.join(', ')
 	};
 	for (const locale of locales) {
 		values[`appealTitle_${locale}`] = settings.appealTexts[locale]?.title ?? '';
@@ -201,6 +206,9 @@ export function readSettings(form: FormData | Record<string, string>): SettingsR
 	if (!currencies.some((c) => c.isEnabled && c.currency === defaultCurrency))
 		errors.defaultCurrency = 'required';
 
+	const embedOrigins = readEmbedOrigins(text('embedOrigins', { max: 2000 }));
+	if (!embedOrigins.ok) errors.embedOrigins = embedOrigins.error;
+
 	if (Object.keys(errors).length > 0) return { ok: false, errors, values };
 	return {
 		ok: true,
@@ -215,7 +223,8 @@ export function readSettings(form: FormData | Record<string, string>): SettingsR
 			currencies,
 			organisationNumber: organisationNumber ?? '',
 			taxReportEnabled,
-			taxReportThresholdMinor: threshold.ok ? threshold.amountMinor : 0
+			taxReportThresholdMinor: threshold.ok ? threshold.amountMinor : 0,
+			embedOrigins: embedOrigins.ok ? embedOrigins.origins : []
 		}
 	};
 }

@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { isOnEmbedOrigin } from '$lib/embed/embed-origins';
 import { getDatabase } from '$lib/server/db/instance';
 import { didStartCheckout } from '$lib/server/http/started-checkouts';
 import { getAppealSettings } from '$lib/server/organisation/settings';
@@ -34,6 +35,7 @@ export const load: PageServerLoad = async ({ url, locals, cookies, setHeaders })
 			outcome: returned.outcome as CheckoutOutcome,
 			kind: returned.kind,
 			email: isGiversBrowser ? returned.email : null,
+			articleUrl: null,
 			amount: isGiversBrowser ? returned.amount : null
 		};
 	}
@@ -69,6 +71,10 @@ export const load: PageServerLoad = async ({ url, locals, cookies, setHeaders })
 		outcome,
 		kind: attempt.kind,
 		email: isGiversBrowser ? attempt.email : null,
+		// A gift begun in an article on one of the allowed sites can return the reader there.
+		articleUrl: isOnEmbedOrigin(attempt.source_page ?? null, organisation.embed_origins)
+			? attempt.source_page!
+			: null,
 		amount:
 			isGiversBrowser && session?.amount_total != null && session.currency
 				? { amountMinor: session.amount_total, currency: session.currency.toUpperCase() }

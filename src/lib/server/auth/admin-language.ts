@@ -9,7 +9,8 @@ import { invitationLocale } from './staff-invite.ts';
 // The admin speaks each staff member's own language, kept on the account, so it follows them to
 // any browser and does not change when they read the public appeal in another language (the
 // appeal's choice is the language cookie). Paraglide asks its custom strategies before the
-// cookie: this one names the language an /admin page must have for whoever is signed in.
+// cookie: this one names the language an /admin page must have for whoever is signed in, and the
+// language of the article an embedded appeal sits in (claimEmbedLanguage).
 
 const languageOfRequest = new WeakMap<Request, Locale>();
 
@@ -30,6 +31,21 @@ export async function claimAdminLanguage(event: RequestEvent): Promise<void> {
 			? await invitationLocale(getDatabase(), searchParams.get('token') ?? '')
 			: null);
 	if (locale) languageOfRequest.set(event.request, locale);
+}
+
+/** Whether a path is the appeal inside an article's frame (/embed, /embed/<campaign>). */
+export const isEmbedPath = (pathname: string) => /^\/embed(\/|$)/.test(pathname);
+
+/**
+ * The appeal opened from an article (inside its frame, or in a new tab on a phone) speaks the
+ * article's language, which embed.js passes as `?lang=` (a frame on another site has no language
+ * cookie of ours to read).
+ */
+export function claimEmbedLanguage(event: RequestEvent): void {
+	const { pathname, searchParams } = event.url;
+	const lang = searchParams.get('lang');
+	if ((pathname === '/' || isEmbedPath(pathname)) && isLocale(lang))
+		languageOfRequest.set(event.request, lang);
 }
 
 /**

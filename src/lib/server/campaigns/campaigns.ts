@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
 import type { CampaignInput } from '../../campaigns/campaign-form.ts';
 import { organisationDay } from '../../dates.ts';
 import type { Attribution } from '../../campaigns/attribution.ts';
@@ -188,7 +188,7 @@ export async function campaignProgress(db: Db, campaign: Campaign): Promise<Camp
 	const counted = db
 		.selectFrom('contribution')
 		.where('campaign_id', '=', campaign.id)
-		.where('status', 'in', ['succeeded', 'partially_refunded']);
+		.where(sql<SqlBool>`komak_counts(status)`);
 	const [totals, givers] = await Promise.all([
 		counted
 			.select([

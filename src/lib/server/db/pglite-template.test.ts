@@ -8,7 +8,7 @@ import { unpackPgliteTemplate } from './pglite-template.ts';
 
 // A first start on the embedded database gets the build's empty database from a gzipped tarball,
 // streamed onto disk. These tarballs are made by the system's tar, as PGlite's own are plain
-// ustar too.
+// ustar too, with names from the root as PGlite writes them.
 
 let scratch = '';
 afterEach(() => rmSync(scratch, { recursive: true, force: true }));
@@ -21,7 +21,17 @@ function tarball(files: Record<string, Buffer | string>): string {
 		writeFileSync(path.join(source, name), body);
 	}
 	const file = path.join(scratch, 'template.tar.gz');
-	execFileSync('tar', ['czf', file, '--format=ustar', '-C', source, '.']);
+	// Named from the root, as PGlite's dumpDataDir names them ("/base/1/2608").
+	execFileSync('tar', [
+		'czf',
+		file,
+		'--format=ustar',
+		'--absolute-names',
+		'--transform=s,^\\./,/,',
+		'-C',
+		source,
+		'.'
+	]);
 	return file;
 }
 

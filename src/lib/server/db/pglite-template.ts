@@ -1,20 +1,16 @@
 import {
-	closeSync,
-	createReadStream,
 	existsSync,
 	mkdirSync,
-	openSync,
 	readdirSync,
 	readFileSync,
 	renameSync,
 	rmdirSync,
 	rmSync,
-	statSync,
-	writeSync
+	statSync
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createGunzip } from 'node:zlib';
+import { extract } from 'tar';
 
 // An empty embedded database made by the build (scripts/pglite-template.ts), named by the PGlite
 // version that made it: a template from another version is never opened.
@@ -28,80 +24,23 @@ export function pgliteTemplatePath(): string {
 	return path.resolve('build', `pglite-template-${pgliteVersion()}.tar.gz`);
 }
 
-const BLOCK = 512;
-
-/** A field of a tar header: text up to its first NUL. */
-function field(header: Buffer, start: number, length: number): string {
-	const bytes = header.subarray(start, start + length);
-	const end = bytes.indexOf(0);
-	return bytes.subarray(0, end === -1 ? length : end).toString('utf8');
-}
-
 /**
- * Writes a gzipped tarball's directories and files under `target` as it streams in, so no more
- * than a chunk of it is ever in memory. PGlite's own `loadDataDir` holds the 40 MB tarball twice
- * over, plus every file, before it writes anything: ~100 MB of buffers left to the collector.
+ * Writes a gzipped tarball's directories and files under `target` as it streams in (the `tar`
+ * package), so no more than a chunk of it is ever in memory. PGlite's own `loadDataDir` holds the
+ * 40 MB tarball twice over, plus every file, before it writes anything: ~100 MB of buffers left to
+ * the collector. Strict: a damaged or cut-short template is an error, never half a database.
  */
 async function extractTarball(tarball: string, target: string): Promise<void> {
-	let header = Buffer.alloc(0); // a header's first bytes, when it spans two chunks
-	let fd: number | null = null; // the file being written
-	let remaining = 0; // its bytes still to come (or, with no file open, bytes to skip)
-	let padding = 0; // bytes to skip after it, up to the next 512-byte block
-	let ended = false;
-	for await (const chunk of createReadStream(tarball).pipe(
-		createGunzip()
-	) as AsyncIterable<Buffer>) {
-		let at = 0;
-		while (at < chunk.length && !ended) {
-			if (remaining > 0) {
-				const n = Math.min(remaining, chunk.length - at);
-				if (fd !== null) writeSync(fd, chunk, at, n);
-				at += n;
-				remaining -= n;
-				if (remaining === 0 && fd !== null) {
-					closeSync(fd);
-					fd = null;
-				}
-			} else if (padding > 0) {
-				const n = Math.min(padding, chunk.length - at);
-				at += n;
-				padding -= n;
-			} else {
-				const n = Math.min(BLOCK - header.length, chunk.length - at);
-				header = Buffer.concat([header, chunk.subarray(at, at + n)]);
-				at += n;
-				if (header.length < BLOCK) continue;
-				const block = header;
-				header = Buffer.alloc(0);
-				if (block.every((byte) => byte === 0)) {
-					ended = true;
-					break;
-				}
-				const prefix = field(block, 345, 155);
-				const name = (prefix ? `${prefix}/` : '') + field(block, 0, 100);
-				const parts = name.split('/').filter((part) => part && part !== '.');
-				if (parts.includes('..')) throw new Error(`The template names a path outside it: ${name}`);
-				const size = parseInt(field(block, 124, 12).trim() || '0', 8);
-				const mode = parseInt(field(block, 100, 8).trim() || '600', 8) & 0o777;
-				const type = String.fromCharCode(block[156] || 48); // '0' file, '5' directory
-				const file = path.join(target, ...parts);
-				if (type === '5') mkdirSync(file, { recursive: true, mode: mode | 0o700 });
-				else if (type === '0') {
-					mkdirSync(path.dirname(file), { recursive: true });
-					fd = openSync(file, 'w', mode | 0o600);
-					if (size === 0) {
-						closeSync(fd);
-						fd = null;
-					}
-				}
-				remaining = size;
-				padding = (BLOCK - (size % BLOCK)) % BLOCK;
-			}
+	await extract({
+		file: tarball,
+		cwd: target,
+		strict: true,
+		preserveOwner: false,
+		// PGlite names its files from the root ("/base/1/2608"): they belong under `target`.
+		onReadEntry: (entry) => {
+			entry.path = entry.path.replace(/^\/+/, '');
 		}
-		if (ended) break;
-	}
-	if (fd !== null) closeSync(fd);
-	if (!ended && (remaining > 0 || header.length > 0)) throw new Error('The template is cut short');
+	});
 }
 
 /**

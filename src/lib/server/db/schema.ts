@@ -340,6 +340,14 @@ export interface ImportBatchTable {
 	created_at: CreatedAt;
 }
 
+/** A row staff chose not to import, by its reference and (bank rows) its key across formats. */
+export interface ImportSkippedRowTable {
+	channel: Channel;
+	external_reference: string;
+	bank_transaction_key: string | null;
+	import_batch_id: string;
+}
+
 export interface ImportMappingTable {
 	header_signature: string;
 	mapping: ColumnType<Record<string, string>, string, string>;
@@ -465,6 +473,7 @@ export interface Database {
 	audit_log: AuditLogTable;
 	import_batch: ImportBatchTable;
 	import_mapping: ImportMappingTable;
+	import_skipped_row: ImportSkippedRowTable;
 	supporter_giving: SupporterGivingTable;
 	supporter_total: SupporterTotalTable;
 	contribution_daily_total: ContributionDailyTotalTable;

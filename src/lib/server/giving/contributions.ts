@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Channel } from '../../giving/vocabulary.ts';
 import type { Contribution, Database, NewContribution } from '../db/schema.ts';
+import { withSummariesByStatement } from '../db/summaries.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -75,23 +76,60 @@ export async function recordGift(
 	return { contribution: existing, isNew: false };
 }
 
+/** The columns an imported gift sets, with the type of the array each travels in. */
+const importedGiftColumns = {
+	supporter_id: 'uuid',
+	channel: 'text',
+	kind: 'text',
+	amount_minor: 'bigint',
+	currency: 'text',
+	fee_minor: 'bigint',
+	net_minor: 'bigint',
+	status: 'text',
+	received_at: 'timestamptz',
+	is_date_only: 'boolean',
+	external_reference: 'text',
+	bank_transaction_key: 'text',
+	payment_reference: 'text',
+	note: 'text',
+	recorded_by: 'uuid',
+	import_batch_id: 'uuid',
+	receipt_requested: 'boolean'
+} as const;
+type ImportedGiftColumn = keyof typeof importedGiftColumns;
+
+export type ImportedGift = {
+	[Column in ImportedGiftColumn]-?: Exclude<NewContribution[Column], undefined>;
+};
+
 /**
- * Gifts no report has recorded before (an import's new rows), a thousand to a statement. The
- * unique (channel, external_reference) still decides: a gift recorded meanwhile (another import
- * of the same file) is left as it is. Returns the references of the gifts inserted.
+ * Gifts no report has recorded before (an import's new rows), thousands to a statement, each
+ * column as one array. The unique (channel, external_reference) still decides: a gift recorded
+ * meanwhile (another import of the same file) is left as it is. The summaries count the inserted
+ * gifts once per statement, not once per row. Returns the references of the gifts inserted.
  */
 export async function recordNewGifts(
-	db: Db,
-	contributions: NewContribution[]
+	trx: Transaction<Database>,
+	gifts: ImportedGift[]
 ): Promise<Set<string>> {
+	const columns = Object.keys(importedGiftColumns) as ImportedGiftColumn[];
 	const inserted = new Set<string>();
-	for (let start = 0; start < contributions.length; start += 1000) {
-		const rows = await db
-			.insertInto('contribution')
-			.values(contributions.slice(start, start + 1000))
-			.onConflict((oc) => oc.columns(['channel', 'external_reference']).doNothing())
-			.returning('external_reference')
-			.execute();
+	for (let start = 0; start < gifts.length; start += 5000) {
+		const chunk = gifts.slice(start, start + 5000);
+		const arrays = columns.map(
+			(column) =>
+				sql`${chunk.map((gift) => gift[column])}::${sql.raw(importedGiftColumns[column])}[]`
+		);
+		const { rows } = await withSummariesByStatement(trx, () =>
+			sql<{ id: string; external_reference: string | null }>`
+				insert into contribution (${sql.join(columns.map((column) => sql.ref(column)))})
+				select * from unnest(${sql.join(arrays)})
+				on conflict (channel, external_reference) do nothing
+				returning id, external_reference`.execute(trx)
+		);
+		if (rows.length > 0) {
+			await sql`select komak_count_new_gifts(${rows.map((row) => row.id)}::uuid[])`.execute(trx);
+		}
 		for (const row of rows) if (row.external_reference) inserted.add(row.external_reference);
 	}
 	return inserted;

@@ -12,6 +12,7 @@ async function serve(app: http.RequestListener, ttlMs = 2000, { isCompressing = 
 	const cache = createPageCache({
 		ttlMs,
 		paths: ['/'],
+		pathPrefixes: ['/embed/'],
 		localeCookie: 'PARAGLIDE_LOCALE',
 		now: () => clock
 	});
@@ -145,6 +146,19 @@ describe('the page cache', () => {
 		await get(`${offBase}/`);
 		expect(off.renders).toBe(2);
 	});
+	it("shares each campaign's appeal inside articles, one copy per language and article", async () => {
+		const app = countingApp();
+		const { base } = await serve(app);
+		const article = `source=${encodeURIComponent('https://news.example/story')}`;
+		await get(`${base}/embed/year-end?lang=fa-AF&${article}`);
+		await get(`${base}/embed/year-end?lang=fa-AF&${article}`);
+		expect(app.renders).toBe(1);
+		await get(`${base}/embed/year-end?lang=en&${article}`);
+		await get(`${base}/embed/spring?lang=fa-AF&${article}`);
+		await get(`${base}/embedded`);
+		expect(app.renders).toBe(4);
+	});
+
 	it('keeps the page itself when every response is compressed on its way out', async () => {
 		const app = countingApp();
 		const { base } = await serve(app, 2000, { isCompressing: true });

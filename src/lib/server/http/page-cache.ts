@@ -13,6 +13,8 @@ export interface PageCacheOptions {
 	ttlMs: number;
 	/** Exact paths whose GET responses may be shared, e.g. ['/']. */
 	paths: string[];
+	/** Beginnings of paths whose pages may be shared too, e.g. ['/embed/'] (each campaign's). */
+	pathPrefixes?: string[];
 	/** The cookie that selects the page's language; other cookies do not change these pages. */
 	localeCookie: string;
 	maxEntries?: number;
@@ -70,7 +72,8 @@ export function createPageCache(options: PageCacheOptions) {
 		const whole = request.url ?? '/';
 		const queryAt = whole.indexOf('?');
 		const path = queryAt < 0 ? whole : whole.slice(0, queryAt);
-		if (!paths.has(path)) return null;
+		if (!paths.has(path) && !options.pathPrefixes?.some((prefix) => path.startsWith(prefix)))
+			return null;
 		// The page is rendered without the click ids, so every click on a shared link is one entry
 		// (and one visitor's click id never shows in the page another is sent).
 		const url = queryAt < 0 ? path : withoutTrackingParameters(path, whole.slice(queryAt + 1));

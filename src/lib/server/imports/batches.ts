@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { isCompleteMapping, type CsvMapping, csvMappingFields } from '../../imports/bank-csv.ts';
 import type { Database, ImportFormat } from '../db/schema.ts';
+import type { Channel } from '../../giving/vocabulary.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -52,6 +53,9 @@ export interface ImportBatchSummary {
 	staffName: string | null;
 }
 
+/** The name of the staff member who made an import, or their email when they gave no name. */
+const staffName = sql<string | null>`coalesce(nullif(staff_user.name, ''), staff_user.email)`;
+
 const summaryColumns = [
 	'import_batch.id',
 	'import_batch.format',
@@ -60,7 +64,7 @@ const summaryColumns = [
 	'import_batch.created_count as createdCount',
 	'import_batch.duplicate_count as duplicateCount',
 	'import_batch.created_at as createdAt',
-	sql<string | null>`coalesce(nullif(staff_user.name, ''), staff_user.email)`.as('staffName')
+	staffName.as('staffName')
 ] as const;
 
 export async function listImportBatches(db: Db, limit = 20): Promise<ImportBatchSummary[]> {
@@ -141,5 +145,86 @@ export async function findImportBatch(db: Db, id: string): Promise<ImportBatchDe
 		newSupporterCount: after?.newSupporterCount ?? null,
 		skippedCount: after?.skippedCount ?? null,
 		contributions
+	};
+}
+
+/** When and by whom a row was left out of an earlier import. */
+export interface SkippedRow {
+	skippedAt: Date;
+	staffName: string | null;
+}
+
+/**
+ * Remembers the rows staff chose not to import, by their reference and key across formats, so a
+ * later import of the same transfers shows them as skipped rather than new.
+ */
+export async function rememberSkippedRows(
+	trx: Db,
+	batchId: string,
+	channel: Channel,
+	rows: { transactionReference: string; bankTransactionKey: string | null }[]
+): Promise<void> {
+	if (rows.length === 0) return;
+	await sql`
+		insert into import_skipped_row (channel, external_reference, bank_transaction_key, import_batch_id)
+		select ${channel}, reference, key, ${batchId}::uuid
+		from unnest(
+			${rows.map((row) => row.transactionReference)}::text[],
+			${rows.map((row) => row.bankTransactionKey)}::text[]
+		) as skipped(reference, key)
+		on conflict (channel, external_reference) do nothing`.execute(trx);
+}
+
+/** The rows that an earlier import left out, found by reference or by key across formats. */
+export async function findSkippedRows(
+	db: Db,
+	channel: Channel,
+	rows: { transactionReference: string; bankTransactionKey: string | null }[]
+): Promise<
+	(row: {
+		transactionReference: string;
+		bankTransactionKey: string | null;
+	}) => SkippedRow | undefined
+> {
+	const references = [...new Set(rows.map((row) => row.transactionReference))];
+	const keys = [...new Set(rows.flatMap((row) => row.bankTransactionKey ?? []))];
+	// Most imports have never skipped a row: then the file's references need not travel.
+	const isAnySkipped =
+		rows.length > 0 &&
+		(await db.selectFrom('import_skipped_row').select('channel').limit(1).executeTakeFirst()) !==
+			undefined;
+	const found = !isAnySkipped
+		? []
+		: await db
+				.selectFrom('import_skipped_row as s')
+				.innerJoin('import_batch as b', 'b.id', 's.import_batch_id')
+				.leftJoin('staff_user', 'staff_user.id', 'b.staff_user_id')
+				.select([
+					's.external_reference',
+					's.bank_transaction_key',
+					'b.created_at as skippedAt',
+					staffName.as('staffName')
+				])
+				.where((eb) =>
+					eb.or([
+						eb.and([
+							eb('s.channel', '=', channel),
+							eb('s.external_reference', '=', eb.fn.any(sql<string[]>`${references}::text[]`))
+						]),
+						...(keys.length > 0
+							? [eb('s.bank_transaction_key', '=', eb.fn.any(sql<string[]>`${keys}::text[]`))]
+							: [])
+					])
+				)
+				.execute();
+	const byReference = new Map(found.map((row) => [row.external_reference, row]));
+	const byKey = new Map(
+		found.flatMap((row) => (row.bank_transaction_key ? [[row.bank_transaction_key, row]] : []))
+	);
+	return (row) => {
+		const skipped =
+			byReference.get(row.transactionReference) ??
+			(row.bankTransactionKey ? byKey.get(row.bankTransactionKey) : undefined);
+		return skipped && { skippedAt: skipped.skippedAt, staffName: skipped.staffName };
 	};
 }

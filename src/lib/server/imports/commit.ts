@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { sha256Hex, type ImportRow, type MalformedRow } from '../../imports/import-row.ts';
 import { foldName, normalisePhone } from '../../imports/matching.ts';
 import type { ParsedImportFile } from '../../imports/parse-import.ts';
 import { recordAudit } from '../organisation/audit.ts';
-import { recordGift, recordNewGifts } from '../giving/contributions.ts';
-import type { Database, NewContribution, Supporter } from '../db/schema.ts';
-import { findOrCreateSupporterByEmail, findSupporterByEmail } from '../supporters/supporters.ts';
+import { recordGift, recordNewGifts, type ImportedGift } from '../giving/contributions.ts';
+import type { Database, Supporter } from '../db/schema.ts';
+import {
+	createImportedSupporters,
+	findOrCreateSupporterByEmail,
+	findSupporterByEmail
+} from '../supporters/supporters.ts';
 import { naturalCaseName } from '../../supporters/names.ts';
-import { rememberMapping } from './batches.ts';
+import { rememberMapping, rememberSkippedRows } from './batches.ts';
 import {
 	NEW_SUPPORTER,
 	SKIP_ROW,
@@ -17,7 +21,9 @@ import {
 	importChannel,
 	readImportFile,
 	suggestForRows,
+	type HiddenSuggestions,
 	type ImportChoice,
+	type KeyedImportRow,
 	type ImportFileInput
 } from './preview.ts';
 
@@ -26,6 +32,11 @@ export interface CommitImportInput extends ImportFileInput {
 	requestId?: string | null;
 	/** Per line: a supporter's id, 'new' or 'skip'. A line without a choice takes the suggestion. */
 	choices: Record<number, ImportChoice>;
+	/**
+	 * The preview's suggestions for the rows its page left out: taken as they are when they were
+	 * made for this file and these columns, else worked out again.
+	 */
+	hiddenSuggestions?: HiddenSuggestions;
 	/** Staff ticked "send receipts": each new gift whose supporter has an email gets one. */
 	sendReceipts?: boolean;
 }
@@ -71,23 +82,18 @@ function newSupporterKey(row: ImportRow): string {
 	return name ? `name:${name}` : `line:${row.line}`;
 }
 
-async function createSupporter(
-	trx: Kysely<Database>,
-	row: ImportRow
+/** A payer with an email address may be known by it: an email belongs to one supporter only. */
+async function findOrCreatePayerByEmail(
+	trx: Transaction<Database>,
+	row: ImportRow & { email: string }
 ): Promise<{ supporter: Supporter; isNew: boolean }> {
-	const details = { name: naturalCaseName(row.payerName), phone: row.phone };
-	if (row.email) {
-		// An email belongs to one supporter only: a payer staff took for new may be known by it.
-		const known = await findSupporterByEmail(trx, row.email);
-		if (known) return { supporter: known, isNew: false };
-		const supporter = await findOrCreateSupporterByEmail(trx, { ...details, email: row.email });
-		return { supporter, isNew: true };
-	}
-	const supporter = await trx
-		.insertInto('supporter')
-		.values(details)
-		.returningAll()
-		.executeTakeFirstOrThrow();
+	const known = await findSupporterByEmail(trx, row.email);
+	if (known) return { supporter: known, isNew: false };
+	const supporter = await findOrCreateSupporterByEmail(trx, {
+		name: naturalCaseName(row.payerName),
+		phone: row.phone,
+		email: row.email
+	});
 	return { supporter, isNew: true };
 }
 
@@ -98,37 +104,26 @@ interface NewPayer {
 
 /**
  * A supporter for each new payer (by newSupporterKey). Those with an email address may be known
- * by it and are looked up one by one; the others are inserted a thousand at a time.
+ * by it and are looked up one by one; the others are inserted together.
  */
 async function createNewSupporters(
-	trx: Kysely<Database>,
+	trx: Transaction<Database>,
 	rows: ImportRow[]
 ): Promise<Map<string, NewPayer>> {
 	const payers = new Map<string, NewPayer>();
-	const withoutEmail: {
-		key: string;
-		values: { id: string; name: string; phone: string | null };
-	}[] = [];
+	const withoutEmail: { id: string; name: string; phone: string | null }[] = [];
 	for (const row of rows) {
 		const key = newSupporterKey(row);
 		if (payers.has(key)) continue;
 		if (row.email) {
-			payers.set(key, await createSupporter(trx, row));
+			payers.set(key, await findOrCreatePayerByEmail(trx, { ...row, email: row.email }));
 			continue;
 		}
 		const id = randomUUID();
-		withoutEmail.push({
-			key,
-			values: { id, name: naturalCaseName(row.payerName), phone: row.phone }
-		});
+		withoutEmail.push({ id, name: naturalCaseName(row.payerName), phone: row.phone });
 		payers.set(key, { supporter: { id, email: null }, isNew: true });
 	}
-	for (let start = 0; start < withoutEmail.length; start += 1000) {
-		await trx
-			.insertInto('supporter')
-			.values(withoutEmail.slice(start, start + 1000).map((payer) => payer.values))
-			.execute();
-	}
+	await createImportedSupporters(trx, withoutEmail);
 	return payers;
 }
 
@@ -148,9 +143,19 @@ export async function commitImport(
 		return { ok: false, reason: 'malformed_rows', malformed: parsed.malformed };
 	if (parsed.rows.length === 0) return { ok: false, reason: 'no_rows' };
 
+	const fileSha256 = sha256Hex(input.content);
+	const carried = input.hiddenSuggestions;
+	const isCarriedForThisFile =
+		carried?.fileSha256 === fileSha256 &&
+		JSON.stringify(carried.mapping) === JSON.stringify(parsed.csv?.mapping ?? null);
+	// What staff chose wins over what the preview suggested for the rows it did not show.
+	const choices: Record<number, ImportChoice> = {
+		...(isCarriedForThisFile ? carried.choices : {}),
+		...input.choices
+	};
 	const badChoices = parsed.rows
 		.filter((row) => {
-			const choice = input.choices[row.line];
+			const choice = choices[row.line];
 			return (
 				choice !== undefined &&
 				choice !== WAITING &&
@@ -163,12 +168,10 @@ export async function commitImport(
 	if (badChoices.length > 0) return { ok: false, reason: 'unknown_supporters', lines: badChoices };
 
 	const channel = importChannel(format);
-	const fileSha256 = sha256Hex(input.content);
-	// Rows staff made no choice for (a script, or a row recorded already) take the suggestion.
+	// Rows with neither a choice nor a carried suggestion (a script, or a row recorded already)
+	// take the suggestion worked out now.
 	const recordedBefore = await findRecordedGifts(db, channel, rows);
-	const unchosen = rows.filter(
-		(row) => input.choices[row.line] === undefined && !recordedBefore(row)
-	);
+	const unchosen = rows.filter((row) => choices[row.line] === undefined && !recordedBefore(row));
 	const suggestions = new Map<number, ImportChoice>(
 		(unchosen.length > 0 ? await suggestForRows(db, format, unchosen) : []).map((row) => [
 			row.line,
@@ -176,7 +179,7 @@ export async function commitImport(
 		])
 	);
 	const choiceFor = (row: ImportRow) =>
-		input.choices[row.line] ?? suggestions.get(row.line) ?? NEW_SUPPORTER;
+		choices[row.line] ?? suggestions.get(row.line) ?? NEW_SUPPORTER;
 	const waiting = rows.filter((row) => choiceFor(row) === WAITING && !recordedBefore(row));
 	if (waiting.length > 0) {
 		return { ok: false, reason: 'choices_missing', lines: waiting.map((row) => row.line) };
@@ -239,7 +242,8 @@ export async function commitImport(
 				rows.filter((row) => !recordedOf(row) && choiceFor(row) === NEW_SUPPORTER)
 			);
 			for (const { supporter } of newSupporters.values()) emails.set(supporter.id, supporter.email);
-			const fresh: NewContribution[] = [];
+			const fresh: ImportedGift[] = [];
+			const skipped: KeyedImportRow[] = [];
 			for (const row of rows) {
 				const choice = choiceFor(row);
 				const recorded = recordedOf(row);
@@ -251,6 +255,7 @@ export async function commitImport(
 				}
 				if (choice === SKIP_ROW) {
 					skippedCount++;
+					if (!recorded) skipped.push(row);
 					continue;
 				}
 				const supporterId =
@@ -258,7 +263,7 @@ export async function commitImport(
 					(choice === NEW_SUPPORTER
 						? newSupporters.get(newSupporterKey(row))!.supporter.id
 						: choice);
-				const gift: NewContribution = {
+				const gift: ImportedGift = {
 					supporter_id: supporterId,
 					channel,
 					kind: 'one_off',
@@ -292,6 +297,8 @@ export async function commitImport(
 				} else duplicateCount++;
 			}
 			const inserted = await recordNewGifts(trx, fresh);
+			// The next import of the same transfers shows these as skipped, not as new.
+			await rememberSkippedRows(trx, batch.id, channel, skipped);
 			const counted = new Set<string>();
 			for (const gift of fresh) {
 				const reference = gift.external_reference!;

@@ -15,8 +15,14 @@ import { detectImportFormat } from '../../imports/detect-format.ts';
 import type { Channel } from '../../giving/vocabulary.ts';
 import type { Database } from '../db/schema.ts';
 import { findOrganisation } from '../organisation/settings.ts';
-import { findImportsOfFile, findRememberedMapping } from './batches.ts';
+import {
+	findImportsOfFile,
+	findRememberedMapping,
+	findSkippedRows,
+	type SkippedRow
+} from './batches.ts';
 import { findLastGifts, loadMatchCandidates } from './candidates.ts';
+import { encodeImportFile } from './import-file.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -68,6 +74,8 @@ export interface PreviewRow extends KeyedImportRow {
 	 * (the transfer recorded before its statement came): the row waits for staff to say.
 	 */
 	handRecordedTwin: { id: string; receivedAt: Date } | null;
+	/** Left out of an earlier import by staff: suggested to be left out again. */
+	skippedBefore: SkippedRow | null;
 	/** A payout from Vipps or Stripe seen on the bank statement: those gifts come in their own reports. */
 	isLikelyPayout: boolean;
 	/** Several supporters fit and none is certain: staff must choose (defaultChoice is WAITING). */
@@ -100,11 +108,23 @@ export interface ImportPreview {
  * whole file, so the button still counts exactly what will be saved.
  */
 export interface ShownImportPreview extends ImportPreview {
+	/**
+	 * The suggestions for the rows left out (HiddenSuggestions, compressed like the file): the
+	 * commit saves what the preview suggested instead of working it all out again.
+	 */
+	hiddenSuggestions: string;
 	rowCount: number;
 	duplicateCount: number;
 	/** Rows of the file the page leaves out, and how many of them will become gifts. */
 	hiddenRowCount: number;
 	hiddenGiftCount: number;
+}
+
+/** What the preview suggested for the rows the page leaves out, and for which file and columns. */
+export interface HiddenSuggestions {
+	fileSha256: string;
+	mapping: CsvMapping | null;
+	choices: Record<number, ImportChoice>;
 }
 
 /** Enough to check a file by eye; a 10,000-row statement would otherwise be a 4 MB page. */
@@ -123,9 +143,15 @@ export function shownPreview(
 	}
 	const shown = preview.rows.filter((row) => shownLines.has(row.line));
 	const hidden = preview.rows.filter((row) => !shownLines.has(row.line));
+	const hiddenSuggestions: HiddenSuggestions = {
+		fileSha256: preview.fileSha256,
+		mapping: preview.csv?.mapping ?? null,
+		choices: Object.fromEntries(hidden.map((row) => [row.line, row.defaultChoice]))
+	};
 	return {
 		...preview,
 		rows: shown,
+		hiddenSuggestions: encodeImportFile(JSON.stringify(hiddenSuggestions)),
 		rowCount: preview.rows.length,
 		duplicateCount: preview.rows.filter((row) => row.isDuplicate).length,
 		hiddenRowCount: hidden.length,
@@ -318,9 +344,10 @@ export async function suggestForRows(
 ): Promise<PreviewRow[]> {
 	if (rows.length === 0) return [];
 	const channel = importChannel(format);
-	const [{ candidates, likenessNames }, recordedOf] = await Promise.all([
+	const [{ candidates, likenessNames }, recordedOf, skippedOf] = await Promise.all([
 		loadMatchCandidates(db, rows),
-		findRecordedGifts(db, channel, rows)
+		findRecordedGifts(db, channel, rows),
+		findSkippedRows(db, channel, rows)
 	]);
 	const index = indexCandidates(candidates, likenessNames);
 	const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
@@ -352,6 +379,7 @@ export async function suggestForRows(
 			.filter((candidate, i, all) => all.findIndex((c) => c.id === candidate.id) === i)
 			.map((candidate) => toOption(candidate, lastGifts));
 		const recorded = recordedOf(row) ?? null;
+		const skippedBefore = (recorded === null && skippedOf(row)) || null;
 		const isDuplicate =
 			recorded !== null ||
 			seen.has(row.transactionReference) ||
@@ -373,15 +401,18 @@ export async function suggestForRows(
 			recorded,
 			isLikelyPayout,
 			handRecordedTwin,
-			isWaiting: handRecordedTwin !== null || (isWaiting && !isLikelyPayout),
+			skippedBefore,
+			isWaiting: !skippedBefore && (handRecordedTwin !== null || (isWaiting && !isLikelyPayout)),
 			sameNameCount: sameName.length,
-			defaultChoice: handRecordedTwin
-				? WAITING
-				: isLikelyPayout
-					? SKIP_ROW
-					: isWaiting
-						? WAITING
-						: (match.supporterId ?? NEW_SUPPORTER)
+			defaultChoice: skippedBefore
+				? SKIP_ROW
+				: handRecordedTwin
+					? WAITING
+					: isLikelyPayout
+						? SKIP_ROW
+						: isWaiting
+							? WAITING
+							: (match.supporterId ?? NEW_SUPPORTER)
 		};
 	});
 }

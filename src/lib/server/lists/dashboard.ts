@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { Channel } from '../../giving/vocabulary.ts';
 import { addDays, monthStart, startOfDay } from '../organisation/calendar.ts';
 import { organisationDay } from '../../dates.ts';
@@ -58,7 +58,7 @@ export interface FailedPayment {
 /** How many, and how much, in one currency: currencies are never added together. */
 export interface FailedProviderEvent {
 	id: string;
-	provider: 'stripe';
+	provider: 'stripe' | 'vipps';
 	type: string;
 	createdAt: Date;
 	attempts: number;
@@ -228,15 +228,28 @@ export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard
 	};
 }
 
+/** A Vipps event still not applied this long after it came has stuck, whatever its status. */
+const STUCK_MINUTES = 5;
+
 /**
- * Payment provider events that could not be handled (the provider keeps delivering them, and
- * `npm run stripe:sync` retries them): each one may be a gift or a plan change not yet recorded.
+ * Payment provider events that could not be handled, each possibly a gift or a plan change not
+ * yet recorded. Stripe keeps delivering its own and `npm run stripe:sync` retries them; a Vipps
+ * event is stored first and tried again by the event worker (`npm run vipps:sync` at once), so
+ * one that failed, or has waited minutes without being applied, is shown too.
  */
 async function failedProviderEvents(db: Db) {
-	const [rows, total] = await Promise.all([
+	const isVippsUnapplied = (eb: ExpressionBuilder<Database, 'vipps_event'>) =>
+		eb.or([
+			eb('status', '=', 'failed'),
+			eb.and([
+				eb('status', '=', 'received'),
+				eb('received_at', '<', sql<Date>`now() - make_interval(mins => ${STUCK_MINUTES})`)
+			])
+		]);
+	const [stripeRows, stripeTotal, vippsRows, vippsTotal] = await Promise.all([
 		db
 			.selectFrom('stripe_event')
-			.select(['id', 'type', 'stripe_created_at', 'attempts', 'last_error'])
+			.select(['id', 'type', 'stripe_created_at as created_at', 'attempts', 'last_error'])
 			.where('status', '=', 'failed')
 			.orderBy('stripe_created_at', 'desc')
 			.limit(ATTENTION_ROWS)
@@ -245,15 +258,33 @@ async function failedProviderEvents(db: Db) {
 			.selectFrom('stripe_event')
 			.select(sql<number>`count(*)::bigint`.as('count'))
 			.where('status', '=', 'failed')
+			.executeTakeFirstOrThrow(),
+		db
+			.selectFrom('vipps_event')
+			.select(['id', 'name as type', 'vipps_timestamp as created_at', 'attempts', 'last_error'])
+			.where(isVippsUnapplied)
+			.orderBy('vipps_timestamp', 'desc')
+			.limit(ATTENTION_ROWS)
+			.execute(),
+		db
+			.selectFrom('vipps_event')
+			.select(sql<number>`count(*)::bigint`.as('count'))
+			.where(isVippsUnapplied)
 			.executeTakeFirstOrThrow()
 	]);
+	const rows = [
+		...stripeRows.map((row) => ({ ...row, provider: 'stripe' as const })),
+		...vippsRows.map((row) => ({ ...row, provider: 'vipps' as const }))
+	]
+		.sort((a, b) => b.created_at.getTime() - a.created_at.getTime())
+		.slice(0, ATTENTION_ROWS);
 	return {
-		failedEventCount: total.count,
+		failedEventCount: Number(stripeTotal.count) + Number(vippsTotal.count),
 		failedEvents: rows.map((row) => ({
 			id: row.id,
-			provider: 'stripe' as const,
+			provider: row.provider,
 			type: row.type,
-			createdAt: row.stripe_created_at,
+			createdAt: row.created_at,
 			attempts: row.attempts,
 			lastError: row.last_error
 		}))

@@ -2,6 +2,16 @@ import { csvDownload } from '../http/csv-download.ts';
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { ContributionFilters, SupporterFilters } from '../../lists/filters.ts';
 import { CSV_BOM, csvDecimal, csvLine, inertText, type CsvDialect } from '../../lists/csv.ts';
+import {
+	contributionCsvColumns,
+	csvHeader,
+	csvWords,
+	supporterCsvColumns,
+	supporterTotalColumn,
+	type CsvReader
+} from '../../lists/csv-columns.ts';
+import type { Channel } from '../../giving/vocabulary.ts';
+import type { Locale } from '../../locales.ts';
 import { toDecimalString } from '../../money.ts';
 import { recordAudit } from '../organisation/audit.ts';
 import { canStream, streamLongRead } from '../db/connection.ts';
@@ -11,7 +21,7 @@ import {
 	filteredContributions,
 	resolveContributionSearch
 } from './contributions.ts';
-import { organisationDay, organisationTimeZone } from '../../dates.ts';
+import { organisationDay, organisationTimeZone, timeZoneName } from '../../dates.ts';
 import { epochMicroseconds, fromEpochMicroseconds } from '../db/keyset.ts';
 import { filteredSupporters, supporterSortKey, supporterSortValue } from './supporters.ts';
 
@@ -21,6 +31,8 @@ import { filteredSupporters, supporterSortKey, supporterSortValue } from './supp
 // the two dialects (Excel in Norway, standard CSV for tools). Amounts are exact decimals beside
 // their currency; times are formatted by the database: ISO 8601 in UTC to the microsecond, or for
 // Excel the organisation's local minute; a gift known by its day alone is that day in both.
+// The Excel export's header and coded values are in the staff member's language, the standard
+// CSV's are fixed keys and codes (see csv-columns.ts).
 
 // Rows per cursor read and per chunk written. Small batches die young in V8's heap: with 1,000
 // the peak RSS of a million-row export was about 230 MB, with 200 about 155 MB (same speed).
@@ -98,34 +110,6 @@ function allRows<Row>(db: Kysely<Database>, source: KeysetSource<Row>): AsyncIte
 	})();
 }
 
-const contributionCsvHeader = [
-	'id',
-	'received_at',
-	'status',
-	'kind',
-	'channel',
-	'currency',
-	'amount',
-	'refunded',
-	'fee',
-	'supporter_id',
-	'supporter_name',
-	'supporter_email',
-	'supporter_erased',
-	'reference',
-	'payment_reference',
-	'recurring_plan_id',
-	'anonymous',
-	'dedication',
-	'note',
-	'void_reason',
-	'campaign',
-	'utm_source',
-	'utm_medium',
-	'utm_campaign',
-	'source_page'
-];
-
 /**
  * The gifts to export joined to their supporters. Read in one go (a cursor), the supporters are
  * hashed once: PostgreSQL would otherwise choose, for an ordered cursor, to look each gift's
@@ -148,12 +132,25 @@ function contributionsForExport(
 	return conditions.length ? query.where(sql<SqlBool>`${sql.join(conditions, sql` and `)}`) : query;
 }
 
+/** The dialect, and for Excel the language, an export is written in. */
+export interface ExportOptions {
+	dialect?: CsvDialect;
+	locale?: Locale;
+}
+
+function csvReader({ dialect = 'excel', locale = 'en' }: ExportOptions): CsvReader {
+	return { dialect, locale, timeZoneName: timeZoneName({ locale }) };
+}
+
 /** The contributions the filters list, as CSV bytes (header first), in the list's order. */
 export async function* contributionsCsv(
 	db: Kysely<Database>,
 	filters: ContributionFilters,
-	dialect: CsvDialect = 'excel'
+	options: ExportOptions = {}
 ): AsyncGenerator<Uint8Array> {
+	const reader = csvReader(options);
+	const { dialect } = reader;
+	const words = csvWords(reader);
 	const decimal = (amountMinor: number, currency: string) =>
 		csvDecimal(toDecimalString(amountMinor, currency), dialect);
 	const search = await resolveContributionSearch(db, filters.q);
@@ -216,16 +213,16 @@ export async function* contributionsCsv(
 		position: (row) => ({ value: row.sort_value ?? null, id: row.id })
 	});
 	yield* csvBytes(
-		contributionCsvHeader,
+		csvHeader(contributionCsvColumns, reader),
 		rows,
 		(row) =>
 			csvLine(
 				[
 					row.id,
 					row.received_at ?? '',
-					row.status,
-					row.kind,
-					row.channel,
+					words.status(row.status),
+					words.kind(row.kind),
+					words.channel(row.channel),
 					row.currency,
 					decimal(row.amount_minor, row.currency),
 					decimal(row.refunded_minor, row.currency),
@@ -233,11 +230,11 @@ export async function* contributionsCsv(
 					row.supporter_id,
 					inertText(row.name),
 					inertText(row.email),
-					row.is_erased ? 'true' : 'false',
+					words.yesNo(row.is_erased),
 					inertText(row.external_reference),
 					inertText(row.payment_reference),
 					row.recurring_plan_id ?? '',
-					row.is_anonymous ? 'true' : 'false',
+					words.yesNo(row.is_anonymous),
 					inertText(row.dedication),
 					inertText(row.note),
 					inertText(row.void_reason),
@@ -253,31 +250,15 @@ export async function* contributionsCsv(
 	);
 }
 
-const supporterCsvColumns = [
-	'id',
-	'name',
-	'email',
-	'phone',
-	'reference',
-	'country',
-	'preferred_locale',
-	'contact_consent',
-	'contact_consent_at',
-	'tags',
-	'erased',
-	'created_at',
-	'last_gift_at',
-	'gift_count',
-	'channels',
-	'active_monthly'
-];
-
 /** The supporters the filters list, with their totals per currency (a column each), as CSV. */
 export async function* supportersCsv(
 	db: Kysely<Database>,
 	filters: SupporterFilters,
-	dialect: CsvDialect = 'excel'
+	options: ExportOptions = {}
 ): AsyncGenerator<Uint8Array> {
+	const reader = csvReader(options);
+	const { dialect } = reader;
+	const words = csvWords(reader);
 	const currencies = (
 		await db
 			.selectFrom('supporter_total')
@@ -330,7 +311,7 @@ export async function* supportersCsv(
 		position: (row) => ({ value: row.sort_value, id: row.id })
 	});
 	yield* csvBytes(
-		[...supporterCsvColumns, ...currencies.map((currency) => `total_${currency}`)],
+		csvHeader([...supporterCsvColumns, ...currencies.map(supporterTotalColumn)], reader),
 		rows,
 		(row) =>
 			csvLine(
@@ -341,16 +322,16 @@ export async function* supportersCsv(
 					inertText(row.phone),
 					inertText(row.reference),
 					row.country ?? '',
-					row.preferred_locale,
-					row.has_contact_consent ? 'true' : 'false',
+					words.language(row.preferred_locale),
+					words.yesNo(row.has_contact_consent),
 					row.contact_consent_at ?? '',
 					inertText(row.tags.join(', ')),
-					row.is_erased ? 'true' : 'false',
+					words.yesNo(row.is_erased),
 					row.created_at ?? '',
 					row.last_gift_at ?? '',
 					String(row.gift_count),
-					row.channels.join(', '),
-					row.has_active_monthly ? 'true' : 'false',
+					words.channels(row.channels as Channel[]),
+					words.yesNo(row.has_active_monthly),
 					...currencies.map((currency) => {
 						const total = row.totals?.[currency];
 						return total === undefined

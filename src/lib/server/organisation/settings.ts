@@ -136,6 +136,7 @@ export async function loadSettings(db: Db): Promise<OrganisationSettings> {
 		organisationNumber: organisation.organisation_number,
 		taxReportEnabled: organisation.tax_report_enabled,
 		taxReportThresholdMinor: organisation.tax_report_threshold_minor,
+		embedOrigins: organisation.embed_origins,
 		currencies: supportedCurrencies.map((currency) => {
 			const row = currencies.find((c) => c.currency === currency);
 			return {
@@ -175,6 +176,7 @@ export async function saveSettings(
 				organisation_number: settings.organisationNumber,
 				tax_report_enabled: settings.taxReportEnabled,
 				tax_report_threshold_minor: settings.taxReportThresholdMinor,
+				embed_origins: settings.embedOrigins,
 				updated_at: sql`now()`
 			})
 			.where('id', '=', 1)

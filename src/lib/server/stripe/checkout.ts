@@ -110,7 +110,7 @@ export async function createCheckoutSession(
 export async function findCheckoutAttemptBySession(db: Kysely<Database>, sessionId: string) {
 	return db
 		.selectFrom('checkout_attempt')
-		.select(['kind', 'email'])
+		.select(['kind', 'email', 'source_page'])
 		.where('stripe_checkout_session_id', '=', sessionId)
 		.executeTakeFirst();
 }

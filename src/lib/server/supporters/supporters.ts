@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewSupporter, Supporter } from '../db/schema.ts';
+import { withSummariesByStatement } from '../db/summaries.ts';
 import { isLocale } from '../../locales.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -10,6 +11,30 @@ export async function findSupporterByEmail(db: Db, email: string): Promise<Suppo
 		.selectAll()
 		.where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
 		.executeTakeFirst();
+}
+
+/**
+ * Payers an import found new (no email: nothing could make them someone known), in statements of
+ * ten thousand, with their summary rows made by one statement per table.
+ */
+export async function createImportedSupporters(
+	trx: Transaction<Database>,
+	payers: { id: string; name: string; phone: string | null }[]
+): Promise<void> {
+	for (let start = 0; start < payers.length; start += 10_000) {
+		const chunk = payers.slice(start, start + 10_000);
+		const ids = chunk.map((payer) => payer.id);
+		await withSummariesByStatement(trx, () =>
+			sql`
+				insert into supporter (id, name, phone)
+				select * from unnest(
+					${ids}::uuid[],
+					${chunk.map((payer) => payer.name)}::text[],
+					${chunk.map((payer) => payer.phone)}::text[]
+				)`.execute(trx)
+		);
+		await sql`select komak_open_supporter_summaries(${ids}::uuid[])`.execute(trx);
+	}
 }
 
 /**

@@ -14,6 +14,7 @@ import { previewImport, shownPreview } from '$lib/server/imports/preview';
 import {
 	readChoices,
 	readFileName,
+	readHiddenSuggestions,
 	readFormat,
 	readMapping,
 	readSendReceipts
@@ -87,6 +88,7 @@ export const actions = {
 			staffUserId: staff.id,
 			requestId: event.locals.requestId,
 			choices: readChoices(form),
+			hiddenSuggestions: readHiddenSuggestions(form),
 			sendReceipts: readSendReceipts(form)
 		});
 		if (result.ok) {

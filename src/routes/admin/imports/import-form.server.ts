@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { csvMappingFields, type CsvMapping } from '$lib/imports/csv-mapping';
 import { importFormats } from '$lib/imports/import-row';
-import type { ImportChoice } from '$lib/server/imports/preview';
+import { decodeImportFile } from '$lib/server/imports/import-file';
+import type { HiddenSuggestions, ImportChoice } from '$lib/server/imports/preview';
 
 // What the import forms post, read once here: the preview and commit actions trust these types.
 
@@ -48,4 +49,27 @@ export function readChoices(form: FormData): Record<number, ImportChoice> {
 		if (line && typeof value === 'string' && value.length <= 64) choices[Number(line)] = value;
 	}
 	return choices;
+}
+
+const hiddenSuggestionsSchema = z.object({
+	fileSha256: z.string().regex(/^[0-9a-f]{64}$/),
+	mapping: z.partialRecord(z.enum(csvMappingFields), z.number().int().min(0).max(999)).nullable(),
+	choices: z.record(z.string().regex(/^\d{1,7}$/), z.string().max(64))
+});
+
+/**
+ * The preview's suggestions for the rows its page left out (`hidden-suggestions`), or undefined
+ * when the field is missing or not what the preview wrote; commitImport checks they were made
+ * for the file and columns it imports.
+ */
+export function readHiddenSuggestions(form: FormData): HiddenSuggestions | undefined {
+	const field = form.get('hidden-suggestions');
+	const text = typeof field === 'string' ? decodeImportFile(field) : null;
+	if (text === null) return undefined;
+	try {
+		const result = hiddenSuggestionsSchema.safeParse(JSON.parse(text));
+		return result.success ? result.data : undefined;
+	} catch {
+		return undefined;
+	}
 }

@@ -3,9 +3,11 @@ import {
 	readChoices,
 	readFileName,
 	readFormat,
+	readHiddenSuggestions,
 	readMapping,
 	readSendReceipts
 } from './import-form.server';
+import { encodeImportFile } from '$lib/server/imports/import-file';
 
 const form = (entries: [string, string][]) => {
 	const data = new FormData();
@@ -58,5 +60,18 @@ describe('the import forms', () => {
 		expect(readFileName('  ')).toBe('import');
 		expect(readFileName(' bank.csv ')).toBe('bank.csv');
 		expect(readFileName(null)).toBe('import');
+	});
+
+	it('read the preview’s carried suggestions only as the preview wrote them', () => {
+		const suggestions = { fileSha256: 'a'.repeat(64), mapping: { date: 0 }, choices: { 3: 'new' } };
+		const field = encodeImportFile(JSON.stringify(suggestions));
+		expect(readHiddenSuggestions(form([['hidden-suggestions', field]]))).toEqual({
+			...suggestions,
+			choices: { '3': 'new' }
+		});
+		const tampered = encodeImportFile(JSON.stringify({ ...suggestions, fileSha256: 'x' }));
+		expect(readHiddenSuggestions(form([['hidden-suggestions', tampered]]))).toBeUndefined();
+		expect(readHiddenSuggestions(form([['hidden-suggestions', 'not base64!']]))).toBeUndefined();
+		expect(readHiddenSuggestions(form([]))).toBeUndefined();
 	});
 });

@@ -31,7 +31,8 @@ function errorText(code: SettingsErrorCode): string {
 		presets_invalid: m.admin_settings_error_presets,
 		no_currency: m.admin_settings_error_no_currency,
 		organisation_number_invalid: m.statements_tax_error_organisation_number,
-		time_zone_invalid: m.admin_settings_error_time_zone
+		time_zone_invalid: m.admin_settings_error_time_zone,
+		embed_origin_invalid: m.embed_settings_error_origin
 	}[code]();
 }
 

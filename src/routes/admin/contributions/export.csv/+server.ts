@@ -5,7 +5,8 @@ import { getDatabase } from '$lib/server/db/instance';
 import { contributionsCsv, exportListDownload } from '$lib/server/lists/exports';
 import type { RequestHandler } from './$types';
 
-// Every contribution the list's filters select, as CSV. Bulk financial and personal data, so
+// Every contribution the list's filters select, as CSV: for Excel in the
+// staff member's language, for tools with fixed keys. Bulk financial and personal data, so
 // staff or admin only, and recorded in the audit log.
 export const GET: RequestHandler = async (event) => {
 	const staff = requireStaff(event, 'staff');
@@ -19,6 +20,10 @@ export const GET: RequestHandler = async (event) => {
 			query: event.url.search,
 			requestId: event.locals.requestId
 		},
-		contributionsCsv(db, filters, parseCsvDialect(event.url.searchParams.get('csv')))
+		contributionsCsv(db, filters, {
+			dialect: parseCsvDialect(event.url.searchParams.get('csv')),
+			// The staff member's admin language, kept on their account.
+			locale: event.locals.locale
+		})
 	);
 };

@@ -6,7 +6,8 @@ import { exportListDownload, supportersCsv } from '$lib/server/lists/exports';
 import { findOrganisation } from '$lib/server/organisation/settings';
 import type { RequestHandler } from './$types';
 
-// Every supporter the list's filters select, with their totals, as CSV. Bulk personal data, so
+// Every supporter the list's filters select, with their totals, as CSV: for Excel in the
+// staff member's language, for tools with fixed keys. Bulk personal data, so
 // staff or admin only, and recorded in the audit log.
 export const GET: RequestHandler = async (event) => {
 	const staff = requireStaff(event, 'staff');
@@ -23,6 +24,10 @@ export const GET: RequestHandler = async (event) => {
 			query: event.url.search,
 			requestId: event.locals.requestId
 		},
-		supportersCsv(db, filters, parseCsvDialect(event.url.searchParams.get('csv')))
+		supportersCsv(db, filters, {
+			dialect: parseCsvDialect(event.url.searchParams.get('csv')),
+			// The staff member's admin language, kept on their account.
+			locale: event.locals.locale
+		})
 	);
 };

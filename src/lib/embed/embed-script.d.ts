@@ -1,0 +1,2 @@
+// The words embed.js shows, put in by the server (src/routes/embed.js/+server.ts).
+declare const WORDS: unknown;
