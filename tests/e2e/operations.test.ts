@@ -1,8 +1,10 @@
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import type net from 'node:net';
 import { expect, test } from '@playwright/test';
 import { adminUrl, canReachPostgres } from './database.ts';
 import { admin, startApp, startRelay } from './processes.ts';
+import { createTestStaff, signInWithForm } from './staff.ts';
 
 // The built server on its own database, reached through a TCP relay that the test can cut, as a
 // database failover or network fault would.
@@ -120,5 +122,39 @@ test.describe('operations', () => {
 		expect(code).toBe(0);
 		expect(output()).toContain('"msg":"shutting down"');
 		await admin(`drop database if exists ${database}_stop with (force)`);
+	});
+
+	test('SIGTERM stops the server at once after staff exported the lists', async ({ page }) => {
+		await admin(`drop database if exists ${database}_export with (force)`);
+		await admin(`create database ${database}_export`);
+		const databaseUrl = new URL(adminUrl);
+		databaseUrl.pathname = `/${database}_export`;
+		const { app, url, output } = await startApp({ DATABASE_URL: databaseUrl.toString() });
+		try {
+			const staff = await createTestStaff('admin', { databaseUrl: databaseUrl.toString() });
+			await signInWithForm(page, staff, '/admin/supporters', url);
+			for (const list of ['supporters', 'contributions']) {
+				await page.goto(`${url}/admin/${list}`);
+				const download = page.waitForEvent('download');
+				await page.getByRole('link', { name: 'Export for Excel' }).click();
+				expect(await readFile((await (await download).path())!, 'utf8')).toContain('\n');
+			}
+			// The exports read through a cursor: nothing of theirs may keep the process alive.
+			const exited = once(app, 'exit');
+			app.kill('SIGTERM');
+			const [code] = await Promise.race([
+				exited,
+				new Promise<never>((_, reject) =>
+					setTimeout(
+						() => reject(new Error(`still running 10 s after SIGTERM:\n${output()}`)),
+						10_000
+					)
+				)
+			]);
+			expect(code).toBe(0);
+		} finally {
+			if (app.exitCode === null) app.kill('SIGKILL');
+			await admin(`drop database if exists ${database}_export with (force)`);
+		}
 	});
 });

@@ -79,8 +79,19 @@ class ListenedClient extends pg.Client {
 
 // Rows read from a cursor come as fast as the consumer takes them, so the read timeout meant
 // for one statement does not fit; the long read's transaction sets the server's own.
+// pg arms that timeout as a timer it clears through the query's `callback`, which a cursor never
+// calls: the timer would outlive the export by an hour and keep the process from exiting on
+// SIGTERM. The cursor calls it when the query is over (read to the end or closed early: 'end';
+// or failed).
 class LongReadCursor<Row> extends Cursor<Row> {
 	query_timeout = LONG_READ_TIMEOUT_MS + READ_TIMEOUT_GRACE_MS;
+	declare callback?: (error: Error | null) => void;
+
+	constructor(...args: ConstructorParameters<typeof Cursor<Row>>) {
+		super(...args);
+		this.once('end', () => this.callback?.(null));
+		this.once('error', (error: Error) => this.callback?.(error));
+	}
 }
 
 // PostgreSQL streams a query's rows through a cursor (Kysely's `.stream()`); PGlite cannot, so
