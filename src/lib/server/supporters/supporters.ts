@@ -119,6 +119,15 @@ export async function findOrCreateStripeSupporter(
 		.executeTakeFirstOrThrow();
 }
 
+/** A supporter's consent to be contacted, given at `at` where they read `wording`. */
+const consentGiven = (at: Date, wording: string, source: 'appeal' | 'my_giving') => ({
+	has_contact_consent: true,
+	contact_consent_at: at,
+	contact_consent_wording: wording,
+	contact_consent_source: source,
+	updated_at: sql<Date>`now()`
+});
+
 /**
  * The supporter ticked "you may contact me" on the appeal: kept with its time and the words they
  * saw. A consent already given stays as it was first given (and a refusal staff recorded since
@@ -133,13 +142,7 @@ export async function recordContactConsent(
 	if (!wording) return;
 	await db
 		.updateTable('supporter')
-		.set({
-			has_contact_consent: true,
-			contact_consent_at: at,
-			contact_consent_wording: wording,
-			contact_consent_source: 'appeal',
-			updated_at: sql`now()`
-		})
+		.set(consentGiven(at, wording, 'appeal'))
 		.where('id', '=', supporterId)
 		.where('has_contact_consent', '=', false)
 		.where('erased_at', 'is', null)
@@ -161,13 +164,7 @@ export async function setOwnContactConsent(
 		.updateTable('supporter')
 		.set(
 			answer.isGiven
-				? {
-						has_contact_consent: true,
-						contact_consent_at: at,
-						contact_consent_wording: answer.wording,
-						contact_consent_source: 'my_giving',
-						updated_at: sql`now()`
-					}
+				? consentGiven(at, answer.wording, 'my_giving')
 				: {
 						has_contact_consent: false,
 						contact_consent_at: null,
