@@ -41,13 +41,24 @@ const namesAndCodes = new Set(
 		'NOK NOK. EUR USD NO NO. AF. CSV PDF HTML XML JSON QR ISO MB DOCTYPE camt.053 BkToCstmrStmt',
 		'DDMMYY YYYY-MM-DD ERASE KOMAK_SECRET_KEY SMTP_URL npm run staff:create stripe:sync',
 		'utm utm_source utm_medium utm_campaign id payout a z year-end-2026.',
-		'name example.org example.org. example.com'
+		'name example.org example.org. example.com',
+		'PNG SVG http:// https:// https://news.example.org localhost newsletter facebook facebook.',
+		// The multiplication sign of "1080 × 1080", which the Latin-1 letter range takes in.
+		'×'
 	]
 		.join(' ')
 		.split(' ')
 );
 // Words bokmål spells as English does.
-const sameInBokmal = new Set(['Status', 'Bank', 'Format', 'Problem', 'Minimum', 'Standard']);
+const sameInBokmal = new Set([
+	'Status',
+	'Bank',
+	'Format',
+	'Problem',
+	'Minimum',
+	'Standard',
+	'Medium'
+]);
 const sameInBokmalLowercase = new Set(['administrator', 'admin']);
 
 describe('every message in every language', () => {
