@@ -90,8 +90,13 @@ test.describe('giving with Vipps', () => {
 		[...fake.payments.values()].find((p) => page.url().includes(p.token))!;
 
 	/** Starts a NOK 200 one-off gift on the appeal and returns the payment now waiting at Vipps. */
-	async function startVippsGift(page: import('@playwright/test').Page, email: string) {
+	async function startVippsGift(
+		page: import('@playwright/test').Page,
+		email: string,
+		appeal = '/'
+	) {
 		await page.goto(`${app.url}/language/en?to=/`);
+		if (appeal !== '/') await page.goto(`${app.url}${appeal}`);
 		await page.getByRole('radio', { name: 'One-off' }).check();
 		await page.getByRole('radio', { name: 'NOK', exact: true }).check();
 		await page.getByLabel('Other amount').fill('200');
@@ -156,6 +161,29 @@ test.describe('giving with Vipps', () => {
 			await context.close();
 		});
 	}
+
+	test('a reader who came from an article on an allowed site is led back to it after a Vipps gift', async ({
+		page
+	}) => {
+		const article = 'https://news.example.org/2026/herat-story';
+		await query(
+			databaseUrl,
+			`update organisation set embed_origins = '{https://news.example.org}', updated_at = now()`
+		);
+		await startVippsGift(
+			page,
+			'article.vipps@example.no',
+			`/?source=${encodeURIComponent(article)}`
+		);
+		await page.getByLabel('Phone number').fill('91234567');
+		await page.getByRole('button', { name: 'Approve' }).click();
+		await expect(page).toHaveURL(/\/thank-you\?vipps=komak-/);
+		await expect(page.getByRole('link', { name: 'Back to the article' })).toHaveAttribute(
+			'href',
+			article
+		);
+		await query(databaseUrl, `update organisation set embed_origins = '{}', updated_at = now()`);
+	});
 
 	test('a payment left to expire in Vipps records nothing, and coming back says it was not completed', async ({
 		page

@@ -12,6 +12,10 @@ import type { PageServerLoad } from './$types';
 // Plain HTML: nothing on this page needs a script.
 export const csr = false;
 
+/** A gift begun in an article on one of the allowed sites can return the reader there. */
+const articleOf = (sourcePage: string | null, embedOrigins: string[]) =>
+	isOnEmbedOrigin(sourcePage, embedOrigins) ? sourcePage : null;
+
 export type CheckoutOutcome = 'received' | 'processing' | 'not_completed' | 'waiting';
 
 // Shows honestly what Stripe says about the session, asked server-side. It records nothing: the
@@ -35,7 +39,7 @@ export const load: PageServerLoad = async ({ url, locals, cookies, setHeaders })
 			outcome: returned.outcome as CheckoutOutcome,
 			kind: returned.kind,
 			email: isGiversBrowser ? returned.email : null,
-			articleUrl: null,
+			articleUrl: articleOf(returned.sourcePage, organisation.embed_origins),
 			amount: isGiversBrowser ? returned.amount : null
 		};
 	}
@@ -71,10 +75,7 @@ export const load: PageServerLoad = async ({ url, locals, cookies, setHeaders })
 		outcome,
 		kind: attempt.kind,
 		email: isGiversBrowser ? attempt.email : null,
-		// A gift begun in an article on one of the allowed sites can return the reader there.
-		articleUrl: isOnEmbedOrigin(attempt.source_page ?? null, organisation.embed_origins)
-			? attempt.source_page!
-			: null,
+		articleUrl: articleOf(attempt.source_page ?? null, organisation.embed_origins),
 		amount:
 			isGiversBrowser && session?.amount_total != null && session.currency
 				? { amountMinor: session.amount_total, currency: session.currency.toUpperCase() }

@@ -8,6 +8,8 @@ export interface VippsReturn {
 	kind: 'one_off' | 'monthly';
 	email: string;
 	amount: { amountMinor: number; currency: string };
+	/** The article the gift was begun in, if any (the thank-you page may lead back to it). */
+	sourcePage: string | null;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function vippsReturn(
 	if (!isVippsReference(reference)) return null;
 	const monthly = await db
 		.selectFrom('vipps_agreement')
-		.select(['agreement_id', 'email', 'amount_minor', 'currency'])
+		.select(['agreement_id', 'email', 'amount_minor', 'currency', 'source_page'])
 		.where('reference', '=', reference)
 		.executeTakeFirst();
 	if (monthly?.agreement_id) {
@@ -41,12 +43,13 @@ export async function vippsReturn(
 						: 'not_completed',
 			kind: 'monthly',
 			email: monthly.email,
-			amount: { amountMinor: monthly.amount_minor, currency: monthly.currency.trim() }
+			amount: { amountMinor: monthly.amount_minor, currency: monthly.currency.trim() },
+			sourcePage: monthly.source_page ?? null
 		};
 	}
 	const started = await db
 		.selectFrom('vipps_payment')
-		.select(['kind', 'email', 'amount_minor', 'currency'])
+		.select(['kind', 'email', 'amount_minor', 'currency', 'source_page'])
 		.where('reference', '=', reference)
 		.executeTakeFirst();
 	if (!started) return null;
@@ -64,6 +67,7 @@ export async function vippsReturn(
 		outcome,
 		kind: started.kind,
 		email: started.email,
-		amount: { amountMinor: started.amount_minor, currency: started.currency.trim() }
+		amount: { amountMinor: started.amount_minor, currency: started.currency.trim() },
+		sourcePage: started.source_page ?? null
 	};
 }
