@@ -66,7 +66,8 @@ test.describe('staff sign-in', () => {
 		await page.getByLabel('Password', { exact: true }).fill('tea with cardamom at noon');
 		await page.getByLabel('Password again').fill('tea with cardamom at noon');
 		await page.getByRole('button', { name: 'Create account and sign in' }).click();
-		await expect(page).toHaveURL(at('/admin'));
+		// The password is hashed with argon2id first: seconds on a busy two-core machine.
+		await expect(page).toHaveURL(at('/admin'), { timeout: 15_000 });
 		await page.goto(at('/admin/account'));
 		await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
 		await expect(page.getByText('laila@dawatmedia.no')).toBeVisible();
