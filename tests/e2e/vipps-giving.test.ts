@@ -43,7 +43,22 @@ test.describe('giving with Vipps', () => {
 		await expect
 			.poll(() => [...fake.webhooks.values()].map((w) => w.url))
 			.toEqual([`${app.url}/webhooks/vipps`]);
+		// The newsroom's site may frame the appeal, so a gift begun in its article leads back there.
+		await query(
+			databaseUrl,
+			`update organisation set embed_origins = '{https://news.example.org}', updated_at = now()`
+		);
+		let check = 0;
+		await expect
+			.poll(
+				async () =>
+					(await fetch(`${app.url}/embed?check=${++check}`)).headers.get('content-security-policy'),
+				{ timeout: 15_000 }
+			)
+			.toContain('frame-ancestors https://news.example.org');
 	});
+
+	const article = 'https://news.example.org/2026/herat-story';
 
 	test.afterAll(async () => {
 		await app?.stop();
@@ -116,7 +131,8 @@ test.describe('giving with Vipps', () => {
 			const context = await browser.newContext({ javaScriptEnabled });
 			const page = await context.newPage();
 			const email = `laila.vipps.${js}@example.no`;
-			await startVippsGift(page, email);
+			// Begun in an article on the newsroom's site (as embed.js opens it on a phone).
+			await startVippsGift(page, email, `/?source=${encodeURIComponent(article)}`);
 			expect(await giftsOf(email)).toEqual([]); // nothing until Vipps reports it
 
 			await page.getByLabel('Phone number').fill('91234567');
@@ -127,6 +143,10 @@ test.describe('giving with Vipps', () => {
 				'Thank you! Your gift has been received'
 			);
 			await expect(page.getByRole('main')).toContainText('We have received your gift of NOK 200.');
+			await expect(page.getByRole('link', { name: 'Back to the article' })).toHaveAttribute(
+				'href',
+				article
+			);
 			if (javaScriptEnabled)
 				expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
 
@@ -161,29 +181,6 @@ test.describe('giving with Vipps', () => {
 			await context.close();
 		});
 	}
-
-	test('a reader who came from an article on an allowed site is led back to it after a Vipps gift', async ({
-		page
-	}) => {
-		const article = 'https://news.example.org/2026/herat-story';
-		await query(
-			databaseUrl,
-			`update organisation set embed_origins = '{https://news.example.org}', updated_at = now()`
-		);
-		await startVippsGift(
-			page,
-			'article.vipps@example.no',
-			`/?source=${encodeURIComponent(article)}`
-		);
-		await page.getByLabel('Phone number').fill('91234567');
-		await page.getByRole('button', { name: 'Approve' }).click();
-		await expect(page).toHaveURL(/\/thank-you\?vipps=komak-/);
-		await expect(page.getByRole('link', { name: 'Back to the article' })).toHaveAttribute(
-			'href',
-			article
-		);
-		await query(databaseUrl, `update organisation set embed_origins = '{}', updated_at = now()`);
-	});
 
 	test('a payment left to expire in Vipps records nothing, and coming back says it was not completed', async ({
 		page
